@@ -1,0 +1,96 @@
+/**
+ * The run log format: `.dilemma/runs/<scenario>/<run-id>.jsonl`, one JSON object per line.
+ * The first line is a `RunHeader`; every completed (or definitively failed) session is appended as a
+ * `SessionRecord` the moment it ends, so a killed process loses only the sessions in flight.
+ * The analysis (`dilemma analyze`) and the editor read exactly these records. Versioned by `v`.
+ */
+
+export const RUN_LOG_VERSION = 1;
+
+/** How an answer was read. `unparsed` and `refused` keep the raw text and never become a number. */
+export type AnswerStatus = 'ok' | 'unparsed' | 'refused' | 'failed';
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface ItemAnswer {
+  /** Item id (`privacy.1`, or the explicit id). */
+  item: string;
+  /** Value name the item belongs to. */
+  value: string;
+  status: AnswerStatus;
+  /** The integer answer on the value's scale, before reverse-coding; only when status is `ok`. */
+  answer?: number;
+  raw: string;
+  latencyMs: number;
+  usage?: Usage;
+  cached?: boolean;
+}
+
+export interface ActionAnswer {
+  status: AnswerStatus;
+  /** Choice id for a choice action; only when status is `ok`. */
+  choice?: string;
+  /** Integer for a scale action; only when status is `ok`. */
+  score?: number;
+  raw: string;
+  latencyMs: number;
+  usage?: Usage;
+  cached?: boolean;
+}
+
+/** One chat message as sent (for transcripts and the compare view). */
+export interface TranscriptMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface SessionRecord {
+  v: typeof RUN_LOG_VERSION;
+  kind: 'session';
+  runId: string;
+  scenario: string;
+  /** Stable identity of the session inside a run: `${model}|${variant}|${persona}|${sample}`. */
+  key: string;
+  model: string;
+  variant: string;
+  /** Index into the scenario's `personas` (0 when there are none). */
+  persona: number;
+  sample: number;
+  /** `complete`: every question was asked and answered (answers may still be unparsed/refused).
+   *  `failed`: a call failed after its retries; `error` says why. */
+  status: 'complete' | 'failed';
+  error?: string;
+  items: ItemAnswer[];
+  action?: ActionAnswer;
+  transcript?: TranscriptMessage[];
+  latencyMs: number;
+  usage: Usage;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface RunHeader {
+  v: typeof RUN_LOG_VERSION;
+  kind: 'run';
+  runId: string;
+  scenario: string;
+  /** Path of the scenario file as given to the run. */
+  file: string;
+  /** Hash of the scenario text the run was started with. */
+  scenarioHash: string;
+  models: string[];
+  variants: string[];
+  personas: number;
+  samples: number;
+  startedAt: string;
+}
+
+export type RunLogLine = RunHeader | SessionRecord;
+
+/** The session key used in `SessionRecord.key` and for `--resume`. */
+export function sessionKey(model: string, variant: string, persona: number, sample: number): string {
+  return `${model}|${variant}|${persona}|${sample}`;
+}
