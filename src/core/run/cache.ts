@@ -1,0 +1,115 @@
+/**
+ * A content-addressed response cache on disk. The key is a sha256 of everything that shapes an
+ * answer (endpoint origin, model, messages, temperature, seed, max tokens, schema) plus the sample
+ * index, so a repeated run makes no calls and a changed variant misses only on its own prompts.
+ * Entries hold the answer text and usage only: never headers, never keys. A corrupt or unreadable
+ * entry is a miss; a failed write is ignored (the cache is an optimisation, never a source of truth).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ChatMessage, ResponseSchema } from '../models/chatModel';
+import type { Usage } from './record';
+
+const CACHE_VERSION = 1;
+
+/** What a cached answer holds. */
+export interface CachedResponse {
+  text: string;
+  usage?: Usage;
+  finishReason?: string;
+}
+
+export interface ResponseCache {
+  get(key: string): Promise<CachedResponse | undefined>;
+  set(key: string, value: CachedResponse): Promise<void>;
+}
+
+/** Everything that identifies one call for caching. */
+export interface CacheKeyParts {
+  origin: string;
+  model: string;
+  messages: readonly ChatMessage[];
+  temperature?: number;
+  seed?: number;
+  maxTokens?: number;
+  schema?: ResponseSchema;
+  sample: number;
+}
+
+/** The sha256 (hex) of a call's identity; field order is fixed so the key is stable. */
+export function cacheKey(p: CacheKeyParts): string {
+  const canonical = JSON.stringify([
+    CACHE_VERSION,
+    p.origin,
+    p.model,
+    p.messages.map((m) => [m.role, m.content]),
+    p.temperature ?? null,
+    p.seed ?? null,
+    p.maxTokens ?? null,
+    p.schema ? [p.schema.name, p.schema.schema] : null,
+    p.sample,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * The folder a scenario belongs to: the nearest ancestor with `.git` or `package.json`, else the
+ * scenario's own folder. Run logs and the cache live under `<root>/.dilemma/`.
+ */
+export function workspaceRoot(scenarioFile: string): string {
+  const start = path.dirname(path.resolve(scenarioFile));
+  for (let dir = start; ; ) {
+    if (fs.existsSync(path.join(dir, '.git')) || fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return start;
+    dir = up;
+  }
+}
+
+/** `<workspace root>/.dilemma/cache`. */
+export function defaultCacheDir(scenarioFile: string): string {
+  return path.join(workspaceRoot(scenarioFile), '.dilemma', 'cache');
+}
+
+function isCached(v: unknown): v is CachedResponse & { v: number } {
+  if (v === null || typeof v !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  if (o.v !== CACHE_VERSION || typeof o.text !== 'string') return false;
+  if (o.usage === undefined) return true;
+  const u = o.usage as Record<string, unknown> | null;
+  return !!u && typeof u.promptTokens === 'number' && typeof u.completionTokens === 'number';
+}
+
+/** A cache of one JSON file per key under `dir/<2 hex>/<key>.json`, written atomically. */
+export function createDiskCache(dir: string): ResponseCache {
+  const made = new Set<string>();
+  const fileOf = (key: string): string => path.join(dir, key.slice(0, 2), `${key}.json`);
+  return {
+    async get(key) {
+      try {
+        const parsed: unknown = JSON.parse(await fs.promises.readFile(fileOf(key), 'utf8'));
+        if (!isCached(parsed)) return undefined;
+        return { text: parsed.text, ...(parsed.usage ? { usage: { promptTokens: parsed.usage.promptTokens, completionTokens: parsed.usage.completionTokens } } : {}), ...(typeof parsed.finishReason === 'string' ? { finishReason: parsed.finishReason } : {}) };
+      } catch {
+        return undefined;
+      }
+    },
+    async set(key, value) {
+      const file = fileOf(key);
+      const sub = path.dirname(file);
+      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        if (!made.has(sub)) {
+          await fs.promises.mkdir(sub, { recursive: true });
+          made.add(sub);
+        }
+        const entry = { v: CACHE_VERSION, text: value.text, ...(value.usage ? { usage: { promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens } } : {}), ...(value.finishReason ? { finishReason: value.finishReason } : {}) };
+        await fs.promises.writeFile(tmp, JSON.stringify(entry));
+        await fs.promises.rename(tmp, file);
+      } catch {
+        await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+      }
+    },
+  };
+}

@@ -1,0 +1,319 @@
+/**
+ * The run engine: plan a scenario, run its sessions through the scheduler (and the cache), append
+ * every ended session to the run log as it ends, and report. Sessions run `concurrency` at a time;
+ * a history session is sequential inside, so the scheduler's limit is the number of calls in flight.
+ * Cancellation is an AbortSignal: in-flight sessions stop promptly and are not recorded (a resume
+ * runs them), every ended session is already in the log.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Scenario } from '../scenario/model';
+import { ModelError, type ChatModel } from '../models/chatModel';
+import type { SessionRecord, Usage } from './record';
+import { cacheKey, type ResponseCache } from './cache';
+import { estimatePlan, planRun, renderedKey, PlanError, type Estimate, type RunPlan } from './plan';
+import { newRunId, readRunLog, runLogPath, RunLogWriter, isValidRunId } from './runLog';
+import { runSession, type CallResult, type SessionCall, type SessionSpec } from './session';
+
+/** What the engine needs of the scheduler (`createScheduler` in scheduler.ts provides it). */
+export interface CallScheduler {
+  run<T>(provider: string, task: (attempt: number, signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+}
+
+export interface RunProgress {
+  /** Sessions this invocation runs (a resume counts only the missing ones). */
+  total: number;
+  done: number;
+  complete: number;
+  failed: number;
+  /** Calls that reached a model, and calls answered from the cache. */
+  calls: number;
+  cachedCalls: number;
+}
+
+export interface Preflight {
+  runId: string;
+  logPath: string;
+  plan: RunPlan;
+  /** Sessions already in the log (resume). */
+  alreadyDone: number;
+  estimate: Estimate;
+  /** Calls the cache already answers (found by replaying sessions through the cache only); undefined without a cache. */
+  cachedCalls?: number;
+}
+
+export interface RunScenarioOptions {
+  scenario: Scenario;
+  /** The scenario file, recorded in the header and hashed (its text) for resume checks. */
+  file: string;
+  /** The scenario text; read from `file` when absent. */
+  text?: string;
+  models: ChatModel[];
+  scheduler: CallScheduler;
+  cache?: ResponseCache;
+  /** Logs go to `<runDir>/<scenario>/<run-id>.jsonl`. */
+  runDir: string;
+  variant?: string;
+  samples?: number;
+  /** Sessions in flight; default 8. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Run id to resume: only the sessions of its plan missing from its log run. */
+  resume?: string;
+  runId?: string;
+  /** Replay sessions through the cache before the run to report the cached share (default true with a cache). */
+  preflightCache?: boolean;
+  onPreflight?: (p: Preflight) => void | Promise<void>;
+  onSession?: (record: SessionRecord) => void;
+  onProgress?: (p: RunProgress) => void;
+  now?: () => Date;
+}
+
+export type StopReason = 'aborted' | 'budget' | 'unreachable';
+
+export interface RunSummary {
+  runId: string;
+  scenario: string;
+  file: string;
+  logPath: string;
+  /** Sessions in the plan, sessions already logged before this invocation (resume), and this invocation's outcome. */
+  planned: number;
+  alreadyDone: number;
+  complete: number;
+  failed: number;
+  notRun: number;
+  calls: number;
+  cachedCalls: number;
+  usage: Usage;
+  durationMs: number;
+  stopped?: StopReason;
+  /** Why the run stopped early (a budget or reachability message; never a key). */
+  reason?: string;
+  /** The model that could not be reached, when `stopped` is `unreachable`. */
+  unreachableModel?: string;
+}
+
+/** Thrown for usage problems the caller reports as such (exit 2): unknown variant, bad resume id, changed scenario. */
+export class RunSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunSetupError';
+  }
+}
+
+/** A model that never answered: connection refused before any success, or auth / not found. */
+class UnreachableError extends Error {
+  constructor(
+    readonly model: string,
+    readonly error: ModelError,
+  ) {
+    super(`${model} could not be reached (${error.kind}): ${error.message}`);
+    this.name = 'UnreachableError';
+  }
+}
+
+class CacheMiss extends Error {}
+
+function isBudgetError(err: unknown): boolean {
+  return err instanceof Error && !(err instanceof ModelError) && (/budget/i.test(err.name) || (err as { code?: unknown }).code === 'budget');
+}
+
+/** sha256 of the scenario text, kept in the header so a resume can refuse a changed scenario. */
+export function scenarioHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+async function pool<T>(items: readonly T[], width: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (!signal.aborted && next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+}
+
+/**
+ * Runs (or resumes) one scenario and returns its summary. Throws `RunSetupError` for problems found
+ * before any call; a stop by abort, budget or an unreachable model is reported in the summary.
+ */
+export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
+  const t0 = performance.now();
+  const now = o.now ?? (() => new Date());
+  const text = o.text ?? (await fs.promises.readFile(o.file, 'utf8'));
+  const hash = scenarioHash(text);
+  const byId = new Map(o.models.map((m) => [m.id, m]));
+
+  let runId: string;
+  let plan: RunPlan;
+  let writer: RunLogWriter;
+  let done = new Set<string>();
+  try {
+    if (o.resume !== undefined) {
+      if (!isValidRunId(o.resume)) throw new RunSetupError(`"${o.resume}" is not a run id`);
+      runId = o.resume;
+      const file = runLogPath(o.runDir, o.scenario.id, runId);
+      if (!fs.existsSync(file)) throw new RunSetupError(`no run ${runId} for scenario ${o.scenario.id} (looked for ${file})`);
+      const log = await readRunLog(file);
+      if (log.header.scenarioHash !== hash)
+        throw new RunSetupError(`${o.file} changed since run ${runId} started; resume needs the same scenario text (start a new run instead)`);
+      const missing = log.header.models.filter((m) => !byId.has(m));
+      if (missing.length > 0) throw new RunSetupError(`run ${runId} used ${missing.join(', ')}, which this invocation does not provide`);
+      plan = planRun(o.scenario, { models: log.header.models, variants: log.header.variants, samples: log.header.samples });
+      done = new Set(log.sessions.map((s) => s.key));
+      writer = await RunLogWriter.reopen(file, log.completeBytes);
+    } else {
+      runId = o.runId ?? newRunId(now());
+      plan = planRun(o.scenario, { models: o.models.map((m) => m.id), ...(o.variant !== undefined ? { variants: [o.variant] } : {}), ...(o.samples !== undefined ? { samples: o.samples } : {}) });
+      writer = await RunLogWriter.create(runLogPath(o.runDir, o.scenario.id, runId), {
+        v: 1,
+        kind: 'run',
+        runId,
+        scenario: o.scenario.id,
+        file: o.file,
+        scenarioHash: hash,
+        models: plan.models,
+        variants: plan.variants,
+        personas: plan.personas,
+        samples: plan.samples,
+        startedAt: now().toISOString(),
+      });
+    }
+  } catch (err) {
+    if (err instanceof PlanError) throw new RunSetupError(err.message);
+    throw err;
+  }
+
+  const todo = plan.sessions.filter((s) => !done.has(s.key));
+  const internal = new AbortController();
+  const onOuterAbort = (): void => internal.abort();
+  if (o.signal?.aborted) internal.abort();
+  o.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const concurrency = Math.max(1, o.concurrency ?? 8);
+  const cacheWrites = new Set<Promise<void>>();
+  const answered = new Set<string>();
+  const progress: RunProgress = { total: todo.length, done: 0, complete: 0, failed: 0, calls: 0, cachedCalls: 0 };
+  const usage: Usage = { promptTokens: 0, completionTokens: 0 };
+  let fatal: unknown;
+
+  const makeCall = (model: ChatModel, spec: SessionSpec, cacheOnly: { hits: number } | undefined): SessionCall => async (req) => {
+    const key = o.cache
+      ? cacheKey({ origin: model.origin, model: model.id, messages: req.messages, temperature: req.temperature, seed: req.seed, maxTokens: req.maxTokens, schema: req.schema, sample: spec.sample })
+      : '';
+    const started = performance.now();
+    if (o.cache) {
+      const hit = await o.cache.get(key);
+      if (hit) {
+        if (cacheOnly) cacheOnly.hits++;
+        else progress.cachedCalls++;
+        return { text: hit.text, ...(hit.usage ? { usage: hit.usage } : {}), latencyMs: Math.round(performance.now() - started), cached: true };
+      }
+    }
+    if (cacheOnly) throw new CacheMiss();
+    let response;
+    try {
+      response = await o.scheduler.run(
+        model.provider,
+        (_attempt, signal) => {
+          progress.calls++;
+          return model.complete({ messages: req.messages, temperature: req.temperature, seed: req.seed, maxTokens: req.maxTokens, responseSchema: req.schema, signal });
+        },
+        internal.signal,
+      );
+    } catch (err) {
+      if (err instanceof ModelError && (err.kind === 'auth' || err.kind === 'not-found' || (err.kind === 'network' && !answered.has(model.id))))
+        throw new UnreachableError(model.id, err);
+      throw err;
+    }
+    answered.add(model.id);
+    if (o.cache) {
+      const w = o.cache.set(key, { text: response.text, ...(response.usage ? { usage: response.usage } : {}), ...(response.finishReason ? { finishReason: response.finishReason } : {}) });
+      cacheWrites.add(w);
+      void w.finally(() => cacheWrites.delete(w));
+    }
+    const result: CallResult = { text: response.text, latencyMs: Math.round(performance.now() - started), cached: false };
+    if (response.usage) result.usage = response.usage;
+    return result;
+  };
+
+  const sessionContext = (spec: SessionSpec, call: SessionCall) => {
+    const rendered = plan.rendered.get(renderedKey(spec.variant, spec.persona));
+    const model = byId.get(spec.model) as ChatModel;
+    if (!rendered) throw new Error(`no rendered prompts for ${spec.key}`);
+    return { scenarioId: plan.scenarioId, runId, spec, rendered, settings: plan.settings, supportsSystemPrompt: model.supportsSystemPrompt, supportsStructuredOutput: model.supportsStructuredOutput, call, now };
+  };
+
+  const logPath = writer.file;
+  try {
+    const estimate = estimatePlan(plan, todo);
+    let cachedCalls: number | undefined;
+    if (o.cache && o.preflightCache !== false) {
+      const counter = { hits: 0 };
+      await pool(todo, 16, internal.signal, async (spec) => {
+        try {
+          await runSession(sessionContext(spec, makeCall(byId.get(spec.model) as ChatModel, spec, counter)));
+        } catch (err) {
+          if (!(err instanceof CacheMiss)) throw err;
+        }
+      });
+      cachedCalls = counter.hits;
+    }
+    await o.onPreflight?.({ runId, logPath, plan, alreadyDone: plan.sessions.length - todo.length, estimate, ...(cachedCalls !== undefined ? { cachedCalls } : {}) });
+    o.onProgress?.({ ...progress });
+
+    await pool(todo, concurrency, internal.signal, async (spec) => {
+      const model = byId.get(spec.model) as ChatModel;
+      let record: SessionRecord;
+      try {
+        record = await runSession(sessionContext(spec, makeCall(model, spec, undefined)));
+      } catch (err) {
+        if (!internal.signal.aborted) {
+          fatal = err;
+          internal.abort();
+        }
+        return;
+      }
+      // A session that ended while the run was being stopped is still whole: keep it.
+      await writer.append(record);
+      usage.promptTokens += record.usage.promptTokens;
+      usage.completionTokens += record.usage.completionTokens;
+      progress.done++;
+      if (record.status === 'complete') progress.complete++;
+      else progress.failed++;
+      o.onSession?.(record);
+      o.onProgress?.({ ...progress });
+    });
+  } finally {
+    o.signal?.removeEventListener('abort', onOuterAbort);
+    await Promise.allSettled([...cacheWrites]);
+    await writer.close();
+  }
+
+  const summary: RunSummary = {
+    runId,
+    scenario: plan.scenarioId,
+    file: o.file,
+    logPath,
+    planned: plan.sessions.length,
+    alreadyDone: plan.sessions.length - todo.length,
+    complete: progress.complete,
+    failed: progress.failed,
+    notRun: todo.length - progress.done,
+    calls: progress.calls,
+    cachedCalls: progress.cachedCalls,
+    usage,
+    durationMs: Math.round(performance.now() - t0),
+  };
+  if (fatal instanceof UnreachableError) {
+    summary.stopped = 'unreachable';
+    summary.reason = fatal.message;
+    summary.unreachableModel = fatal.model;
+  } else if (isBudgetError(fatal)) {
+    summary.stopped = 'budget';
+    summary.reason = (fatal as Error).message;
+  } else if (fatal !== undefined && !(fatal instanceof ModelError && fatal.kind === 'aborted')) {
+    throw fatal;
+  } else if (internal.signal.aborted) {
+    summary.stopped = 'aborted';
+  }
+  return summary;
+}

@@ -1,0 +1,217 @@
+/**
+ * One session: the protocol of scenario-format.md ("sessions") applied to one model x variant x
+ * persona x sample. `history` carries one conversation through every item and the action; `stateless`
+ * asks each question in a fresh conversation. Calls go through an injected `SessionCall`, which the
+ * engine builds from the cache, the scheduler and the model, so the protocol is testable on its own.
+ */
+import { createHash } from 'node:crypto';
+import type { Scale, SessionMode } from '../scenario/model';
+import type { RenderedVariant } from '../scenario/render';
+import { ModelError, type ChatMessage, type ResponseSchema } from '../models/chatModel';
+import { RUN_LOG_VERSION, type ActionAnswer, type ItemAnswer, type SessionRecord, type TranscriptMessage, type Usage } from './record';
+import { actionQuestion, choiceSchema, itemQuestion, scaleSchema } from './prompts';
+import { readChoice, readScale } from './answers';
+
+/** Which session of a plan this is; `key` is `sessionKey(model, variant, persona, sample)`. */
+export interface SessionSpec {
+  key: string;
+  model: string;
+  variant: string;
+  persona: number;
+  sample: number;
+}
+
+/** The parts of `run:` that shape a session. */
+export interface SessionSettings {
+  mode: SessionMode;
+  /** Value names and `action`. Values missing from it follow in file order, then the action. */
+  order: readonly string[];
+  shuffleItems: boolean;
+  temperature?: number;
+  /** The scenario's `run.seed`; each sample sends `seed + sample` so samples differ but reproduce. */
+  seed?: number;
+  maxTokens?: number;
+}
+
+/** One call as the session needs it; the engine adds caching, scheduling and the model. */
+export interface CallRequest {
+  messages: ChatMessage[];
+  schema?: ResponseSchema;
+  temperature?: number;
+  seed?: number;
+  maxTokens?: number;
+}
+
+export interface CallResult {
+  text: string;
+  usage?: Usage;
+  latencyMs: number;
+  cached: boolean;
+}
+
+export type SessionCall = (request: CallRequest) => Promise<CallResult>;
+
+/** A question of the session, in administration order. */
+export type SessionStep =
+  | { kind: 'item'; item: string; value: string; text: string; scale: Scale }
+  | { kind: 'action'; prompt: string; choices?: { id: string; label: string }[]; scale?: Scale };
+
+export interface SessionContext {
+  scenarioId: string;
+  runId: string;
+  spec: SessionSpec;
+  rendered: RenderedVariant;
+  settings: SessionSettings;
+  supportsSystemPrompt: boolean;
+  supportsStructuredOutput: boolean;
+  call: SessionCall;
+  now?: () => Date;
+}
+
+/**
+ * The shuffle seed of a sample: derived from scenario id, variant, persona and sample (not the
+ * model), so every model sees the same item order for the same sample and a sample reproduces.
+ */
+export function sampleSeed(scenarioId: string, variant: string, persona: number, sample: number): number {
+  return createHash('sha256').update(`${scenarioId}\u0000${variant}\u0000${persona}\u0000${sample}`).digest().readUInt32BE(0);
+}
+
+/** mulberry32: small, fast, and good enough to permute a questionnaire. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The questions of a session in order, with items shuffled per block when `shuffleItems` is set. */
+export function sessionSteps(rendered: RenderedVariant, settings: SessionSettings, seed: number): SessionStep[] {
+  const byName = new Map(rendered.values.map((v) => [v.name, v]));
+  const order: string[] = [];
+  for (const name of settings.order) if ((name === 'action' || byName.has(name)) && !order.includes(name)) order.push(name);
+  for (const v of rendered.values) if (!order.includes(v.name)) order.push(v.name);
+  if (!order.includes('action')) order.push('action');
+  const random = settings.shuffleItems ? prng(seed) : undefined;
+  const steps: SessionStep[] = [];
+  for (const name of order) {
+    if (name === 'action') {
+      const a = rendered.action;
+      steps.push({ kind: 'action', prompt: a.prompt, choices: a.choices, scale: a.scale });
+      continue;
+    }
+    const block = byName.get(name);
+    if (!block) continue;
+    const items = [...block.items];
+    if (random) {
+      for (let i = items.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [items[i], items[j]] = [items[j] as (typeof items)[number], items[i] as (typeof items)[number]];
+      }
+    }
+    for (const it of items) steps.push({ kind: 'item', item: it.id, value: block.name, text: it.text, scale: block.scale });
+  }
+  return steps;
+}
+
+function questionOf(step: SessionStep): string {
+  return step.kind === 'item' ? itemQuestion(step.text, step.scale) : actionQuestion(step.prompt, step);
+}
+
+function schemaOf(step: SessionStep): ResponseSchema | undefined {
+  if (step.kind === 'item') return scaleSchema(step.scale);
+  if (step.choices && step.choices.length > 0) return choiceSchema(step.choices);
+  if (step.scale) return scaleSchema(step.scale);
+  return undefined;
+}
+
+/** Whether an error ends the whole run rather than one session (the engine decides what to do). */
+export function isRunFatal(err: unknown): boolean {
+  if (!(err instanceof ModelError)) return true;
+  return err.kind === 'aborted' || err.kind === 'auth' || err.kind === 'not-found';
+}
+
+/**
+ * Runs one session and returns its record. A call that fails after the scheduler's retries makes
+ * the record `failed` (answers so far kept); an abort, an auth or not-found error, or any
+ * non-model error (a spent budget) is thrown, and the session is not recorded, so it stays resumable.
+ */
+export async function runSession(ctx: SessionContext): Promise<SessionRecord> {
+  const now = ctx.now ?? (() => new Date());
+  const { spec, settings, rendered } = ctx;
+  const startedAt = now();
+  const steps = sessionSteps(rendered, settings, sampleSeed(ctx.scenarioId, spec.variant, spec.persona, spec.sample));
+  // A model without a system role gets the persona as its own first user turn, before the first question.
+  const preamble: ChatMessage[] = rendered.system
+    ? [{ role: ctx.supportsSystemPrompt ? 'system' : 'user', content: rendered.system }]
+    : [];
+  const transcript: TranscriptMessage[] = [...preamble];
+  let conversation: ChatMessage[] = [...preamble];
+  const items: ItemAnswer[] = [];
+  let action: ActionAnswer | undefined;
+  const usage: Usage = { promptTokens: 0, completionTokens: 0 };
+  let error: string | undefined;
+  const seed = settings.seed === undefined ? undefined : settings.seed + spec.sample;
+
+  for (const step of steps) {
+    const question: ChatMessage = { role: 'user', content: questionOf(step) };
+    const messages = settings.mode === 'history' ? [...conversation, question] : [...preamble, question];
+    let result: CallResult;
+    try {
+      result = await ctx.call({
+        messages,
+        schema: ctx.supportsStructuredOutput ? schemaOf(step) : undefined,
+        temperature: settings.temperature,
+        seed,
+        maxTokens: settings.maxTokens,
+      });
+    } catch (err) {
+      if (isRunFatal(err)) throw err;
+      error = `${(err as ModelError).kind}: ${(err as Error).message}`;
+      break;
+    }
+    transcript.push(question, { role: 'assistant', content: result.text });
+    if (settings.mode === 'history') conversation = [...messages, { role: 'assistant', content: result.text }];
+    if (result.usage) {
+      usage.promptTokens += result.usage.promptTokens;
+      usage.completionTokens += result.usage.completionTokens;
+    }
+    const common = { raw: result.text, latencyMs: result.latencyMs, ...(result.usage ? { usage: result.usage } : {}), ...(result.cached ? { cached: true } : {}) };
+    if (step.kind === 'item') {
+      const r = readScale(result.text, step.scale);
+      items.push({ item: step.item, value: step.value, status: r.status, ...(r.status === 'ok' ? { answer: r.value } : {}), ...common });
+    } else if (step.choices && step.choices.length > 0) {
+      const r = readChoice(result.text, step.choices);
+      action = { status: r.status, ...(r.status === 'ok' ? { choice: r.choice } : {}), ...common };
+    } else if (step.scale) {
+      const r = readScale(result.text, step.scale);
+      action = { status: r.status, ...(r.status === 'ok' ? { score: r.value } : {}), ...common };
+    }
+  }
+
+  const finishedAt = now();
+  const record: SessionRecord = {
+    v: RUN_LOG_VERSION,
+    kind: 'session',
+    runId: ctx.runId,
+    scenario: ctx.scenarioId,
+    key: spec.key,
+    model: spec.model,
+    variant: spec.variant,
+    persona: spec.persona,
+    sample: spec.sample,
+    status: error === undefined ? 'complete' : 'failed',
+    ...(error === undefined ? {} : { error }),
+    items,
+    ...(action ? { action } : {}),
+    transcript,
+    latencyMs: finishedAt.getTime() - startedAt.getTime(),
+    usage,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+  };
+  return record;
+}
