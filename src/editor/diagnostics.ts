@@ -1,0 +1,82 @@
+import * as vscode from 'vscode';
+import type { Problem } from '../core/scenario/model';
+import { validateScenario } from '../core/scenario/validate';
+import { DEFAULT_DEBOUNCE_MS, DIAGNOSTIC_SOURCE, LANGUAGE_ID, SETTINGS } from './ids';
+import { toRange, type ParseCache } from './scenarioDocuments';
+
+const SEVERITY: Record<Problem['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+/** A scenario problem as an editor diagnostic on its exact range. */
+export function toDiagnostic(doc: vscode.TextDocument, p: Problem): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(toRange(doc, p.range), p.message, SEVERITY[p.severity]);
+  d.source = DIAGNOSTIC_SOURCE;
+  d.code = p.code;
+  return d;
+}
+
+/** Problems of open scenario files: checked on open, re-checked after edits (debounced), cleared on close. */
+export class ScenarioDiagnostics implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly cache: ParseCache) {
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.check(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SETTINGS.validationEnabled)) this.checkAll();
+      }),
+    );
+    this.checkAll();
+  }
+
+  private enabled(doc: vscode.TextDocument): boolean {
+    return vscode.workspace.getConfiguration(undefined, doc.uri).get<boolean>(SETTINGS.validationEnabled, true);
+  }
+
+  private checkAll(): void {
+    for (const d of vscode.workspace.textDocuments) this.check(d);
+  }
+
+  /** Validates now. */
+  check(doc: vscode.TextDocument): void {
+    if (doc.languageId !== LANGUAGE_ID) return;
+    this.cancel(doc);
+    if (!this.enabled(doc)) { this.collection.delete(doc.uri); return; }
+    const problems = validateScenario(this.cache.get(doc));
+    this.collection.set(doc.uri, problems.map((p) => toDiagnostic(doc, p)));
+  }
+
+  private schedule(doc: vscode.TextDocument): void {
+    if (doc.languageId !== LANGUAGE_ID) return;
+    this.cancel(doc);
+    const ms = vscode.workspace.getConfiguration(undefined, doc.uri).get<number>(SETTINGS.validationDebounceMs, DEFAULT_DEBOUNCE_MS);
+    this.timers.set(doc.uri.toString(), setTimeout(() => this.check(doc), Math.max(0, ms)));
+  }
+
+  private cancel(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.delete(key);
+  }
+
+  private clear(doc: vscode.TextDocument): void {
+    this.cancel(doc);
+    this.collection.delete(doc.uri);
+    this.cache.forget(doc);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const s of this.subscriptions) s.dispose();
+    this.collection.dispose();
+  }
+}
