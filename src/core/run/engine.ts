@@ -12,6 +12,7 @@ import type { Scenario } from '../scenario/model';
 import { ModelError, type ChatModel } from '../models/chatModel';
 import type { SessionRecord, Usage } from './record';
 import { cacheKey, type ResponseCache } from './cache';
+import { BudgetExceededError } from './scheduler';
 import { estimatePlan, planRun, renderedKey, PlanError, type Estimate, type RunPlan } from './plan';
 import { newRunId, readRunLog, runLogPath, RunLogWriter, isValidRunId } from './runLog';
 import { runSession, type CallResult, type SessionCall, type SessionSpec } from './session';
@@ -116,7 +117,7 @@ class UnreachableError extends Error {
 class CacheMiss extends Error {}
 
 function isBudgetError(err: unknown): boolean {
-  return err instanceof Error && !(err instanceof ModelError) && (/budget/i.test(err.name) || (err as { code?: unknown }).code === 'budget');
+  return err instanceof BudgetExceededError;
 }
 
 /** sha256 of the scenario text, kept in the header so a resume can refuse a changed scenario. */
