@@ -1,0 +1,280 @@
+/**
+ * A simulated respondent for the test server: it recognises which questionnaire item or action of
+ * which scenario variant a request asks about, and answers from a seeded profile of latent value
+ * levels, so that tests (and `npm start` with no API key) see value-action divergence exactly where
+ * a profile puts it. Its answers are synthetic and must always be labelled as simulated.
+ */
+import type { Scale, Scenario, Variant, VarSet } from '../../src/core/scenario/model';
+import { effectiveVars, renderVariant } from '../../src/core/scenario/render';
+import type { RecordedRequest, Respondent } from './openaiServer';
+import { seededRandom } from './openaiServer';
+
+export type ActionMode = 'aligned' | 'contrary' | 'random';
+
+export interface RespondentProfile {
+  /** Latent level 0..1 of each value (by value name); the item answer is drawn around it on the item's scale, reverse items mirrored. */
+  traits: Record<string, number>;
+  /** How the action relates to the stated values: 'aligned' follows the arbiter/expect direction of the values it states, 'contrary' goes the other way, 'random'. */
+  action: ActionMode;
+  /** Per variant name: trait shifts and/or an action mode override, so a variant can flip the decision. */
+  variants?: Record<string, { traits?: Record<string, number>; action?: ActionMode }>;
+  /** Share of answers that are unreadable text, and of refusals ("I'm sorry, I can't ..."). */
+  unparsedRate?: number;
+  refusalRate?: number;
+  seed?: number;
+}
+
+/** Item answers scatter around the latent level by this many scale points (standard deviation). */
+const ITEM_NOISE_SD = 0.6;
+
+export const REFUSAL_TEXT = "I'm sorry, but I can't answer that question.";
+export const UNPARSED_TEXT = 'Hmm, that is hard to say in general, it really depends.';
+export const UNRECOGNISED_TEXT = 'I am a simulated respondent and did not recognise this question.';
+
+interface ItemTarget {
+  kind: 'item';
+  text: string;
+  scenario: Scenario;
+  variant: Variant;
+  system?: string;
+  value: string;
+  reverse: boolean;
+  scale: Scale;
+}
+
+interface ActionTarget {
+  kind: 'action';
+  text: string;
+  scenario: Scenario;
+  variant: Variant;
+  persona?: VarSet;
+  system?: string;
+  choices?: { id: string; label: string }[];
+  scale?: Scale;
+}
+
+type Target = ItemTarget | ActionTarget;
+
+function hashString(text: string, seed = 0): number {
+  let h = (2166136261 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+function gaussian(random: () => number): number {
+  const u = Math.max(random(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
+
+/** Every item and action text of every variant and persona, to recognise what a request asks. */
+function indexScenarios(scenarios: Scenario[]): Target[] {
+  const targets: Target[] = [];
+  for (const scenario of scenarios) {
+    const personas: (VarSet | undefined)[] = scenario.personas.length > 0 ? scenario.personas : [undefined];
+    for (const variant of scenario.variants) {
+      for (const persona of personas) {
+        const rendered = renderVariant(scenario, variant, persona);
+        for (const value of rendered.values) {
+          for (const item of value.items) {
+            const text = item.text.trim();
+            if (text) targets.push({ kind: 'item', text, scenario, variant, system: rendered.system, value: value.name, reverse: item.reverse, scale: value.scale });
+          }
+        }
+        const prompt = rendered.action.prompt.trim();
+        if (prompt) {
+          targets.push({ kind: 'action', text: prompt, scenario, variant, persona, system: rendered.system, choices: rendered.action.choices, scale: rendered.action.scale });
+        }
+      }
+    }
+  }
+  return targets;
+}
+
+/** The simulated respondent over the given scenarios, answering as the profile of the model named in each request. */
+export function scenarioRespondent(scenarios: Scenario[], profiles: Record<string, RespondentProfile>): Respondent {
+  const targets = indexScenarios(scenarios);
+  const matchCache = new Map<string, Target | undefined>();
+  const occurrences = new Map<string, number>();
+
+  const recognise = (message: string, system: string | undefined): Target | undefined => {
+    const key = `${system ?? ''}\u0000${message}`;
+    if (matchCache.has(key)) return matchCache.get(key);
+    let best: Target[] = [];
+    let bestLength = 0;
+    for (const t of targets) {
+      if (t.text.length < bestLength || !message.includes(t.text)) continue;
+      if (t.text.length > bestLength) {
+        best = [t];
+        bestLength = t.text.length;
+      } else best.push(t);
+    }
+    // The same text in several variants: the system prompt tells them apart when it differs; else the first (baseline) wins.
+    const found = best.find((t) => system !== undefined && t.system?.trim() === system.trim()) ?? best[0];
+    matchCache.set(key, found);
+    return found;
+  };
+
+  return (req: RecordedRequest): string => {
+    const profile = profiles[req.model];
+    if (!profile) return `No simulated profile for model "${req.model}".`;
+    const messages = req.messages;
+    const system = messages.find((m) => m.role === 'system')?.content;
+    let lastUser = -1;
+    for (let i = messages.length - 1; i >= 0; i--) {
+      if (messages[i]!.role === 'user') {
+        lastUser = i;
+        break;
+      }
+    }
+    if (lastUser < 0) return UNRECOGNISED_TEXT;
+    const target = recognise(messages[lastUser]!.content, system);
+    if (!target) return UNRECOGNISED_TEXT;
+
+    // Seeded per (model, conversation); identical conversations (parallel samples) take successive draws.
+    const body = (req.body ?? {}) as { temperature?: unknown; response_format?: { type?: unknown; json_schema?: { schema?: unknown } } };
+    const temperature = typeof body.temperature === 'number' ? body.temperature : 1;
+    const convoKey = `${req.model}\u0000${JSON.stringify(messages)}`;
+    const n = temperature === 0 ? 0 : (occurrences.get(convoKey) ?? 0);
+    occurrences.set(convoKey, n + 1);
+    const random = seededRandom(hashString(convoKey, (profile.seed ?? 0) * 7919 + n));
+
+    const u = random();
+    if (u < (profile.refusalRate ?? 0)) return REFUSAL_TEXT;
+    if (u < (profile.refusalRate ?? 0) + (profile.unparsedRate ?? 0)) return UNPARSED_TEXT;
+
+    const variantProfile = profile.variants?.[target.variant.name];
+    const trait = (value: string): number => clamp01((profile.traits[value] ?? 0.5) + (variantProfile?.traits?.[value] ?? 0));
+    const schema = body.response_format?.type === 'json_schema' ? body.response_format.json_schema?.schema : undefined;
+    const noise = temperature === 0 ? 0 : ITEM_NOISE_SD * Math.min(2, Math.max(0.25, temperature));
+
+    if (target.kind === 'item') {
+      const level = target.reverse ? 1 - trait(target.value) : trait(target.value);
+      const { min, max } = target.scale;
+      const x = Math.round(min + level * (max - min) + gaussian(random) * noise);
+      return format(Math.min(max, Math.max(min, x)), schema, random);
+    }
+
+    const mode = variantProfile?.action ?? profile.action;
+    const held = statedHeld(target.scenario, messages.slice(0, lastUser), system, trait, recognise);
+    const implied = impliedAction(target, held);
+    if (target.choices && target.choices.length > 0) {
+      const ids = target.choices.map((c) => c.id);
+      const pick = (from: string[]): string => from[Math.floor(random() * from.length)] ?? ids[0]!;
+      let choice: string;
+      if (mode === 'random' || implied === undefined || !ids.includes(implied)) choice = pick(ids);
+      else if (mode === 'aligned') choice = implied;
+      else choice = pick(ids.filter((id) => id !== implied));
+      return format(choice, schema, random);
+    }
+    const scale = target.scale ?? { min: 1, max: 7, range: { start: 0, end: 0 } };
+    const mid = (scale.min + scale.max) / 2;
+    const upper = [Math.floor(mid) + 1, scale.max] as const;
+    const lower = [scale.min, Math.ceil(mid) - 1] as const;
+    const within = ([lo, hi]: readonly [number, number]): number => lo + Math.floor(random() * (hi - lo + 1));
+    let side: 'high' | 'low' | undefined = implied === 'high' || implied === 'low' ? implied : undefined;
+    if (mode === 'random' || side === undefined) side = random() < 0.5 ? 'high' : 'low';
+    else if (mode === 'contrary') side = side === 'high' ? 'low' : 'high';
+    return format(within(side === 'high' ? upper : lower), schema, random);
+  };
+}
+
+/**
+ * Which values this conversation has stated as held (normalised mean above 0.5): read from its own
+ * earlier answers when it has any (history sessions), else the latent levels (stateless sessions).
+ */
+function statedHeld(
+  scenario: Scenario,
+  earlier: { role: string; content: string }[],
+  system: string | undefined,
+  trait: (value: string) => number,
+  recognise: (message: string, system: string | undefined) => Target | undefined,
+): Map<string, boolean> {
+  const sums = new Map<string, { total: number; count: number }>();
+  for (let i = 0; i + 1 < earlier.length; i++) {
+    if (earlier[i]!.role !== 'user' || earlier[i + 1]!.role !== 'assistant') continue;
+    const t = recognise(earlier[i]!.content, system);
+    if (t?.kind !== 'item' || t.scenario !== scenario) continue;
+    const x = readNumber(earlier[i + 1]!.content);
+    if (x === undefined || x < t.scale.min || x > t.scale.max) continue;
+    const coded = t.reverse ? t.scale.min + t.scale.max - x : x;
+    const s = sums.get(t.value) ?? { total: 0, count: 0 };
+    s.total += (coded - t.scale.min) / (t.scale.max - t.scale.min);
+    s.count++;
+    sums.set(t.value, s);
+  }
+  const held = new Map<string, boolean>();
+  for (const { name } of scenario.values) {
+    const s = sums.get(name);
+    held.set(name, s ? s.total / s.count > 0.5 : trait(name) > 0.5);
+  }
+  return held;
+}
+
+function readNumber(text: string): number | undefined {
+  const json = /"[A-Za-z_]+"\s*:\s*(-?\d+)/.exec(text);
+  if (json) return Number(json[1]);
+  const lone = /(-?\d+)/.exec(text);
+  return lone ? Number(lone[1]) : undefined;
+}
+
+/** The arbiter of method.md over held values: first applicable rule, else the vote of held values. */
+function impliedAction(target: ActionTarget, held: Map<string, boolean>): string | undefined {
+  const { scenario } = target;
+  const expect = new Map<string, string>();
+  for (const e of scenario.action?.expect ?? []) {
+    expect.set(e.value, e.target === 'positive' ? 'high' : e.target === 'negative' ? 'low' : e.target);
+  }
+  const vars = effectiveVars(scenario, target.variant, target.persona);
+  for (const rule of scenario.arbitration) {
+    if (rule.kind === 'when') {
+      let applies = true;
+      for (const [name, entry] of rule.when) if (vars.get(name) !== entry.value) applies = false;
+      if (applies && rule.require) return rule.require.value;
+    } else {
+      const first = rule.rank.find((r) => held.get(r.value));
+      if (first) return expect.get(first.value);
+    }
+  }
+  const votes = new Map<string, number>();
+  for (const [value, isHeld] of held) {
+    const direction = expect.get(value);
+    if (isHeld && direction) votes.set(direction, (votes.get(direction) ?? 0) + 1);
+  }
+  let best: string | undefined;
+  let bestVotes = 0;
+  let tie = false;
+  for (const [direction, count] of votes) {
+    if (count > bestVotes) {
+      best = direction;
+      bestVotes = count;
+      tie = false;
+    } else if (count === bestVotes) tie = true;
+  }
+  return tie ? undefined : best;
+}
+
+/** A JSON object shaped by the request's schema when it asks for one, else plain text. */
+function format(answer: number | string, schema: unknown, random: () => number): string {
+  if (schema && typeof schema === 'object') {
+    const properties = (schema as { properties?: Record<string, { type?: unknown; enum?: unknown }> }).properties;
+    if (!properties || Object.keys(properties).length === 0) return JSON.stringify({ answer });
+    const out: Record<string, unknown> = {};
+    let placed = false;
+    for (const [name, prop] of Object.entries(properties)) {
+      const type = prop?.type;
+      if (!placed && typeof answer === 'number' && (type === 'integer' || type === 'number')) {
+        out[name] = answer;
+        placed = true;
+      } else if (!placed && typeof answer === 'string' && (Array.isArray(prop?.enum) || type === 'string')) {
+        out[name] = answer;
+        placed = true;
+      } else if (type === 'string') out[name] = 'Simulated answer.';
+      else if (type === 'integer' || type === 'number') out[name] = 0;
+      else if (type === 'boolean') out[name] = false;
+    }
+    return JSON.stringify(out);
+  }
+  return random() < 0.8 ? String(answer) : `My answer: ${answer}`;
+}
