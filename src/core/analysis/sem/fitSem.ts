@@ -1,0 +1,151 @@
+import type { CsvTable } from './csv';
+import { CsvError } from './csv';
+import { groupData } from './data';
+import { normalTwoSidedP } from './distributions';
+import { fitMeasures } from './fitIndices';
+import { paramsByGroup } from './implied';
+import { expectedInformation, invertInformation, observedInformation, scoreCrossProduct } from './information';
+import { matMul } from './matrix';
+import { addGroupGradient, evalGroup, type GroupEval, type SemProblem } from './ml';
+import { bfgs } from './optimize';
+import type { SemEstimate, SemResult } from './result';
+import { buildSpec, SemSpecError, type EqualityKind } from './spec';
+import { standardizedAll } from './standardize';
+import { startValues } from './start';
+import { parseSemSyntax, SemSyntaxError } from './syntax';
+
+/** What to fit: the model text, the wide data and lavaan-like options. */
+export interface SemFitInput {
+  /** lavaan model syntax. */
+  model: string;
+  /** Name of the model file, for error messages (file:line:col). */
+  modelFile?: string;
+  data: CsvTable;
+  /** Grouping column; without it there is one group and no mean structure (lavaan's default). */
+  group?: string;
+  /** lavaan's group.equal. */
+  equal?: EqualityKind[];
+  /** 'robust' is lavaan's MLR: Huber–White sandwich standard errors. */
+  se?: 'standard' | 'robust';
+  /** Defaults to 'expected' for standard SEs and 'observed' for robust ones, as lavaan. */
+  information?: 'expected' | 'observed';
+}
+
+/** Groups connected by shared (equality-constrained) parameters must be optimised together. */
+function blocks(problem: SemProblem): number[][] {
+  const G = problem.data.length;
+  const parent = [...Array(G).keys()];
+  const find = (a: number): number => (parent[a] === a ? a : (parent[a] = find(parent[a]!)));
+  const owner = new Map<number, number>();
+  problem.rows.forEach((rows, g) => rows.forEach((r) => {
+    if (r.free < 0) return;
+    const o = owner.get(r.free);
+    if (o === undefined) owner.set(r.free, g); else parent[find(g)] = find(o);
+  }));
+  const out = new Map<number, number[]>();
+  for (let g = 0; g < G; g++) { const root = find(g); out.set(root, [...(out.get(root) ?? []), g]); }
+  return [...out.values()];
+}
+
+/**
+ * Fits a (multi-group) structural equation model by maximum likelihood, the way lavaan's `sem()`
+ * does with its defaults, and returns lavaan's parameter table with std.all and its fit measures,
+ * or a typed failure (bad model text, unusable data, no convergence, not identified).
+ */
+export function fitSem(input: SemFitInput): SemResult {
+  const where = input.modelFile ? `${input.modelFile}:` : '';
+  const equal = input.equal ?? [];
+  const meanStructure = input.group !== undefined;
+  const se = input.se ?? 'standard';
+  const information = input.information ?? (se === 'robust' ? 'observed' : 'expected');
+  let spec;
+  let data;
+  try {
+    const statements = parseSemSyntax(input.model);
+    const probe = buildSpec(statements, { groups: [''], meanStructure, equal, columns: input.data.header });
+    const gd = groupData(input.data, probe.ov, input.group);
+    if ('ok' in gd) return gd;
+    data = gd;
+    spec = buildSpec(statements, { groups: gd.groups.map((g) => g.label), meanStructure, equal });
+  } catch (e) {
+    if (e instanceof SemSyntaxError || e instanceof SemSpecError) return { ok: false, reason: 'bad-model', message: `${where}${e.message}` };
+    if (e instanceof CsvError) return { ok: false, reason: 'bad-data', message: e.message };
+    throw e;
+  }
+  const problem: SemProblem = { spec, rows: paramsByGroup(spec), data: data.groups, nTotal: data.groups.reduce((s, g) => s + g.n, 0) };
+  const labelOf = (g: number) => data.groups[g]!.label || 'the data';
+  const x = startValues(spec, data.groups);
+  let iterations = 0;
+  for (const block of blocks(problem)) {
+    const idx = [...new Set(block.flatMap((g) => problem.rows[g]!.filter((r) => r.free >= 0).map((r) => r.free)))].sort((a, b) => a - b);
+    const full = Float64Array.from(x);
+    const fullGrad = new Float64Array(spec.nFree);
+    const fg = (sub: Float64Array, grad: Float64Array) => {
+      idx.forEach((k, i) => { full[k] = sub[i]!; });
+      fullGrad.fill(0);
+      let f = 0;
+      for (const g of block) {
+        const e = evalGroup(problem, g, full);
+        if (!e) return Infinity;
+        const w = problem.data[g]!.n / problem.nTotal;
+        f += w * e.f;
+        addGroupGradient(problem, g, e, w, fullGrad);
+      }
+      idx.forEach((k, i) => { grad[i] = fullGrad[k]!; });
+      return f;
+    };
+    const res = bfgs(fg, Float64Array.from(idx.map((k) => x[k]!)));
+    iterations = Math.max(iterations, res.iterations);
+    if (!res.converged) {
+      const names = block.map(labelOf).join(', ');
+      return {
+        ok: false, reason: 'not-converged',
+        message: `the optimiser did not converge for ${names} after ${res.iterations} iterations (largest gradient ${res.gradMax.toExponential(2)})`,
+      };
+    }
+    idx.forEach((k, i) => { x[k] = res.x[i]!; });
+  }
+  const evals: GroupEval[] = [];
+  for (let g = 0; g < problem.data.length; g++) {
+    const e = evalGroup(problem, g, x);
+    if (!e) return { ok: false, reason: 'implied-not-positive-definite', message: `the model-implied covariance matrix of ${labelOf(g)} is not positive definite at the solution` };
+    evals.push(e);
+  }
+
+  const n = spec.nFree;
+  const infoMat = information === 'expected' ? expectedInformation(problem, x) : observedInformation(problem, x);
+  const inv = infoMat && invertInformation(infoMat, n);
+  if (!inv) {
+    return { ok: false, reason: 'not-identified', message: 'the information matrix is singular: the model is not identified or empirically under-identified (collinear items?)' };
+  }
+  let vcov = inv;
+  if (se === 'robust') {
+    const meat = scoreCrossProduct(problem, x);
+    if (!meat) return { ok: false, reason: 'implied-not-positive-definite', message: 'the model-implied covariance matrix is not positive definite at the solution' };
+    vcov = matMul(matMul(inv, meat, n, n, n), inv, n, n, n);
+  }
+
+  const warnings: string[] = [];
+  const estimates: SemEstimate[] = spec.params.map((r) => {
+    const est = r.free >= 0 ? x[r.free]! : r.value;
+    const sev = r.free >= 0 ? Math.sqrt(vcov[r.free * n + r.free]!) : 0;
+    const z = r.free >= 0 ? est / sev : null;
+    if ((r.matrix === 'psi' || r.matrix === 'theta') && r.row === r.col && est < 0) {
+      warnings.push(`negative variance estimate for ${r.lhs} in ${labelOf(r.group)} (a Heywood case): the solution is inadmissible`);
+    }
+    return {
+      lhs: r.lhs, op: r.op, rhs: r.rhs, group: r.group + 1, groupLabel: data.groups[r.group]!.label,
+      free: r.free >= 0, est, se: sev, z, pvalue: z === null ? null : normalTwoSidedP(z),
+      stdAll: standardizedAll(r, est, evals[r.group]!.mom),
+    };
+  });
+  if (data.dropped > 0) warnings.push(`${data.dropped} incomplete rows were left out (listwise deletion)`);
+  const fit = fitMeasures(data.groups, evals, n, meanStructure);
+  const chisqByGroup: Record<string, number> = {};
+  data.groups.forEach((g, k) => { chisqByGroup[g.label] = g.n * evals[k]!.f; });
+  return {
+    ok: true, estimates, fit, chisqByGroup,
+    groups: data.groups.map((g) => ({ label: g.label, n: g.n })),
+    se, information, iterations, warnings,
+  };
+}
