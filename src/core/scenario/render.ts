@@ -1,9 +1,29 @@
 import type { Placeholder, Scale, Scenario, Template, Variant, VarSet } from './model';
+import { VAR_NAME } from './placeholders';
 
-/** Fills a template's placeholders from `vars`; unresolved placeholders are left as written and reported. */
+const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+
+/**
+ * Fills a template's placeholders from `vars`. A placeholder with no value stays as written (`{{name}}`)
+ * and is returned in `missing` with its own source range, so callers can refuse to send it or point at it.
+ */
 export function renderTemplate(t: Template, vars: ReadonlyMap<string, string>): { text: string; missing: Placeholder[] } {
-  void vars;
-  return { text: t.text, missing: [] };
+  const missing: Placeholder[] = [];
+  if (!t.text.includes('{{')) return { text: t.text, missing };
+  // The n-th well-formed placeholder of the value is the n-th one found in the source, unless YAML escapes
+  // or folding changed them; then the first located one with the same name stands in for its range.
+  let index = 0;
+  const text = t.text.replace(PLACEHOLDER, (whole, inner: string) => {
+    const name = inner.trim();
+    if (!VAR_NAME.test(name)) return whole;
+    const located = t.placeholders[index]?.name === name ? t.placeholders[index] : t.placeholders.find((p) => p.name === name);
+    index++;
+    const value = vars.get(name);
+    if (value !== undefined) return value;
+    missing.push(located ?? { name, range: t.range, nameRange: t.range });
+    return whole;
+  });
+  return { text, missing };
 }
 
 /** Vars in effect for a variant (scenario vars, then persona entry, then variant vars, later wins). */
@@ -22,8 +42,36 @@ export interface RenderedVariant {
   missing: Placeholder[];
 }
 
-/** Renders every prompt of a variant for one persona entry. */
+/**
+ * Renders every prompt of a variant for one persona entry: the system prompt (the variant's persona
+ * template, else the scenario's), each value's items (the variant's rewording, else the scenario's) and
+ * the action. Values without a valid scale are left out (the file has an error there already).
+ */
 export function renderVariant(s: Scenario, v: Variant, persona?: VarSet): RenderedVariant {
-  void persona;
-  return { variant: v.name, values: [], action: { prompt: '' }, missing: [] };
+  const vars = effectiveVars(s, v, persona);
+  const missing: Placeholder[] = [];
+  const fill = (t: Template) => {
+    const r = renderTemplate(t, vars);
+    missing.push(...r.missing);
+    return r.text;
+  };
+  const out: RenderedVariant = { variant: v.name, values: [], action: { prompt: '' }, missing };
+  const systemTemplate = v.persona ?? s.persona;
+  if (systemTemplate) out.system = fill(systemTemplate);
+  for (const value of s.values) {
+    if (!value.scale) continue;
+    const items = v.values?.get(value.name) ?? value.items;
+    out.values.push({
+      name: value.name,
+      label: value.label,
+      scale: value.scale,
+      items: items.map((i) => ({ id: i.id, value: value.name, text: fill(i.text), reverse: i.reverse })),
+    });
+  }
+  const prompt = v.action?.prompt ?? s.action?.prompt;
+  if (prompt) out.action.prompt = fill(prompt);
+  const choices = v.action?.choices ?? s.action?.choices;
+  if (choices) out.action.choices = choices.map((c) => ({ id: c.id, label: c.label }));
+  else if (s.action?.scale) out.action.scale = s.action.scale;
+  return out;
 }
