@@ -1,0 +1,73 @@
+/**
+ * Run progress for the terminal: a redrawn bar on a TTY (stderr), plain lines otherwise (one per
+ * tenth of the run, so a CI log stays short). The preflight lines come from here too.
+ */
+import type { Preflight, RunProgress } from '../core/run/engine';
+
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface ProgressReporter {
+  update(p: RunProgress): void;
+  /** Ends the bar (a TTY line is left complete). */
+  finish(): void;
+}
+
+/** The preflight lines printed before a run: sessions, calls, approximate tokens, cached share. */
+export function formatPreflight(scenario: string, p: Preflight): string {
+  const e = p.estimate;
+  const lines = [`${scenario}: run ${p.runId}`];
+  const resumed = p.alreadyDone > 0 ? ` (${p.alreadyDone} of ${p.plan.sessions.length} already in the log)` : '';
+  lines.push(
+    `  ${e.sessions} sessions${resumed} = ${p.plan.models.length} model(s) x ${p.plan.variants.length} variant(s) x ${p.plan.personas} persona(s) x ${p.plan.samples} sample(s), ${p.plan.settings.mode} sessions`,
+  );
+  lines.push(`  ${e.calls} calls, about ${fmtTokens(e.promptTokens)} prompt + ${fmtTokens(e.completionTokens)} completion tokens`);
+  if (p.cachedCalls !== undefined) {
+    const share = e.calls === 0 ? 0 : Math.round((100 * p.cachedCalls) / e.calls);
+    lines.push(`  cached: ${p.cachedCalls} of ${e.calls} calls (${share}%)`);
+  } else {
+    lines.push('  cache: off');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function fmtTokens(n: number): string {
+  return n >= 10_000 ? `${Math.round(n / 1000)}k` : String(n);
+}
+
+/** A reporter that writes to `stream`; `label` names the scenario. */
+export function createProgress(stream: ProgressStream, label: string, now: () => number = Date.now): ProgressReporter {
+  const tty = stream.isTTY === true;
+  let lastDraw = 0;
+  let lastTenth = -1;
+  let last: RunProgress | undefined;
+  const line = (p: RunProgress): string => {
+    const counts = `${p.done}/${p.total} sessions${p.failed ? `, ${p.failed} failed` : ''}, ${p.calls} calls${p.cachedCalls ? `, ${p.cachedCalls} cached` : ''}`;
+    if (!tty) return `${label}: ${counts}`;
+    const width = Math.max(10, Math.min(30, (stream.columns ?? 80) - counts.length - label.length - 6));
+    const filled = p.total === 0 ? width : Math.round((width * p.done) / p.total);
+    return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${counts}`;
+  };
+  return {
+    update(p) {
+      last = p;
+      if (tty) {
+        const t = now();
+        if (p.done < p.total && t - lastDraw < 100) return;
+        lastDraw = t;
+        stream.write(`\r\x1b[2K${line(p)}`);
+        return;
+      }
+      const tenth = p.total === 0 ? 10 : Math.floor((10 * p.done) / p.total);
+      if (tenth === lastTenth) return;
+      lastTenth = tenth;
+      stream.write(`${line(p)}\n`);
+    },
+    finish() {
+      if (tty && last) stream.write(`\r\x1b[2K${line(last)}\n`);
+    },
+  };
+}
