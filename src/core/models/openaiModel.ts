@@ -41,9 +41,10 @@ export class OpenAICompatibleModel implements ChatModel {
   readonly supportsSystemPrompt: boolean;
   readonly supportsStructuredOutput: boolean;
   readonly origin: string;
-  private readonly client: OpenAI;
-  private readonly secret: string | undefined;
-  private readonly timeoutMs: number;
+  // True private fields: a model that gets logged or serialised must not carry the key along.
+  readonly #client: OpenAI;
+  readonly #secret: string | undefined;
+  readonly #timeoutMs: number;
 
   constructor(options: OpenAICompatibleOptions) {
     this.provider = options.provider;
@@ -52,20 +53,20 @@ export class OpenAICompatibleModel implements ChatModel {
     this.supportsSystemPrompt = options.supportsSystemPrompt ?? true;
     this.supportsStructuredOutput = options.supportsStructuredOutput ?? false;
     this.origin = endpointOrigin(options.baseUrl);
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.secret = options.apiKey || undefined;
-    this.client = new OpenAI({
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#secret = options.apiKey || undefined;
+    this.#client = new OpenAI({
       baseURL: options.baseUrl,
       apiKey: options.apiKey || PLACEHOLDER_API_KEY,
       defaultHeaders: options.headers,
       maxRetries: 0,
-      timeout: this.timeoutMs,
+      timeout: this.#timeoutMs,
       fetch: options.fetch,
     });
   }
 
   async complete(request: ChatRequest): Promise<ChatResponse> {
-    const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+    const timeoutMs = request.timeoutMs ?? this.#timeoutMs;
     const outer = request.signal;
     if (outer?.aborted) throw new ModelError('aborted', `${this.id}: request aborted before it was sent`);
 
@@ -94,19 +95,19 @@ export class OpenAICompatibleModel implements ChatModel {
     }
 
     try {
-      const completion = await this.client.chat.completions.create(body, { signal: controller.signal, timeout: timeoutMs });
-      return this.readCompletion(completion);
+      const completion = await this.#client.chat.completions.create(body, { signal: controller.signal, timeout: timeoutMs });
+      return this.#readCompletion(completion);
     } catch (error) {
       if (timedOut) throw new ModelError('timeout', `${this.id}: no complete answer within ${timeoutMs} ms`, { cause: error });
       if (outer?.aborted) throw new ModelError('aborted', `${this.id}: request aborted`, { cause: error });
-      throw classifyError(error, this.id, this.secret);
+      throw classifyError(error, this.id, this.#secret);
     } finally {
       clearTimeout(timer);
       outer?.removeEventListener('abort', onAbort);
     }
   }
 
-  private readCompletion(completion: unknown): ChatResponse {
+  #readCompletion(completion: unknown): ChatResponse {
     const c = completion as Partial<OpenAI.Chat.ChatCompletion> | null | undefined;
     const choice = c && typeof c === 'object' && Array.isArray(c.choices) ? c.choices[0] : undefined;
     const message = choice?.message;
