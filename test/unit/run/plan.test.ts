@@ -1,0 +1,85 @@
+import * as assert from 'node:assert/strict';
+import { parseScenario } from '../../../src/core/scenario/parse';
+import type { Scenario } from '../../../src/core/scenario/model';
+import { estimatePlan, planRun, PlanError, renderedKey } from '../../../src/core/run/plan';
+import { sessionKey } from '../../../src/core/run/record';
+
+export const PLAN_SCENARIO = `dilemma: plan-demo
+vars: { recipient: a registry }
+persona: You are {{name}}.
+personas:
+  - { name: Ana }
+  - { name: Ben }
+values:
+  privacy:
+    scale: { min: 1, max: 7 }
+    items:
+      - I care about privacy.
+      - text: I share freely.
+        reverse: true
+  prosocial:
+    scale: { min: 1, max: 5 }
+    items: [I help others.]
+action:
+  prompt: Send your records to {{recipient}}?
+  choices: { share: Send them, decline: Keep them }
+  expect: { privacy: decline, prosocial: share }
+variants:
+  - name: baseline
+  - name: pharma
+    vars: { recipient: a drug company }
+run:
+  samples: 3
+  session: stateless
+  temperature: 0.4
+`;
+
+function scenario(text = PLAN_SCENARIO): Scenario {
+  const p = parseScenario(text);
+  assert.ok(p.scenario, 'fixture parses');
+  return p.scenario;
+}
+
+describe('plan', () => {
+  it('expands models x variants x personas x samples into keyed sessions', () => {
+    const plan = planRun(scenario(), { models: ['sim/a', 'sim/b'] });
+    assert.equal(plan.sessions.length, 2 * 2 * 2 * 3);
+    const keys = plan.sessions.map((s) => s.key);
+    assert.equal(new Set(keys).size, keys.length);
+    assert.ok(keys.includes(sessionKey('sim/b', 'pharma', 1, 2)));
+    for (const s of plan.sessions) assert.equal(s.key, sessionKey(s.model, s.variant, s.persona, s.sample));
+    assert.deepEqual(plan.variants, ['baseline', 'pharma']);
+    assert.equal(plan.personas, 2);
+    assert.equal(plan.settings.mode, 'stateless');
+    assert.equal(plan.settings.temperature, 0.4);
+  });
+
+  it('renders each variant per persona once, with persona and variant vars applied', () => {
+    const plan = planRun(scenario(), { models: ['sim/a'] });
+    assert.equal(plan.rendered.size, 4);
+    assert.equal(plan.rendered.get(renderedKey('pharma', 1))?.system, 'You are Ben.');
+    assert.equal(plan.rendered.get(renderedKey('pharma', 1))?.action.prompt, 'Send your records to a drug company?');
+    assert.equal(plan.rendered.get(renderedKey('baseline', 0))?.action.prompt, 'Send your records to a registry?');
+  });
+
+  it('honours --samples and --variant, and names the variants when one is unknown', () => {
+    const plan = planRun(scenario(), { models: ['sim/a'], samples: 5, variants: ['pharma'] });
+    assert.equal(plan.sessions.length, 1 * 1 * 2 * 5);
+    assert.ok(plan.sessions.every((s) => s.variant === 'pharma'));
+    assert.throws(() => planRun(scenario(), { models: ['sim/a'], variants: ['pharm'] }), (e: unknown) => e instanceof PlanError && /unknown variant "pharm".*baseline, pharma/.test(e.message));
+    assert.throws(() => planRun(scenario(), { models: [] }), /no model/);
+    assert.throws(() => planRun(scenario(), { models: ['sim/a'], samples: 0 }), /positive integer/);
+  });
+
+  it('estimates calls per session and prompt tokens that grow with history', () => {
+    const stateless = planRun(scenario(), { models: ['sim/a'] });
+    const e1 = estimatePlan(stateless);
+    assert.equal(e1.sessions, 12);
+    assert.equal(e1.calls, 12 * 4, 'three items and the action per session');
+    const history = planRun(scenario(PLAN_SCENARIO.replace('session: stateless', 'session: history')), { models: ['sim/a'] });
+    const e2 = estimatePlan(history);
+    assert.equal(e2.calls, e1.calls);
+    assert.ok(e2.promptTokens > e1.promptTokens, 'history resends the conversation');
+    assert.equal(estimatePlan(stateless, stateless.sessions.slice(0, 3)).calls, 12);
+  });
+});
