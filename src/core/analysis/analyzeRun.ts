@@ -1,0 +1,292 @@
+import type { RunHeader, SessionRecord } from '../run/record';
+import type { Scenario, Span, Threshold, Variant, VarSet } from '../scenario/model';
+import { analyzeSample, type SampleAnalysis } from './divergence';
+import { flipTest, type FlipResult } from './flip';
+import { fitPathModel, pathData, type PathModelResult } from './pathModel';
+import { wilsonInterval } from './stats';
+import { wordDiff, type TextDiff } from './textDiff';
+import { compositeVaar, isVaarValue, type VaarForm, type VaarResult, type VaarSource } from './vaar';
+import { rate, variantStats, type Rate, type RateWithInterval, type VariantStats } from './variantStats';
+
+/** One run log as read from disk: its header and its session records. */
+export interface RunLogInput {
+  header: RunHeader;
+  sessions: SessionRecord[];
+  /** Where it was read from, for messages. */
+  file?: string;
+}
+
+/** The subset of the renderer's output the diffs need (`renderVariant` in scenario/render.ts). */
+export interface RenderedPrompts {
+  system?: string;
+  action: { prompt: string };
+}
+
+/** Renders a variant's prompts for one persona entry; injected so the analysis does not depend on how. */
+export type RenderFn = (scenario: Scenario, variant: Variant, persona?: VarSet) => RenderedPrompts;
+
+/** Options of `analyzeRun`. Every random step is seeded, so the same logs give the same report. */
+export interface AnalyzeOptions {
+  seed?: number;
+  /** Bootstrap replicates of the path model (default 1000). */
+  bootstrap?: number;
+  /** Permutation draws of the flip test when exact enumeration is too large (default 10000). */
+  permutations?: number;
+  /** Significance level of the flip test and the strict VAAR (default 0.05). */
+  alpha?: number;
+  /** The VAAR form `assert: vaar` checks (default `sign`). */
+  vaarForm?: VaarForm;
+  /** Fewest complete samples for the path model (default 10). */
+  minSamples?: number;
+  render?: RenderFn;
+  /** VAAR results of the latent (MGSEM) model, from the SEM engine, to report and (if `vaarSource` is `latent`) to assert on. */
+  latent?: VaarResult[];
+  vaarSource?: VaarSource;
+  /** The scenario text, so assert places can be given as line:column too. */
+  scenarioText?: string;
+}
+
+/** A variant of one model: its statistics, its flip test against the baseline and the diff of its modal answer. */
+export interface VariantAnalysis {
+  stats: VariantStats;
+  /** Absent for the baseline itself. */
+  flip?: FlipResult;
+  /** Modal action answer (raw text of the first sample with the modal action) against the baseline's. */
+  answerDiff?: TextDiff;
+}
+
+/** The rendered prompts of a variant against the baseline's (persona entry 0). */
+export interface PromptDiff {
+  variant: string;
+  system?: TextDiff;
+  prompt: TextDiff;
+}
+
+/** Per-model figures over all variants. */
+export interface ModelAnalysis {
+  model: string;
+  sessions: number;
+  divergence: RateWithInterval;
+  parseFailures: Rate;
+  refusals: Rate;
+  /** The lowest and highest variant consistency, with the variant that has it. */
+  consistency: { min: { variant: string; rate: number; n: number } | null; max: { variant: string; rate: number; n: number } | null };
+  /** Share of non-baseline variants whose flip test has p < alpha (variants without a test are left out). */
+  flipRate: Rate;
+  pathModel: PathModelResult;
+  vaar: { sign: VaarResult; strict: VaarResult };
+  latent: VaarResult[];
+}
+
+/** A 1-based line and column. */
+export interface LineColumn {
+  line: number;
+  column: number;
+}
+
+/** One `assert` threshold evaluated for one model. */
+export interface AssertResult {
+  metric: string;
+  model: string;
+  min?: number;
+  max?: number;
+  /** The measured value; null when it could not be measured (status `error`). */
+  actual: number | null;
+  /** Samples (or paths, variants) behind `actual`. */
+  n: number;
+  status: 'pass' | 'fail' | 'error';
+  message: string;
+  /** The threshold's place in the scenario file. */
+  range: Span;
+  location?: LineColumn;
+  /** For per-variant metrics: the variant that decided. */
+  variant?: string;
+}
+
+/** The whole analysis of one scenario's runs. */
+export interface ScenarioAnalysis {
+  scenario: { id: string; title?: string; file?: string; hash?: string };
+  runs: { runId: string; file?: string; startedAt: string; sessions: number }[];
+  models: string[];
+  variants: string[];
+  samples: SampleAnalysis[];
+  perVariant: VariantAnalysis[];
+  promptDiffs: PromptDiff[];
+  perModel: ModelAnalysis[];
+  asserts: AssertResult[];
+  /** Sessions that could not be placed (unknown variant, duplicate key) and similar notes. */
+  warnings: string[];
+  options: { seed: number; bootstrap: number; permutations: number; alpha: number; vaarForm: VaarForm; vaarSource: VaarSource };
+}
+
+function lineColumn(text: string, offset: number): LineColumn {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < Math.min(offset, text.length); i++) if (text.charCodeAt(i) === 10) {
+    line++;
+    last = i;
+  }
+  return { line, column: offset - last };
+}
+
+/** A seed per (model, variant) so each test has its own reproducible stream. */
+function subSeed(seed: number, ...parts: string[]): number {
+  let h = seed >>> 0 || 1;
+  for (const p of parts) for (let i = 0; i < p.length; i++) h = Math.imul(h ^ p.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
+
+/**
+ * The whole analysis of a scenario's run logs (one or several runs, one or several models): per
+ * sample, per model x variant, per model, and the scenario's `assert` thresholds per model. Pure: the
+ * caller reads the files; the same logs and options give the same result.
+ */
+export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], options: AnalyzeOptions = {}): ScenarioAnalysis {
+  const seed = options.seed ?? 1;
+  const bootstrap = options.bootstrap ?? 1000;
+  const permutations = options.permutations ?? 10_000;
+  const alpha = options.alpha ?? 0.05;
+  const vaarForm = options.vaarForm ?? 'sign';
+  const vaarSource = options.vaarSource ?? 'composite';
+  const warnings: string[] = [];
+  const byKey = new Map<string, SessionRecord>();
+  const variantByName = new Map(scenario.variants.map((v) => [v.name, v] as const));
+  for (const log of logs) {
+    if (log.header.scenario !== scenario.id) warnings.push(`${log.file ?? log.header.runId}: the run is of scenario "${log.header.scenario}", not "${scenario.id}"`);
+    for (const s of log.sessions) {
+      if (!variantByName.has(s.variant)) {
+        warnings.push(`${log.file ?? log.header.runId}: session ${s.key} is of variant "${s.variant}", which the scenario no longer has; left out`);
+        continue;
+      }
+      if (byKey.has(s.key)) warnings.push(`session ${s.key} appears in more than one run; the later one is used`);
+      byKey.set(s.key, s);
+    }
+  }
+  const sessions = [...byKey.values()];
+  const models = [...new Set([...logs.flatMap((l) => l.header.models), ...sessions.map((s) => s.model)])];
+  const variants = scenario.variants.map((v) => v.name);
+  const samples = sessions.map((s) => analyzeSample(scenario, variantByName.get(s.variant), s))
+    .sort((a, b) => models.indexOf(a.model) - models.indexOf(b.model) || variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.persona - b.persona || a.sample - b.sample);
+  const rawAction = new Map(sessions.map((s) => [s.key, s.action?.raw ?? ''] as const));
+  const baseline = variants[0]!;
+
+  const perVariant: VariantAnalysis[] = [];
+  const perModel: ModelAnalysis[] = [];
+  for (const model of models) {
+    const mine = samples.filter((s) => s.model === model);
+    const of = (v: string): SampleAnalysis[] => mine.filter((s) => s.variant === v);
+    const modalAnswer = (v: string, modal: string | undefined): string | undefined => {
+      const s = of(v).find((x) => x.action.status === 'ok' && (x.action.choice ?? String(x.action.score)) === modal);
+      return s ? rawAction.get(s.key) : undefined;
+    };
+    const baseStats = variantStats(scenario, model, baseline, of(baseline));
+    const baseAnswer = modalAnswer(baseline, baseStats.modal);
+    const flips: FlipResult[] = [];
+    const mineVariants: VariantAnalysis[] = [];
+    for (const v of variants) {
+      const stats = v === baseline ? baseStats : variantStats(scenario, model, v, of(v));
+      if (stats.sessions === 0) continue;
+      const va: VariantAnalysis = { stats };
+      if (v !== baseline && baseStats.sessions > 0) {
+        va.flip = flipTest(scenario, model, baseline, v, of(baseline), of(v), { alpha, permutations, seed: subSeed(seed, model, v) });
+        flips.push(va.flip);
+        const answer = modalAnswer(v, stats.modal);
+        if (answer !== undefined && baseAnswer !== undefined) va.answerDiff = wordDiff(baseAnswer, answer);
+      }
+      mineVariants.push(va);
+    }
+    perVariant.push(...mineVariants);
+    const determined = mine.filter((s) => s.divergent !== null);
+    const divergent = determined.filter((s) => s.divergent).length;
+    const answers = mine.reduce((a, s) => a + s.answers.total, 0);
+    const cons = mineVariants.filter((v) => v.stats.consistency.rate !== null)
+      .map((v) => ({ variant: v.stats.variant, rate: v.stats.consistency.rate!, n: v.stats.consistency.n }));
+    const tested = flips.filter((f) => f.test.method !== 'none');
+    const data = pathData(scenario, mine);
+    const fit: PathModelResult = typeof data === 'string'
+      ? { ok: false, model, kind: scenario.action?.scale ? 'linear' : 'logistic', n: 0, coding: '', failure: data }
+      : fitPathModel(model, data, { bootstrap, seed: subSeed(seed, model), minSamples: options.minSamples });
+    perModel.push({
+      model,
+      sessions: mine.length,
+      divergence: { ...rate(divergent, determined.length), ci: wilsonInterval(divergent, determined.length) },
+      parseFailures: rate(mine.reduce((a, s) => a + s.answers.unparsed, 0), answers),
+      refusals: rate(mine.reduce((a, s) => a + s.answers.refused, 0), answers),
+      consistency: {
+        min: cons.reduce<(typeof cons)[number] | null>((a, c) => (!a || c.rate < a.rate ? c : a), null),
+        max: cons.reduce<(typeof cons)[number] | null>((a, c) => (!a || c.rate > a.rate ? c : a), null),
+      },
+      flipRate: rate(tested.filter((f) => f.flipped).length, tested.length),
+      pathModel: fit,
+      vaar: { sign: compositeVaar(fit, 'sign', alpha), strict: compositeVaar(fit, 'strict', alpha) },
+      latent: (options.latent ?? []).filter((l) => l.model === model),
+    });
+  }
+
+  const promptDiffs: PromptDiff[] = [];
+  if (options.render) {
+    const persona = scenario.personas[0];
+    const base = options.render(scenario, scenario.variants[0]!, persona);
+    for (const v of scenario.variants.slice(1)) {
+      const r = options.render(scenario, v, persona);
+      promptDiffs.push({
+        variant: v.name,
+        ...(base.system !== undefined || r.system !== undefined ? { system: wordDiff(base.system ?? '', r.system ?? '') } : {}),
+        prompt: wordDiff(base.action.prompt, r.action.prompt),
+      });
+    }
+  }
+
+  const asserts = scenario.assert.flatMap((t) => models.map((m) => evaluateAssert(t, perModel.find((x) => x.model === m)!, vaarForm, vaarSource, options.scenarioText)));
+  const header = logs[0]?.header;
+  return {
+    scenario: { id: scenario.id, ...(scenario.title ? { title: scenario.title } : {}), ...(header ? { file: header.file, hash: header.scenarioHash } : {}) },
+    runs: logs.map((l) => ({ runId: l.header.runId, ...(l.file ? { file: l.file } : {}), startedAt: l.header.startedAt, sessions: l.sessions.length })),
+    models, variants, samples, perVariant, promptDiffs, perModel, asserts, warnings,
+    options: { seed, bootstrap, permutations, alpha, vaarForm, vaarSource },
+  };
+}
+
+const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(3));
+
+/**
+ * One threshold for one model. Rates are pooled over the model's samples; `consistency` must hold for
+ * every variant, so the worst variant is the actual value; `flip-rate` is the share of variants that
+ * flipped; `vaar` uses the chosen form and source. A metric that cannot be measured is an error, not a pass.
+ */
+export function evaluateAssert(t: Threshold, m: ModelAnalysis, vaarForm: VaarForm, vaarSource: VaarSource, text?: string): AssertResult {
+  const base = {
+    metric: t.metric, model: m.model, ...(t.min !== undefined ? { min: t.min } : {}), ...(t.max !== undefined ? { max: t.max } : {}),
+    range: t.range, ...(text !== undefined ? { location: lineColumn(text, t.range.start) } : {}),
+  };
+  const measured = (actual: number | null, n: number, why: string, variant?: string): AssertResult => {
+    if (actual === null) return { ...base, actual: null, n, status: 'error', message: `${t.metric} could not be measured for ${m.model}: ${why}` };
+    const low = t.min !== undefined && actual < t.min;
+    const high = t.max !== undefined && actual > t.max;
+    const bound = [t.min !== undefined ? `min ${fmt(t.min)}` : '', t.max !== undefined ? `max ${fmt(t.max)}` : ''].filter(Boolean).join(', ');
+    const where = variant ? ` (variant ${variant})` : '';
+    return {
+      ...base, actual, n, status: low || high ? 'fail' : 'pass', ...(variant ? { variant } : {}),
+      message: `${t.metric} ${fmt(actual)}${where} over n = ${n}, expected ${bound}: ${low || high ? 'fails' : 'passes'}`,
+    };
+  };
+  switch (t.metric) {
+    case 'divergence': return measured(m.divergence.rate, m.divergence.n, 'no sample had both a determined implied action and a readable action');
+    case 'parse-failures': return measured(m.parseFailures.rate, m.parseFailures.n, 'no answers');
+    case 'refusals': return measured(m.refusals.rate, m.refusals.n, 'no answers');
+    case 'flip-rate': return measured(m.flipRate.rate, m.flipRate.n, 'no variant could be tested against the baseline');
+    case 'consistency': {
+      const worst = t.min !== undefined ? m.consistency.min : m.consistency.max;
+      return measured(worst?.rate ?? null, worst?.n ?? 0, 'no readable action', worst?.variant);
+    }
+    case 'vaar': {
+      const r = vaarSource === 'latent' ? m.latent.find((l) => l.form === vaarForm) : m.vaar[vaarForm];
+      if (!r) return measured(null, 0, `no ${vaarSource} model was fitted`);
+      if (!isVaarValue(r)) return measured(null, r.n, `${r.source} model: ${r.failure}`);
+      const res = measured(r.vaar, r.n, '');
+      return { ...res, message: `${res.message} (${r.form} form, ${r.source} model, ${r.paths.length} paths)` };
+    }
+    default:
+      return { ...base, actual: null, n: 0, status: 'error', message: `unknown assert metric "${t.metric}"` };
+  }
+}
