@@ -89,7 +89,8 @@ export function groupData(table: CsvTable, ov: string[], groupColumn?: string): 
       return { ok: false, reason: 'constant-item', message: `${name}: no variance in ${constant.join(', ')} (every answer the same); drop the item or the group` };
     }
     const l = cholesky(cov, p);
-    if (!l) {
+    // Exact collinearity survives Cholesky as a rounding-size pivot; treat a pivot that small as singular.
+    if (!l || ov.some((_, k) => l[k * p + k]! * l[k * p + k]! < 1e-10 * cov[k * p + k]!)) {
       return {
         ok: false, reason: 'sample-not-positive-definite',
         message: `${name}: the sample covariance matrix is not positive definite (duplicated or collinear items)`,

@@ -1,8 +1,8 @@
-/** Complementary error function, |relative error| < 1.2e-7 would be too coarse: uses a continued fraction / series pair accurate to ~1e-15. */
+/** Complementary error function erfc(x): a series near 0 and a continued fraction elsewhere, accurate to about 1e-15. */
 export function erfc(x: number): number {
   if (x < 0) return 2 - erfc(-x);
-  if (x < 0.5) return 1 - erfSeries(x);
-  // Continued fraction (Lentz) for erfc, accurate for x ≥ 0.5.
+  if (x < 1.5) return 1 - erfSeries(x);
+  // Continued fraction (Lentz) for erfc, accurate for x ≥ 1.5.
   const tiny = 1e-300;
   let f = x;
   let c = x;

@@ -29,6 +29,8 @@ export interface SemFitInput {
   se?: 'standard' | 'robust';
   /** Defaults to 'expected' for standard SEs and 'observed' for robust ones, as lavaan. */
   information?: 'expected' | 'observed';
+  /** Iteration cap of the optimiser (lavaan's iter.max); default 2000. */
+  maxIterations?: number;
 }
 
 /** Groups connected by shared (equality-constrained) parameters must be optimised together. */
@@ -94,7 +96,7 @@ export function fitSem(input: SemFitInput): SemResult {
       idx.forEach((k, i) => { grad[i] = fullGrad[k]!; });
       return f;
     };
-    const res = bfgs(fg, Float64Array.from(idx.map((k) => x[k]!)));
+    const res = bfgs(fg, Float64Array.from(idx.map((k) => x[k]!)), { maxIter: input.maxIterations ?? 2000 });
     iterations = Math.max(iterations, res.iterations);
     if (!res.converged) {
       const names = block.map(labelOf).join(', ');

@@ -1,0 +1,201 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseCsv, type CsvTable } from '../../../../src/core/analysis/sem/csv';
+import { groupData, type SemData } from '../../../../src/core/analysis/sem/data';
+import { fitSem, type SemFitInput } from '../../../../src/core/analysis/sem/fitSem';
+import { paramsByGroup } from '../../../../src/core/analysis/sem/implied';
+import { mlGradient, mlObjective, type SemProblem } from '../../../../src/core/analysis/sem/ml';
+import type { SemFailure, SemResult, SemSuccess } from '../../../../src/core/analysis/sem/result';
+import { buildSpec } from '../../../../src/core/analysis/sem/spec';
+import { startValues } from '../../../../src/core/analysis/sem/start';
+import { parseSemSyntax } from '../../../../src/core/analysis/sem/syntax';
+import { loadTable, referenceDir } from './referenceFixture';
+
+const model = fs.readFileSync(path.join(referenceDir, 'model.lav'), 'utf8');
+const likert = () => loadTable('mg_likert.csv');
+
+function edit(t: CsvTable, f: (row: string[], col: (name: string) => number, i: number) => void): CsvTable {
+  const rows = t.rows.map((r) => [...r]);
+  const col = (n: string) => t.header.indexOf(n);
+  rows.forEach((r, i) => f(r, col, i));
+  return { ...t, rows };
+}
+
+function failure(r: SemResult): SemFailure {
+  assert.equal(r.ok, false, 'expected a failure');
+  return r as SemFailure;
+}
+function success(r: SemResult): SemSuccess {
+  assert.ok(r.ok, r.ok ? '' : `${r.reason}: ${r.message}`);
+  return r;
+}
+const fit = (over: Partial<SemFitInput> = {}) => fitSem({ model, modelFile: 'model.lav', data: likert(), group: 'group', ...over });
+
+describe('SEM engine: typed failures, never numbers', () => {
+  it('a constant item in one group', () => {
+    const f = failure(fit({ data: edit(likert(), (r, c) => { if (r[c('group')] === 'llm_b') r[c('pc1')] = '4'; }) }));
+    assert.equal(f.reason, 'constant-item');
+    assert.match(f.message, /group "llm_b".*pc1/);
+  });
+
+  it('an empty item in one group', () => {
+    const f = failure(fit({ data: edit(likert(), (r, c) => { if (r[c('group')] === 'llm_a') r[c('psa2')] = ''; }) }));
+    assert.equal(f.reason, 'empty-item');
+    assert.match(f.message, /group "llm_a" has no values for psa2/);
+  });
+
+  it('too few rows in a group (fewer than items + 1)', () => {
+    const t = likert();
+    const gi = t.header.indexOf('group');
+    const keep = t.rows.filter((r) => r[gi] === 'llm_a').slice(0, 12).concat(t.rows.filter((r) => r[gi] === 'llm_b'));
+    const f = failure(fit({ data: { ...t, rows: keep, lines: keep.map((_, i) => i + 2) } }));
+    assert.equal(f.reason, 'too-few-rows');
+    assert.match(f.message, /group "llm_a" has 12 complete rows; 13 or more/);
+  });
+
+  it('duplicated items make the sample covariance singular', () => {
+    const f = failure(fit({ data: edit(likert(), (r, c) => { r[c('pc2')] = r[c('pc1')]!; }) }));
+    assert.equal(f.reason, 'sample-not-positive-definite');
+    assert.match(f.message, /group "llm_a".*not positive definite/);
+  });
+
+  it('an unidentified model (marker freed, no variance fixed)', () => {
+    const f = failure(fit({ model: model.replace('PC   =~ pc1', 'PC   =~ NA*pc1') }));
+    assert.ok(f.reason === 'not-identified' || f.reason === 'not-converged', f.reason);
+    assert.match(f.message, /not identified|did not converge/);
+  });
+
+  it('an optimiser that runs out of iterations', () => {
+    const f = failure(fit({ maxIterations: 5 }));
+    assert.equal(f.reason, 'not-converged');
+    assert.match(f.message, /after 5 iterations/);
+  });
+
+  it('a model variable missing from the data, at model file line:col', () => {
+    const f = failure(fit({ model: model.replace('psa4', 'psa9') }));
+    assert.equal(f.reason, 'bad-model');
+    const line = model.split('\n').findIndex((l) => l.includes('psa4')) + 1;
+    const col = model.split('\n')[line - 1]!.indexOf('psa4') + 1;
+    assert.equal(f.message, `model.lav:${line}:${col}: variable "psa9" is neither a latent variable nor a data column`);
+  });
+
+  it('unsupported constructs at line:col: observed regressions, mixed covariances, duplicates', () => {
+    const n = model.split('\n').length + 1;
+    assert.match(failure(fit({ model: `${model}\naods1 ~ PC` })).message, new RegExp(`^model\\.lav:${n}:1: regressions`));
+    assert.match(failure(fit({ model: `${model}\npc1 ~~ PC` })).message, new RegExp(`^model\\.lav:${n}:8: "pc1 ~~ PC" mixes a latent and an observed variable`));
+    assert.match(failure(fit({ model: `${model}\nPSA ~~ PC` })).message, new RegExp(`^model\\.lav:${n}:8: "PSA ~~ PC" is specified twice`));
+    assert.match(failure(fit({ model: `${model}\naods1 ~ PC` })).message, /regressions of observed variables are not supported/);
+  });
+
+  it('a syntax error carries the model file and line:col', () => {
+    const f = failure(fit({ model: 'PC =~ pc1 + pc2 +\n\n' }));
+    assert.equal(f.reason, 'bad-model');
+    assert.match(f.message, /^model\.lav:1:17: expected a variable name after "\+"/);
+  });
+
+  it('a non-numeric cell is bad data at file:line', () => {
+    const f = failure(fit({ data: edit(likert(), (r, c, i) => { if (i === 6) r[c('aods3')] = 'often'; }) }));
+    assert.equal(f.reason, 'bad-data');
+    assert.equal(f.message, 'mg_likert.csv:8: column "aods3": "often" is not a number');
+  });
+
+  it('a missing group column is bad data', () => {
+    const f = failure(fit({ group: 'llm' }));
+    assert.equal(f.reason, 'bad-data');
+    assert.match(f.message, /no column "llm" for --group/);
+  });
+});
+
+describe('SEM engine: properties', () => {
+  it('the analytic gradient equals central differences away from the optimum (scalar model, with paths and means)', () => {
+    const t = likert();
+    const statements = parseSemSyntax(model);
+    const equal = ['loadings', 'intercepts'] as const;
+    const probe = buildSpec(statements, { groups: [''], meanStructure: true, equal: [...equal] });
+    const data = groupData(t, probe.ov, 'group') as SemData;
+    const spec = buildSpec(statements, { groups: data.groups.map((g) => g.label), meanStructure: true, equal: [...equal] });
+    const problem: SemProblem = { spec, rows: paramsByGroup(spec), data: data.groups, nTotal: 600 };
+    const x = startValues(spec, data.groups);
+    // A deterministic, admissible point with every kind of parameter away from zero.
+    spec.params.forEach((r, i) => { if (r.free >= 0 && r.matrix !== 'theta' && !(r.matrix === 'psi' && r.row === r.col)) x[r.free]! += 0.1 * Math.sin(i + 1); });
+    spec.params.forEach((r) => { if (r.free >= 0 && r.matrix === 'psi' && r.row === r.col) x[r.free] = 0.4; });
+    const g = new Float64Array(spec.nFree);
+    assert.ok(Number.isFinite(mlGradient(problem, x, g)));
+    for (let k = 0; k < spec.nFree; k++) {
+      const h = 1e-6;
+      const xp = Float64Array.from(x); xp[k]! += h;
+      const xm = Float64Array.from(x); xm[k]! -= h;
+      const num = (mlObjective(problem, xp) - mlObjective(problem, xm)) / (2 * h);
+      assert.ok(Math.abs(num - g[k]!) <= 1e-6 * Math.max(1, Math.abs(num)), `param ${k}: analytic ${g[k]} numeric ${num}`);
+    }
+  });
+
+  it('group order does not change the estimates of a group', () => {
+    const t = likert();
+    const rev = { ...t, rows: [...t.rows].reverse(), lines: [...t.lines].reverse() };
+    const a = success(fit({ equal: ['loadings'] }));
+    const b = success(fit({ data: rev, equal: ['loadings'] }));
+    assert.deepEqual(b.groups.map((g) => g.label), ['llm_b', 'llm_a']);
+    assert.ok(Math.abs(a.fit.chisq - b.fit.chisq) < 1e-6);
+    for (const e of a.estimates) {
+      const o = b.estimates.find((q) => q.lhs === e.lhs && q.op === e.op && q.rhs === e.rhs && q.groupLabel === e.groupLabel)!;
+      assert.ok(Math.abs(o.est - e.est) < 1e-6, `${e.lhs}${e.op}${e.rhs} ${e.groupLabel}`);
+    }
+  });
+
+  it('the configural fit is the sum of single-group fits', () => {
+    const conf = success(fit());
+    for (const label of ['llm_a', 'llm_b']) {
+      const single = success(fitSem({ model, data: loadTable('mg_likert.csv', label) }));
+      assert.ok(Math.abs(single.fit.chisq - conf.chisqByGroup[label]!) < 1e-6, label);
+      for (const e of single.estimates) {
+        const o = conf.estimates.find((q) => q.lhs === e.lhs && q.op === e.op && q.rhs === e.rhs && q.groupLabel === label)!;
+        assert.ok(Math.abs(o.est - e.est) < 1e-6);
+      }
+    }
+  });
+
+  it('rescaling every item leaves chi-square and std.all unchanged and scales loadings-free variances by c²', () => {
+    const c = 2.5;
+    const scaled = edit(likert(), (r, col) => { for (const v of ['pc1', 'pc2', 'pc3', 'pc4', 'psa1', 'psa2', 'psa3', 'psa4', 'aods1', 'aods2', 'aods3', 'aods4']) r[col(v)] = String(Number(r[col(v)]) * c); });
+    const a = success(fit());
+    const b = success(fit({ data: scaled }));
+    assert.ok(Math.abs(a.fit.chisq - b.fit.chisq) < 1e-5);
+    a.estimates.forEach((e, i) => {
+      assert.ok(Math.abs(e.stdAll - b.estimates[i]!.stdAll) < 1e-5, `${e.lhs}${e.op}${e.rhs}`);
+      if (e.op === '~~' && e.lhs === e.rhs && e.lhs.startsWith('pc')) assert.ok(Math.abs(b.estimates[i]!.est / e.est - c * c) < 1e-4);
+    });
+  });
+
+  it('choosing another marker item leaves chi-square unchanged', () => {
+    const a = success(fit());
+    const b = success(fit({ model: model.replace('pc1 + pc2', 'pc2 + pc1') }));
+    assert.ok(Math.abs(a.fit.chisq - b.fit.chisq) < 1e-5);
+    assert.equal(b.estimates.find((e) => e.rhs === 'pc2' && e.op === '=~')!.est, 1);
+  });
+
+  it('warns about listwise deletion and keeps fitting', () => {
+    const r = success(fit({ data: edit(likert(), (row, col, i) => { if (i < 3) row[col('pc3')] = 'NA'; }) }));
+    assert.deepEqual(r.warnings, ['3 incomplete rows were left out (listwise deletion)']);
+    assert.equal(r.groups[0]!.n, 297);
+  });
+});
+
+describe('CSV reader', () => {
+  it('reads quoted fields, CRLF, a BOM and blank lines', () => {
+    const t = parseCsv('\ufeffa,"b c",d\r\n1,"x, ""y""",3\r\n\r\n4,5,6\n', 'f.csv');
+    assert.deepEqual(t.header, ['a', 'b c', 'd']);
+    assert.deepEqual(t.rows, [['1', 'x, "y"', '3'], ['4', '5', '6']]);
+    assert.deepEqual(t.lines, [2, 4]);
+  });
+
+  const bad: [string, string][] = [
+    ['a,b\n1,2\n3\n', 'f.csv:3: expected 2 fields as in the header, found 1'],
+    ['a,b\n1,"2\n', 'f.csv:2: unterminated quoted field'],
+    ['a,a\n1,2\n', 'f.csv:1: column "a" appears twice in the header'],
+    ['', 'f.csv:1: the file is empty (no header row)'],
+    ['a,b\n1,x"y"\n', 'f.csv:2: a quote inside an unquoted field'],
+  ];
+  for (const [text, msg] of bad) it(`rejects: ${msg}`, () => assert.throws(() => parseCsv(text, 'f.csv'), { message: msg }));
+});
