@@ -76,7 +76,7 @@ interface Waiter {
   reject: (error: unknown) => void;
   /** Set once it has been granted or abandoned, so a stale queue entry is skipped. */
   settled: boolean;
-  onAbort?: () => void;
+  unwatch?: () => void;
 }
 
 /** FIFO with O(1) push and shift (array plus head index, compacted lazily). */
@@ -151,6 +151,28 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? abortableSleep;
 
+  // One listener per caller signal, however many calls share it (a run passes one signal to all).
+  const watchers = new WeakMap<AbortSignal, Set<() => void>>();
+  const onAbortOf = (signal: AbortSignal, fn: () => void): (() => void) => {
+    let set = watchers.get(signal);
+    if (!set) {
+      const fresh = new Set<() => void>();
+      set = fresh;
+      watchers.set(signal, fresh);
+      signal.addEventListener(
+        'abort',
+        () => {
+          watchers.delete(signal);
+          for (const f of fresh) f();
+        },
+        { once: true },
+      );
+    }
+    set.add(fn);
+    const owner = set;
+    return () => void owner.delete(fn);
+  };
+
   const lanes = new Map<string, Lane>();
   /** Lanes with waiters, in the order they should be served next (round robin). */
   const ready: Lane[] = [];
@@ -192,7 +214,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       l.waiting--;
       queued--;
       waiter.settled = true;
-      if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.unwatch?.();
       l.active++;
       active++;
       if (l.queue.size > 0) ready.push(l);
@@ -210,14 +232,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { provider, signal, resolve, reject, settled: false };
       if (signal) {
-        waiter.onAbort = () => {
+        waiter.unwatch = onAbortOf(signal, () => {
           if (waiter.settled) return;
           waiter.settled = true;
           l.waiting--;
           queued--;
           reject(abortedError());
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
+        });
       }
       if (l.queue.size === 0) ready.push(l);
       l.queue.push(waiter);
@@ -241,11 +262,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const controller = new AbortController();
       let done = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let unwatch: (() => void) | undefined;
       const finish = (): boolean => {
         if (done) return false;
         done = true;
         if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        unwatch?.();
         return true;
       };
       const onAbort = (): void => {
@@ -260,7 +282,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           reject(new ModelError('timeout', `No answer within the request timeout of ${requestTimeoutMs} ms`));
         }, requestTimeoutMs);
       }
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal) unwatch = onAbortOf(signal, onAbort);
       let pending: Promise<T>;
       try {
         pending = task(attempt, controller.signal);
@@ -322,7 +344,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           stats.failed++;
           throw error;
         }
-        await sleep(delayFor(error, attempt), signal);
+        const delay = delayFor(error, attempt);
+        if (signal) {
+          // A sleep-local signal fed from the shared registry: no listener piles up on the caller's signal.
+          const sleeper = new AbortController();
+          const unwatch = onAbortOf(signal, () => sleeper.abort());
+          try {
+            await sleep(delay, sleeper.signal);
+          } finally {
+            unwatch();
+          }
+        } else await sleep(delay);
         if (signal?.aborted) throw abortedError();
       }
     }
