@@ -4,6 +4,7 @@ import pkg from '../../package.json';
 /** Every CLI command, one line each, loaded only when it runs. */
 const commands: Record<string, () => Promise<CliCommand>> = {
   validate: async () => (await import('./validateCommand')).validateCommand,
+  sem: async () => (await import('./semCommand')).semCommand,
 };
 
 async function help(io: CliIo): Promise<void> {
