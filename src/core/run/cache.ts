@@ -1,7 +1,10 @@
 /**
  * A content-addressed response cache on disk. The key is a sha256 of everything that shapes an
- * answer (endpoint origin, model, messages, temperature, seed, max tokens, schema) plus the sample
- * index, so a repeated run makes no calls and a changed variant misses only on its own prompts.
+ * answer (endpoint origin, model, messages, temperature, seed, max tokens, schema) plus the sample's
+ * place (variant, persona, sample index), so a repeated run makes no calls and a changed variant
+ * misses only on its own prompts. The variant and persona are in the key because two variants often
+ * share the questionnaire turns word for word: without them, a cached run would reuse one variant's
+ * item answers for another and the variants would stop being independent draws, unlike an uncached run.
  * Entries hold the answer text and usage only: never headers, never keys. A corrupt or unreadable
  * entry is a miss; a failed write is ignored (the cache is an optimisation, never a source of truth).
  */
@@ -34,6 +37,8 @@ export interface CacheKeyParts {
   seed?: number;
   maxTokens?: number;
   schema?: ResponseSchema;
+  variant: string;
+  persona: number;
   sample: number;
 }
 
@@ -48,6 +53,8 @@ export function cacheKey(p: CacheKeyParts): string {
     p.seed ?? null,
     p.maxTokens ?? null,
     p.schema ? [p.schema.name, p.schema.schema] : null,
+    p.variant,
+    p.persona,
     p.sample,
   ]);
   return createHash('sha256').update(canonical).digest('hex');

@@ -6,6 +6,7 @@
  * runs them), every ended session is already in the log.
  */
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Scenario } from '../scenario/model';
@@ -186,6 +187,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
 
   const todo = plan.sessions.filter((s) => !done.has(s.key));
   const internal = new AbortController();
+  // Every queued call listens for the abort; hundreds at once is expected, not a leak.
+  setMaxListeners(0, internal.signal);
   const onOuterAbort = (): void => internal.abort();
   if (o.signal?.aborted) internal.abort();
   o.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -198,7 +201,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
 
   const makeCall = (model: ChatModel, spec: SessionSpec, cacheOnly: { hits: number } | undefined): SessionCall => async (req) => {
     const key = o.cache
-      ? cacheKey({ origin: model.origin, model: model.id, messages: req.messages, temperature: req.temperature, seed: req.seed, maxTokens: req.maxTokens, schema: req.schema, sample: spec.sample })
+      ? cacheKey({ origin: model.origin, model: model.id, messages: req.messages, temperature: req.temperature, seed: req.seed, maxTokens: req.maxTokens, schema: req.schema, variant: spec.variant, persona: spec.persona, sample: spec.sample })
       : '';
     const started = performance.now();
     if (o.cache) {

@@ -12,6 +12,8 @@ const parts: CacheKeyParts = {
   seed: 3,
   maxTokens: 50,
   schema: { name: 'scale_answer', schema: { type: 'object' } },
+  variant: 'baseline',
+  persona: 0,
   sample: 0,
 };
 
@@ -23,7 +25,7 @@ describe('cache: keys', () => {
     const variants: Partial<CacheKeyParts>[] = [
       { origin: 'https://api.openai.com' }, { model: 'sim/b' }, { messages: [{ role: 'user', content: 'Q1' }] },
       { messages: [{ role: 'system', content: 'You are Ana.' }, { role: 'user', content: 'Q2' }] },
-      { temperature: 0.2 }, { temperature: undefined }, { seed: 4 }, { maxTokens: 51 }, { schema: undefined }, { sample: 1 },
+      { temperature: 0.2 }, { temperature: undefined }, { seed: 4 }, { maxTokens: 51 }, { schema: undefined }, { variant: 'pharma' }, { persona: 1 }, { sample: 1 },
     ];
     const keys = new Set(variants.map((v) => cacheKey({ ...parts, ...v })));
     assert.equal(keys.size, variants.length);

@@ -1,0 +1,247 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseScenario } from '../../../src/core/scenario/parse';
+import type { Scenario } from '../../../src/core/scenario/model';
+import { resolveModel } from '../../../src/core/models/providers';
+import type { ChatModel } from '../../../src/core/models/chatModel';
+import { createScheduler, type SchedulerOptions } from '../../../src/core/run/scheduler';
+import { createDiskCache } from '../../../src/core/run/cache';
+import { runScenario, type RunScenarioOptions } from '../../../src/core/run/engine';
+import { readRunLog } from '../../../src/core/run/runLog';
+import { planRun } from '../../../src/core/run/plan';
+import type { SessionRecord } from '../../../src/core/run/record';
+import { startTestServer, type TestServer } from '../../support/openaiServer';
+import { scenarioRespondent } from '../../support/respondent';
+
+const TEXT = `dilemma: engine-demo
+vars: { recipient: a research registry }
+persona: You are {{name}}, answering a survey.
+personas:
+  - { name: Ana }
+  - { name: Ben }
+values:
+  privacy:
+    scale: { min: 1, max: 7, low: Strongly disagree, high: Strongly agree }
+    items:
+      - It bothers me when organisations ask for personal data.
+      - text: I seldom think twice before giving out personal data.
+        reverse: true
+  prosocial:
+    scale: { min: 1, max: 5, low: Never, high: Always }
+    items:
+      - I help others even when it costs me something.
+action:
+  prompt: The hospital asks to send your records to {{recipient}}. What do you do?
+  choices: { share: Let them send it, decline: Keep it private }
+  expect: { privacy: decline, prosocial: share }
+variants:
+  - name: baseline
+  - name: pharma
+    vars: { recipient: a drug company }
+run:
+  samples: 3
+  temperature: 0.7
+`;
+const CALLS_PER_SESSION = 4;
+
+function parse(text: string): Scenario {
+  const p = parseScenario(text);
+  assert.ok(p.scenario);
+  return p.scenario;
+}
+
+const PROFILES = {
+  'sim-aligned': { traits: { privacy: 0.85, prosocial: 0.3 }, action: 'aligned' as const, seed: 1 },
+  'sim-contrary': { traits: { privacy: 0.85, prosocial: 0.3 }, action: 'contrary' as const, seed: 2 },
+};
+
+describe('engine: against the test server over HTTP', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let dir: string;
+  let file: string;
+  let scenario: Scenario;
+
+  before(async () => {
+    scenario = parse(TEXT);
+    const pharma2 = parse(TEXT.replace('a drug company', 'an insurance company'));
+    server = await startTestServer({ respondent: scenarioRespondent([scenario, pharma2], PROFILES) });
+  });
+  after(async () => server.stop());
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-engine-'));
+    file = path.join(dir, 'engine-demo.dilemma.yaml');
+    fs.writeFileSync(file, TEXT);
+    server.setFaults({});
+    server.requests.length = 0;
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const models = (): ChatModel[] => ['sim/sim-aligned', 'sim/sim-contrary'].map((id) => resolveModel(id, { baseUrl: server.url, env: {} }));
+  const scheduler = (o: Partial<SchedulerOptions> = {}) => createScheduler({ concurrency: 16, maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20, requestTimeoutMs: 5000, maxRetryAfterMs: 20, ...o });
+  const opts = (o: Partial<RunScenarioOptions> = {}): RunScenarioOptions => ({ scenario, file, text: TEXT, models: models(), scheduler: scheduler(), runDir: path.join(dir, 'runs'), concurrency: 8, ...o });
+  const keysOf = (sessions: SessionRecord[]) => sessions.map((s) => s.key).sort();
+
+  it('runs every planned session once and logs it as it ends', async () => {
+    const seen: string[] = [];
+    const s = await runScenario(opts({ onSession: (r) => seen.push(r.key) }));
+    const plan = planRun(scenario, { models: ['sim/sim-aligned', 'sim/sim-contrary'] });
+    assert.equal(s.planned, plan.sessions.length);
+    assert.equal(s.complete, plan.sessions.length);
+    assert.equal(s.failed + s.notRun, 0);
+    assert.equal(s.stopped, undefined);
+    assert.equal(server.requests.length, plan.sessions.length * CALLS_PER_SESSION);
+    assert.equal(s.calls, server.requests.length);
+    const log = await readRunLog(s.logPath);
+    assert.equal(s.logPath, path.join(dir, 'runs', 'engine-demo', `${s.runId}.jsonl`));
+    assert.deepEqual(keysOf(log.sessions), plan.sessions.map((p) => p.key).sort());
+    assert.deepEqual(log.sessions.map((r) => r.key), seen, 'log order is completion order');
+    assert.deepEqual(log.header.models, ['sim/sim-aligned', 'sim/sim-contrary']);
+    for (const r of log.sessions) {
+      assert.equal(r.items.length, 3);
+      assert.ok(r.items.every((i) => i.status === 'ok' && typeof i.answer === 'number'), JSON.stringify(r.items));
+      assert.equal(r.action?.status, 'ok');
+      assert.ok(r.usage.promptTokens > 0);
+    }
+    // The simulated respondents hold the same values and act on them in opposite directions.
+    const share = (m: string) => log.sessions.filter((r) => r.model === m && r.action?.choice === 'share').length;
+    assert.ok(share('sim/sim-contrary') > share('sim/sim-aligned'), `contrary ${share('sim/sim-contrary')} vs aligned ${share('sim/sim-aligned')}`);
+    // The persona went out as the system prompt of the persona's own sessions.
+    const ben = server.requests.filter((r) => r.messages[0]?.content === 'You are Ben, answering a survey.');
+    assert.equal(ben.length, server.requests.length / 2);
+  });
+
+  it('replays a repeated run from the cache with zero requests, and re-runs only a changed variant', async () => {
+    const cache = createDiskCache(path.join(dir, 'cache'));
+    const first = await runScenario(opts({ cache }));
+    const n = server.requests.length;
+    assert.equal(n, first.planned * CALLS_PER_SESSION);
+    server.requests.length = 0;
+    let preCached: number | undefined;
+    const second = await runScenario(opts({ cache, onPreflight: (p) => { preCached = p.cachedCalls; } }));
+    assert.equal(server.requests.length, 0, 'no request reached the server');
+    assert.equal(preCached, n, 'the preflight saw every call cached');
+    assert.equal(second.calls, 0);
+    assert.equal(second.cachedCalls, n);
+    const [a, b] = [await readRunLog(first.logPath), await readRunLog(second.logPath)];
+    const answers = (rs: SessionRecord[]) => Object.fromEntries(rs.map((r) => [r.key, [r.items.map((i) => i.raw), r.action?.raw]]));
+    assert.deepEqual(answers(b.sessions), answers(a.sessions));
+    assert.ok(b.sessions.every((r) => r.items.every((i) => i.cached) && r.action?.cached));
+
+    const changed = TEXT.replace('a drug company', 'an insurance company');
+    fs.writeFileSync(file, changed);
+    server.requests.length = 0;
+    const third = await runScenario(opts({ cache, scenario: parse(changed), text: changed }));
+    // Only the pharma action prompt changed: its sessions re-ask that turn (their questionnaire turns are
+    // unchanged and replay), the baseline sessions replay entirely.
+    const pharmaSessions = third.planned / 2;
+    assert.equal(server.requests.length, pharmaSessions, 'only the changed turn of the changed variant ran');
+    assert.ok(server.requests.every((r) => r.messages[r.messages.length - 1]!.content.includes('an insurance company')));
+    assert.equal(third.cachedCalls, third.planned * CALLS_PER_SESSION - pharmaSessions);
+  });
+
+  it('treats a corrupt cache entry as a miss: one request, no crash', async () => {
+    const cacheDir = path.join(dir, 'cache');
+    const cache = createDiskCache(cacheDir);
+    await runScenario(opts({ cache }));
+    const entries = fs.readdirSync(cacheDir).flatMap((d) => fs.readdirSync(path.join(cacheDir, d)).map((f) => path.join(cacheDir, d, f)));
+    assert.equal(entries.length, server.requests.length);
+    // The first question of a stateless-like first turn: corrupt one entry whose answer feeds no later key.
+    const victim = entries.find((f) => {
+      const e = JSON.parse(fs.readFileSync(f, 'utf8'));
+      return /^(share|decline)$|"answer":\s*"/.test(e.text);
+    });
+    assert.ok(victim, 'an action answer entry');
+    fs.writeFileSync(victim, '{"v":1,"text":"tru');
+    server.requests.length = 0;
+    const again = await runScenario(opts({ cache }));
+    assert.equal(server.requests.length, 1);
+    assert.equal(again.complete, again.planned);
+    assert.doesNotThrow(() => JSON.parse(fs.readFileSync(victim, 'utf8')), 'the entry was rewritten whole');
+  });
+
+  it('20% injected faults over 500 sessions: each session complete or explicitly failed, none lost, none duplicated', async () => {
+    const one = parse(TEXT.replace(/personas:\n(?:  - .*\n)+/, '').replace('{{name}}', 'a patient').replace(/  prosocial:[\s\S]*?action:/, 'action:')
+      .replace(/      - text: I seldom[\s\S]*?reverse: true\n/, '').replace('expect: { privacy: decline, prosocial: share }', 'expect: { privacy: decline }')
+      .replace('samples: 3', 'samples: 125'));
+    const srv = await startTestServer({ respondent: scenarioRespondent([one], PROFILES) });
+    try {
+      srv.setFaults({ rate429: 0.05, retryAfterS: 0, rate500: 0.05, rateDrop: 0.04, rateMalformed: 0.04, rateHang: 0.02, seed: 7 });
+      const ms = ['sim/sim-aligned', 'sim/sim-contrary'].map((id) => resolveModel(id, { baseUrl: srv.url, env: {} }));
+      const s = await runScenario({ scenario: one, file, text: TEXT, models: ms, scheduler: scheduler({ concurrency: 32, maxRetries: 2, requestTimeoutMs: 300 }), runDir: path.join(dir, 'runs'), concurrency: 32 });
+      const plan = planRun(one, { models: ms.map((m) => m.id) });
+      assert.equal(plan.sessions.length, 500);
+      const log = await readRunLog(s.logPath);
+      assert.equal(log.sessions.length, 500, 'none lost');
+      assert.deepEqual(keysOf(log.sessions), plan.sessions.map((p) => p.key).sort(), 'none duplicated, none foreign');
+      const failed = log.sessions.filter((r) => r.status === 'failed');
+      for (const r of log.sessions) {
+        if (r.status === 'complete') assert.ok(r.items.length === 1 && r.action, r.key);
+        else assert.match(r.error ?? '', /^(rate-limit|server|network|malformed|timeout): /, r.key);
+      }
+      assert.equal(s.complete + s.failed, 500);
+      assert.equal(s.failed, failed.length);
+      assert.ok(srv.requests.length > 1000, `faults caused retries (${srv.requests.length} requests for 1000 calls)`);
+      console.log(`      500 sessions under 20% faults: ${s.complete} complete, ${s.failed} failed after retries, ${srv.requests.length} requests, ${(s.durationMs / 1000).toFixed(1)} s`);
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  it('stops promptly on abort, keeps every ended session, and a resume runs exactly the rest', async () => {
+    server.setFaults({ latencyMs: 60 });
+    const controller = new AbortController();
+    const ended: string[] = [];
+    let abortedAt = 0;
+    const s = await runScenario(opts({ concurrency: 4, signal: controller.signal, onSession: (r) => {
+      ended.push(r.key);
+      if (ended.length === 5) { abortedAt = Date.now(); controller.abort(); }
+    } }));
+    const stopMs = Date.now() - abortedAt;
+    assert.equal(s.stopped, 'aborted');
+    assert.ok(stopMs < 500, `stopped ${stopMs} ms after the abort`);
+    const log = await readRunLog(s.logPath);
+    assert.deepEqual(log.sessions.map((r) => r.key), ended, 'every ended session is in the log, nothing else');
+    assert.ok(ended.length >= 5 && ended.length < s.planned);
+    assert.equal(s.notRun, s.planned - ended.length);
+
+    const resumed: string[] = [];
+    const r = await runScenario(opts({ resume: s.runId, onSession: (rec) => resumed.push(rec.key) }));
+    assert.equal(r.runId, s.runId);
+    assert.equal(r.alreadyDone, ended.length);
+    const all = planRun(scenario, { models: ['sim/sim-aligned', 'sim/sim-contrary'] }).sessions.map((p) => p.key);
+    assert.deepEqual([...resumed].sort(), all.filter((k) => !ended.includes(k)).sort(), 'exactly the missing sessions');
+    const after = await readRunLog(s.logPath);
+    assert.deepEqual(keysOf(after.sessions), [...all].sort(), 'complete, no duplicates');
+  });
+
+  it('refuses to resume with a changed scenario or an unknown run id', async () => {
+    const s = await runScenario(opts({ samples: 1 }));
+    await assert.rejects(runScenario(opts({ resume: s.runId, text: TEXT + '\n# edited\n' })), /changed since run/);
+    await assert.rejects(runScenario(opts({ resume: 'nope-123' })), /no run nope-123/);
+  });
+
+  it('stops at the call budget without logging half sessions, and resumes to completion', async () => {
+    const s = await runScenario(opts({ scheduler: scheduler({ maxCalls: 10 }), concurrency: 2 }));
+    assert.equal(s.stopped, 'budget');
+    assert.match(s.reason ?? '', /--max-calls 10/);
+    assert.equal(server.requests.length, 10);
+    const log = await readRunLog(s.logPath);
+    assert.ok(log.sessions.every((r) => r.status === 'complete'));
+    assert.equal(log.sessions.length, 2, 'two whole sessions fit in 10 calls at 4 calls each');
+    const r = await runScenario(opts({ resume: s.runId }));
+    assert.equal(r.complete, s.planned - 2);
+    assert.equal((await readRunLog(s.logPath)).sessions.length, s.planned);
+  });
+
+  it('reports a model that cannot be reached, without logging sessions', async () => {
+    const dead = resolveModel('sim/sim-aligned', { baseUrl: 'http://127.0.0.1:9/v1', env: {} });
+    const s = await runScenario(opts({ models: [dead] }));
+    assert.equal(s.stopped, 'unreachable');
+    assert.equal(s.unreachableModel, 'sim/sim-aligned');
+    assert.match(s.reason ?? '', /network/);
+    assert.equal((await readRunLog(s.logPath)).sessions.length, 0);
+  });
+});
