@@ -328,7 +328,8 @@ class ScenarioReader {
         const c = this.choices(e.value, e.keyRange, 'the action');
         if (c) {
           action.choices = c;
-          if (c.length < 2) this.report('too-few-choices', `An action needs at least two choices; this one has ${c.length}.`, e.keyRange);
+          const written = isMap(e.value) ? e.value.items.length : 0;
+          if (written < 2) this.report('too-few-choices', `An action needs at least two choices; this one has ${written}.`, e.keyRange);
         }
       } else if (e.key === 'scale') {
         scaleKey = e.keyRange;
@@ -641,7 +642,9 @@ export function parseScenario(text: string): ParsedScenario {
   } else {
     reader.report('wrong-type', `A scenario must be a mapping of fields (\`dilemma:\`, \`values:\`, ...), not ${kindOf(root)}.`, reader.span(root, { start: 0, end: 0 }));
   }
-  problems.push(...reader.problems);
+  // Where YAML itself failed, the structure there is the parser's best guess: one problem per place is enough.
+  const yamlStarts = new Set(problems.filter((p) => p.code === 'yaml-syntax').map((p) => p.range.start));
+  problems.push(...reader.problems.filter((p) => !yamlStarts.has(p.range.start)));
   return { text, doc, lineCounter, ...(scenario ? { scenario } : {}), problems, sources: reader.sources };
 }
 

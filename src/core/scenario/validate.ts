@@ -218,8 +218,9 @@ class SemanticChecks {
     const guess = closest(name, [...known]);
     const hint = guess ? ` Did you mean \`${guess}\`?` : '';
     const s = this.s;
-    const partialPersonas = s.personas.length > 0 && s.personas.some((p) => p.has(name))
-      ? ` (personas entries ${s.personas.map((p, i) => (p.has(name) ? 0 : i + 1)).filter((i) => i > 0).join(', ')} lack it)` : '';
+    const lackingPersonas = s.personas.map((p, i) => (p.has(name) ? 0 : i + 1)).filter((i) => i > 0);
+    const partialPersonas = lackingPersonas.length > 0 && lackingPersonas.length < s.personas.length
+      ? ` (${lackingPersonas.length === 1 ? `personas entry ${lackingPersonas[0]} lacks` : `personas entries ${lackingPersonas.join(', ')} lack`} it)` : '';
     const definedSomewhere = known.has(name);
     const message = !definedSomewhere
       ? `\`{{${name}}}\` is not defined: add \`${name}\` to \`vars\`, to every \`personas\` entry, or to the \`vars\` of each variant.${hint}`
