@@ -5,6 +5,7 @@ import pkg from '../../package.json';
 const commands: Record<string, () => Promise<CliCommand>> = {
   validate: async () => (await import('./validateCommand')).validateCommand,
   sem: async () => (await import('./semCommand')).semCommand,
+  run: async () => (await import('./runCommand')).runCommandModule,
 };
 
 async function help(io: CliIo): Promise<void> {

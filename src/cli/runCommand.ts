@@ -16,6 +16,8 @@ import { createDiskCache, defaultCacheDir, workspaceRoot } from '../core/run/cac
 import { runScenario, RunSetupError, type Preflight, type RunSummary } from '../core/run/engine';
 import { newRunId, readRunLog, runLogPath, isValidRunId } from '../core/run/runLog';
 import { createProgress, formatPreflight } from './progress';
+import { flagHelp, parseArgv, UsageError, type CliCommand, type FlagSpec } from './argv';
+import { positionAt } from './location';
 
 export interface RunIo {
   stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
@@ -26,23 +28,27 @@ export interface RunIo {
   signal?: AbortSignal;
 }
 
-export const RUN_USAGE = `Usage: dilemma run <files...> --model provider/model [--model ...] [options]
+const FLAGS: FlagSpec[] = [
+  { name: 'model', kind: 'string', multiple: true, description: 'provider/model (default: the scenario\'s run.models)' },
+  { name: 'base-url', kind: 'string', description: 'OpenAI-compatible endpoint for the models\' provider' },
+  { name: 'samples', kind: 'string', description: 'sessions per model x variant x persona (default: run.samples)' },
+  { name: 'concurrency', kind: 'string', description: 'sessions and calls in flight (default 8)' },
+  { name: 'variant', kind: 'string', description: 'run only this variant' },
+  { name: 'format', kind: 'string', choices: ['text', 'json'], description: 'output (default text)' },
+  { name: 'out', kind: 'string', description: 'run logs go to DIR/<scenario>/<run-id>.jsonl (default <workspace>/.dilemma/runs)' },
+  { name: 'no-cache', kind: 'boolean', description: 'neither read nor write the response cache' },
+  { name: 'resume', kind: 'string', description: 'run only the sessions of run ID missing from its log' },
+  { name: 'max-calls', kind: 'string', description: 'stop after N model calls (attempts); resume later with --resume' },
+  { name: 'help', kind: 'boolean', short: 'h', description: 'show this help' },
+];
 
-Options:
-  --model ID          provider/model, repeatable (default: the scenario's run.models)
-  --base-url URL      OpenAI-compatible endpoint for the models' provider
-  --samples N         sessions per model x variant x persona (default: run.samples)
-  --concurrency N     sessions and calls in flight (default 8)
-  --variant NAME      run only this variant
-  --format text|json  output (default text)
-  --out DIR           run logs go to DIR/<scenario>/<run-id>.jsonl (default <workspace>/.dilemma/runs)
-  --no-cache          do not read or write the response cache
-  --resume ID         run only the sessions of run ID missing from its log
-  --max-calls N       stop after N model calls (attempts); resume later with --resume
+export const RUN_USAGE = `usage: dilemma run <files...> --model provider/model [--model ...] [options]
+
+${flagHelp(FLAGS)}
 
 Providers come from ~/.config/dilemma-lens/providers.json (or $DILEMMA_CONFIG); API keys only from
 the environment (OPENAI_API_KEY, or the provider's apiKeyEnv). See docs/run.md.
-`;
+Exit code: 0 done, 1 stopped by --max-calls, 2 usage or scenario error, 3 a model could not be reached, 130 cancelled.`;
 
 interface RunArgs {
   files: string[];
@@ -59,58 +65,36 @@ interface RunArgs {
   help: boolean;
 }
 
-class UsageError extends Error {}
-
-const VALUE_FLAGS = new Set(['--model', '--base-url', '--samples', '--concurrency', '--variant', '--format', '--out', '--resume', '--max-calls']);
-
-function positiveInt(flag: string, v: string, allowZero = false): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || (!allowZero && n < 1)) throw new UsageError(`${flag} needs a ${allowZero ? 'non-negative' : 'positive'} integer, got "${v}"`);
-  return n;
+function integer(flag: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${flag} needs ${min === 0 ? 'a non-negative' : 'a positive'} integer, got "${v}"`);
+  return Number(v);
 }
 
-/** Parses `run`'s arguments; throws a usage error naming the offending flag. */
+/** Parses `run`'s arguments; throws a `UsageError` naming the offending flag. */
 export function parseRunArgs(argv: readonly string[]): RunArgs {
-  const a: RunArgs = { files: [], models: [], concurrency: 8, format: 'text', cache: true, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i] as string;
-    let value: string | undefined;
-    if (arg === '--') {
-      a.files.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith('--') && arg.includes('=')) {
-      value = arg.slice(arg.indexOf('=') + 1);
-      arg = arg.slice(0, arg.indexOf('='));
-    }
-    if (VALUE_FLAGS.has(arg) && value === undefined) {
-      value = argv[++i];
-      if (value === undefined) throw new UsageError(`${arg} needs a value`);
-    }
-    switch (arg) {
-      case '--model': a.models.push(value as string); break;
-      case '--base-url': a.baseUrl = value; break;
-      case '--samples': a.samples = positiveInt(arg, value as string); break;
-      case '--concurrency': a.concurrency = positiveInt(arg, value as string); break;
-      case '--variant': a.variant = value; break;
-      case '--format':
-        if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, got "${value}"`);
-        a.format = value;
-        break;
-      case '--out': a.out = value; break;
-      case '--resume':
-        if (!isValidRunId(value as string)) throw new UsageError(`--resume needs a run id, got "${value}"`);
-        a.resume = value;
-        break;
-      case '--max-calls': a.maxCalls = positiveInt(arg, value as string, true); break;
-      case '--no-cache': a.cache = false; break;
-      case '--help': case '-h': a.help = true; break;
-      default:
-        if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
-        a.files.push(arg);
-    }
-  }
-  return a;
+  const p = parseArgv(argv, FLAGS);
+  const resume = p.string('resume');
+  if (resume !== undefined && !isValidRunId(resume)) throw new UsageError(`--resume needs a run id, got "${resume}"`);
+  const samples = integer('samples', p.string('samples'), 1);
+  const maxCalls = integer('max-calls', p.string('max-calls'), 0);
+  const baseUrl = p.string('base-url');
+  const variant = p.string('variant');
+  const out = p.string('out');
+  return {
+    files: p.positionals,
+    models: p.list('model'),
+    concurrency: integer('concurrency', p.string('concurrency'), 1) ?? 8,
+    format: (p.string('format') ?? 'text') as 'text' | 'json',
+    cache: !p.bool('no-cache'),
+    help: p.bool('help'),
+    ...(baseUrl !== undefined ? { baseUrl } : {}),
+    ...(samples !== undefined ? { samples } : {}),
+    ...(variant !== undefined ? { variant } : {}),
+    ...(out !== undefined ? { out } : {}),
+    ...(resume !== undefined ? { resume } : {}),
+    ...(maxCalls !== undefined ? { maxCalls } : {}),
+  };
 }
 
 function envInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -141,8 +125,8 @@ function loadScenarios(files: string[], io: RunIo): Loaded[] | undefined {
     const { parsed, problems } = checkScenario(text);
     for (const p of problems) {
       if (p.severity !== 'error') continue;
-      const pos = parsed.lineCounter.linePos(p.range.start);
-      io.stderr.write(`${f}:${pos.line}:${pos.col}: ${p.severity}: ${p.message} [${p.code}]\n`);
+      const pos = positionAt(parsed.lineCounter, p.range.start);
+      io.stderr.write(`${f}:${pos.line}:${pos.column}: ${p.severity}: ${p.message} [${p.code}]\n`);
       errors++;
     }
     if (!problems.some((p) => p.severity === 'error') && parsed.scenario) loaded.push({ file, text, scenario: parsed.scenario });
@@ -164,24 +148,14 @@ function formatSummary(s: RunSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Runs `dilemma run`. */
-export async function runCommand(argv: string[], io: RunIo): Promise<number> {
-  let args: RunArgs;
-  try {
-    args = parseRunArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`dilemma run: ${err.message}\n\n${RUN_USAGE}`);
-    return 2;
-  }
+/** Runs `dilemma run` with full control of its streams, environment and cancellation (tests, scripts). */
+export async function runCommand(argv: readonly string[], io: RunIo): Promise<number> {
+  const args = parseRunArgs(argv);
   if (args.help) {
-    io.stdout.write(RUN_USAGE);
+    io.stdout.write(`${RUN_USAGE}\n`);
     return 0;
   }
-  if (args.files.length === 0) {
-    io.stderr.write(`dilemma run: no scenario files given\n\n${RUN_USAGE}`);
-    return 2;
-  }
+  if (args.files.length === 0) throw new UsageError('no scenario files given');
   const loaded = loadScenarios(args.files, io);
   if (!loaded) return 2;
 
@@ -285,3 +259,16 @@ export async function runCommand(argv: string[], io: RunIo): Promise<number> {
   if (args.format === 'json') io.stdout.write(`${JSON.stringify({ runId, runs: summaries }, null, 2)}\n`);
   return exit;
 }
+
+/** `dilemma run` in the CLI's command table: the process's streams, environment and SIGINT. */
+export const runCommandModule: CliCommand = {
+  summary: 'run scenarios against models and log every session',
+  usage: RUN_USAGE,
+  run: (args, io) =>
+    runCommand(args, {
+      stdout: { write: (t: string) => io.stdout(t), isTTY: process.stdout.isTTY, columns: process.stdout.columns },
+      stderr: { write: (t: string) => io.stderr(t), isTTY: process.stderr.isTTY, columns: process.stderr.columns },
+      env: process.env,
+      cwd: io.cwd,
+    }),
+};
