@@ -29,6 +29,8 @@ export class ScenarioDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.check(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d)),
+      // Closing the last tab does not close the document model right away; clear its problems then too.
+      vscode.window.tabGroups.onDidChangeTabs((e) => { this.clearClosedTabs(e.closed); this.checkOpenedTabs(e.opened); }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SETTINGS.validationEnabled)) this.checkAll();
       }),
@@ -65,6 +67,27 @@ export class ScenarioDiagnostics implements vscode.Disposable {
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
     this.timers.delete(key);
+  }
+
+  /** A document whose tab was closed may come back without a new open event. */
+  private checkOpenedTabs(opened: readonly vscode.Tab[]): void {
+    for (const tab of opened) {
+      if (!(tab.input instanceof vscode.TabInputText)) continue;
+      const uri = tab.input.uri.toString();
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      if (doc) this.check(doc);
+    }
+  }
+
+  private clearClosedTabs(closed: readonly vscode.Tab[]): void {
+    const shown = new Set(vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      .map((t) => (t.input instanceof vscode.TabInputText ? t.input.uri.toString() : undefined)));
+    for (const tab of closed) {
+      if (!(tab.input instanceof vscode.TabInputText) || shown.has(tab.input.uri.toString())) continue;
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === (tab.input as vscode.TabInputText).uri.toString());
+      if (doc) this.clear(doc);
+      else this.collection.delete(tab.input.uri);
+    }
   }
 
   private clear(doc: vscode.TextDocument): void {

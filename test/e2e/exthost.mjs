@@ -1,0 +1,63 @@
+// Extension-host integration tests: mocha (test/integration, compiled to out/test/integration) runs
+// inside code-server's node extension host with the full `vscode` API, the extension loaded from the
+// repo root as its development path. The workbench URL `payload` carries both paths; the workbench
+// calls window.codeAutomationExit(code) when the runner's run() settles, and the runner writes its
+// counts to EXTHOST_TEST_RESULT. Build first (`node esbuild.js`, `npx tsc -p tsconfig.test.json`); `npm test` does.
+// Usage: CODE_SERVER=.../code-server node test/e2e/exthost.mjs
+import path from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
+import util from 'node:util';
+import { execFileSync } from 'node:child_process';
+import { startCodeServer, launchBrowser, prepareWorkspace, repoRoot, log, cleanup, watchdog, codeServerBin } from './lib.mjs';
+
+watchdog(Number(process.env.EXTHOST_TIMEOUT_S || 180) + 30);
+// INTEGRATION_TESTS: another compiled runner (e.g. from tsc --outDir elsewhere); default: what npm test compiles.
+const testsPath = path.resolve(process.env.INTEGRATION_TESTS || path.join(repoRoot, 'out', 'test', 'integration', 'index.js'));
+let result;
+let exitCode = 1;
+try {
+  for (const f of [path.join(repoRoot, 'dist', 'extension.js'), testsPath]) {
+    if (!fs.existsSync(f)) throw new Error(`${path.relative(repoRoot, f)} is missing: build first (npm test does)`);
+  }
+  const { folder, examples } = prepareWorkspace();
+  log(`workspace ${folder} with ${examples.length} example(s)`);
+  const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dilemma-exthost-')), 'result.json');
+  // VS Code >= ~1.10x honours the dev/test payload on a built workbench only with enable-smoke-test-driver.
+  const help = execFileSync(codeServerBin(), ['--help'], { encoding: 'utf8' });
+  const extraArgs = help.includes('--vscode-option') ? ['--vscode-option', 'enable-smoke-test-driver'] : [];
+  const server = await startCodeServer({ folder, extraArgs, env: { EXTHOST_TEST_RESULT: resultFile } });
+  const ctx = await launchBrowser();
+  const page = ctx.pages()[0] ?? await ctx.newPage();
+  page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
+  let resolveDone;
+  const done = new Promise((resolve) => { resolveDone = resolve; });
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    const line = Array.isArray(args) ? util.format(...args) : String(args);
+    const noise = /Ignoring fetching|Creating a socket|connection token|Service Worker|ChatSessionStore|additional builtin/;
+    if (!noise.test(line) || process.env.SHOW_WB_LOG) console.log(`[exthost] ${line}`);
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => resolveDone(code));
+  const host = new URL(server.url).host;
+  const remote = (p) => `vscode-remote://${host}${p}`;
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', remote(repoRoot)],
+    ['extensionTestsPath', remote(testsPath)],
+    ['skipWelcome', 'true'],
+  ]);
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`);
+  const limit = Number(process.env.EXTHOST_TIMEOUT_S || 180);
+  let timer;
+  const timeout = new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`tests did not finish in ${limit} s`)), limit * 1000); });
+  try { exitCode = await Promise.race([done, timeout]); } finally { clearTimeout(timer); }
+  log(`extension host finished with code ${exitCode}`);
+  if (fs.existsSync(resultFile)) result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  fs.rmSync(path.dirname(resultFile), { recursive: true, force: true });
+} catch (e) {
+  log('ERROR', e.message);
+} finally {
+  await cleanup();
+}
+if (result) console.log(`${result.passes} passed, ${result.failures} failed` + (result.pending ? `, ${result.pending} skipped` : ''));
+else console.log('0 passed, 1 failed'); // the runner never reported: crash or timeout
+process.exit(exitCode === 0 && result && result.failures === 0 ? 0 : 1);

@@ -1,0 +1,169 @@
+// Helpers shared by the code-server suites (adapted from ../shared/e2e-recipe/lib.mjs): start code-server
+// on loopback with fresh dirs, launch Debian Chromium through playwright-core, prepare a scratch
+// workspace, and make sure both processes are gone when the script ends, however it ends.
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const t0 = Date.now();
+export const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+
+const cleanups = [];
+/** Registers a cleanup that runs once, on normal end, error, signal or watchdog. */
+export function onCleanup(fn) { cleanups.push(fn); }
+export async function cleanup() {
+  for (const fn of cleanups.splice(0).reverse()) { try { await fn(); } catch (e) { log('cleanup:', e.message); } }
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(sig, async () => { await cleanup(); console.log('0 passed, 1 failed'); process.exit(1); });
+}
+
+/** Ends the script after `seconds` no matter what, with cleanup and a failing result line. */
+export function watchdog(seconds) {
+  const t = setTimeout(async () => {
+    log(`watchdog: still running after ${seconds} s, giving up`);
+    await cleanup();
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }, seconds * 1000);
+  t.unref();
+}
+
+export function codeServerBin() {
+  if (process.env.CODE_SERVER) return process.env.CODE_SERVER;
+  const local = path.join(repoRoot, 'test', 'vscode-server', 'node_modules', '.bin', 'code-server');
+  if (fs.existsSync(local)) return local;
+  throw new Error('set CODE_SERVER=/path/to/node_modules/.bin/code-server (scripts/setup-vscode-server.sh prints it)');
+}
+
+/** A scratch workspace: the fixtures in test/e2e/workspace plus the repo's examples, copied at run time. */
+export function prepareWorkspace() {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'dilemma-ws-'));
+  fs.cpSync(path.join(repoRoot, 'test', 'e2e', 'workspace'), folder, { recursive: true });
+  const examples = path.join(repoRoot, 'examples');
+  const copied = [];
+  if (fs.existsSync(examples)) {
+    for (const f of fs.readdirSync(examples).filter((f) => /\.dilemma\.ya?ml$/.test(f)).sort()) {
+      fs.copyFileSync(path.join(examples, f), path.join(folder, f));
+      copied.push(f);
+    }
+  }
+  onCleanup(() => fs.rmSync(folder, { recursive: true, force: true }));
+  return { folder, examples: copied };
+}
+
+/** Kills a process group we started (code-server and its extension hosts), by its id. */
+function killGroup(proc, signal) {
+  try { process.kill(-proc.pid, signal); } catch { /* already gone */ }
+}
+
+/** Starts code-server. `extensionFolder`: an unpacked extension to link into the extensions dir. */
+export async function startCodeServer({ folder, extensionFolder, extraArgs = [], settings = {}, env = {} } = {}) {
+  const bin = codeServerBin();
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'dilemma-cs-'));
+  const dirs = { base, ud: path.join(base, 'ud'), ext: path.join(base, 'ext'), cfg: path.join(base, 'config.yaml') };
+  fs.mkdirSync(path.join(dirs.ud, 'User'), { recursive: true });
+  fs.mkdirSync(dirs.ext, { recursive: true });
+  fs.writeFileSync(dirs.cfg, 'auth: none\ncert: false\n');
+  fs.writeFileSync(path.join(dirs.ud, 'User', 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.colorTheme': 'Default Dark Modern',
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'workbench.enableExperiments': false,
+    'update.mode': 'none',
+    'git.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'chat.disableAIFeatures': true,
+    ...settings,
+  }, null, 2));
+  if (extensionFolder) {
+    const pj = JSON.parse(fs.readFileSync(path.join(extensionFolder, 'package.json'), 'utf8'));
+    fs.symlinkSync(extensionFolder, path.join(dirs.ext, `${pj.publisher}.${pj.name}-${pj.version}`));
+  }
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const args = ['--config', dirs.cfg, '--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext,
+    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--disable-getting-started-override', ...extraArgs];
+  if (folder) args.push(folder);
+  const t = Date.now();
+  // detached: its own process group, so cleanup reaches the extension hosts it forks
+  const proc = spawn(bin, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { EXTENSIONS_GALLERY: '{}', ...process.env, ...env } });
+  const serverLog = fs.createWriteStream(path.join(base, 'server.log'));
+  proc.stdout.pipe(serverLog); proc.stderr.pipe(serverLog);
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise((r) => proc.once('exit', r));
+      killGroup(proc, 'SIGTERM');
+      const t2 = setTimeout(() => killGroup(proc, 'SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t2);
+    }
+    killGroup(proc, 'SIGKILL');
+    if (process.env.SHOW_SERVER_LOG) console.log(fs.readFileSync(path.join(base, 'server.log'), 'utf8'));
+    if (!process.env.KEEP_E2E_DIRS) fs.rmSync(base, { recursive: true, force: true });
+  };
+  onCleanup(stop);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try { const r = await fetch(`${url}/healthz`); if (r.ok) break; } catch { /* not up yet */ }
+    if (proc.exitCode !== null) throw new Error(`code-server exited early: ${fs.readFileSync(path.join(base, 'server.log'), 'utf8').slice(-800)}`);
+    if (Date.now() > deadline) throw new Error('code-server did not answer /healthz in 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  log(`code-server up on ${url} in ${Date.now() - t} ms`);
+  return { url, port, dirs, proc, stop };
+}
+
+export async function launchBrowser() {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dilemma-chromium-'));
+  const ctx = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  onCleanup(async () => { await ctx.close().catch(() => {}); fs.rmSync(userDataDir, { recursive: true, force: true }); });
+  return ctx;
+}
+
+/** Opens the workbench for a folder and waits until the explorer shows it. */
+export async function openWorkbench(page, url, folder) {
+  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+}
+
+/** Polls `fn` until it returns a truthy value or the deadline passes. */
+export async function until(fn, { timeout = 20_000, interval = 100, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** A tiny check runner that prints `ok`/`FAIL` per check and keeps the counts. */
+export function checks() {
+  const counts = { passed: 0, failed: 0 };
+  async function check(name, fn) {
+    const t = Date.now();
+    try { await fn(); counts.passed++; log(`ok   ${name} (${Date.now() - t} ms)`); return true; }
+    catch (e) { counts.failed++; log(`FAIL ${name}: ${e.message.split('\n')[0]}`); return false; }
+  }
+  return { check, counts };
+}
+
+export const expect = (cond, msg) => { if (!cond) throw new Error(msg); };
