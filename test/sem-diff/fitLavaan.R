@@ -1,0 +1,17 @@
+# Fits one model with lavaan and writes parameterEstimates(standardized=TRUE) and fitMeasures as JSON.
+# Usage: Rscript fitLavaan.R <data.csv> <model.lav> <group column> <group.equal, comma-separated or ""> <ML|MLR> <out.json>
+suppressPackageStartupMessages({ library(lavaan); library(jsonlite) })
+a <- commandArgs(trailingOnly = TRUE)
+d <- read.csv(a[1], stringsAsFactors = FALSE)
+model <- paste(readLines(a[2]), collapse = "\n")  # one string: lavaan misreads comment lines given as separate lines
+eq <- if (nchar(a[4]) > 0) strsplit(a[4], ",")[[1]] else ""
+t0 <- proc.time()[["elapsed"]]
+fit <- sem(model, data = d, group = a[3], group.equal = eq, estimator = a[5])
+elapsed <- proc.time()[["elapsed"]] - t0
+pe <- parameterEstimates(fit, standardized = TRUE)
+pe$group_label <- lavInspect(fit, "group.label")[pe$group]
+fm <- fitMeasures(fit, c("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr"))
+out <- list(converged = lavInspect(fit, "converged"), seconds = elapsed,
+            params = pe[, c("lhs", "op", "rhs", "group", "group_label", "est", "se", "z", "pvalue", "std.all")],
+            fit_measures = as.list(unclass(fm)))
+writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, na = "null"), a[6])
