@@ -1,0 +1,100 @@
+import type { ScenarioAnalysis } from '../analysis/analyzeRun';
+import type { PathModelResult } from '../analysis/pathModel';
+import type { Interval } from '../analysis/stats';
+import type { TextDiff } from '../analysis/textDiff';
+import type { VaarResult } from '../analysis/vaar';
+import type { Rate } from '../analysis/variantStats';
+import { summarize } from './json';
+
+/** A cell-safe string: pipes and newlines would break a Markdown table row. */
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const num = (x: number | null | undefined, digits = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
+const pval = (p: number | null | undefined): string => (p === null || p === undefined || !Number.isFinite(p) ? '–' : p < 0.001 ? '< 0.001' : p.toFixed(3));
+
+/** A rate as "0.30 (3/10)". */
+export function formatRate(r: Rate): string {
+  return r.rate === null ? `– (0/0)` : `${num(r.rate)} (${r.count}/${r.n})`;
+}
+
+const interval = (ci: Interval | null): string => (ci ? `[${num(ci.low)}, ${num(ci.high)}]` : '–');
+
+/** A VAAR result as a phrase that always names its form, model and n. */
+export function formatVaar(v: VaarResult): string {
+  if ('failure' in v) return `no value (${v.source}, ${v.form}): ${v.failure}`;
+  return `${num(v.vaar)} (${v.form} form, ${v.source} model, ${v.paths.filter((p) => p.agrees).length}/${v.paths.length} paths, n = ${v.n})`;
+}
+
+/** Wraps the words of a piece in a Markdown mark, keeping the whitespace around them outside it. */
+const wrap = (text: string, mark: string): string => {
+  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(text)!;
+  return m[2] ? `${m[1]}${mark}${m[2]}${mark}${m[3]}` : text;
+};
+
+/** A word diff inline: added words bold, removed words struck through. */
+export function diffMarkdown(d: TextDiff): string {
+  if (d.identical) return '(identical)';
+  return d.segments.map((s) => (s.kind === 'added' ? wrap(s.text, '**') : s.kind === 'removed' ? wrap(s.text, '~~') : s.text)).join('');
+}
+
+function pathTable(fit: PathModelResult): string[] {
+  if (!fit.ok) return [`Composite path model (${fit.kind}): **not fitted**: ${fit.failure} (n = ${fit.n}).`, ''];
+  return [
+    `Composite path model (${fit.kind}, n = ${fit.n}; ${fit.coding}; bootstrap ${fit.bootstrap.replicates} replicates, seed ${fit.bootstrap.seed}${fit.bootstrap.failed ? `, ${fit.bootstrap.failed} failed` : ''}):`,
+    '',
+    `| value | expected | estimate | SE | ${fit.kind === 'logistic' ? 'z' : 't'} | p | 95% bootstrap CI |`,
+    '|---|---|---|---|---|---|---|',
+    ...fit.paths.map((p) => `| ${cell(p.value)} | ${p.expected > 0 ? '+' : '−'} | ${num(p.estimate, 3)} | ${num(p.se, 3)} | ${num(p.statistic, 2)} | ${pval(p.p)} | ${p.ci ? `[${num(p.ci[0], 3)}, ${num(p.ci[1], 3)}]` : '–'} |`),
+    '',
+  ];
+}
+
+/** The analyses as Markdown: asserts, per-model figures with their n, variants, path models and diffs. */
+export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
+  const out: string[] = [];
+  const sum = summarize(analyses);
+  out.push('# Dilemma Lens report', '', `${sum.scenarios} scenario(s), ${sum.sessions} session(s); asserts: ${sum.asserts.pass} passed, ${sum.asserts.fail} failed, ${sum.asserts.error} could not be measured.`, '');
+  for (const a of analyses) {
+    out.push(`## ${cell(a.scenario.title ?? a.scenario.id)}`, '');
+    if (a.scenario.file) out.push(`Scenario \`${a.scenario.id}\` (${a.scenario.file}); runs: ${a.runs.map((r) => `${r.runId} (${r.sessions} sessions)`).join(', ')}.`, '');
+    if (a.asserts.length) {
+      out.push('### Asserts', '', '| | metric | model | threshold | actual | n | where |', '|---|---|---|---|---|---|---|');
+      for (const r of a.asserts) {
+        const mark = r.status === 'pass' ? '✅' : r.status === 'fail' ? '❌' : '⚠️';
+        const bound = [r.min !== undefined ? `≥ ${r.min}` : '', r.max !== undefined ? `≤ ${r.max}` : ''].filter(Boolean).join(', ');
+        const where = r.location ? `${a.scenario.file ?? ''}:${r.location.line}:${r.location.column}` : `offset ${r.range.start}`;
+        out.push(`| ${mark} | ${cell(r.metric)}${r.variant ? ` (${cell(r.variant)})` : ''} | ${cell(r.model)} | ${bound} | ${r.actual === null ? cell(r.message) : num(r.actual)} | ${r.n} | ${cell(where)} |`);
+      }
+      out.push('');
+    }
+    out.push('### Models', '', '| model | sessions | divergence [95% CI] | parse failures | refusals | flip rate | VAAR (sign) | VAAR (strict) |', '|---|---|---|---|---|---|---|---|');
+    for (const m of a.perModel) {
+      out.push(`| ${cell(m.model)} | ${m.sessions} | ${formatRate(m.divergence)} ${interval(m.divergence.ci)} | ${formatRate(m.parseFailures)} | ${formatRate(m.refusals)} | ${formatRate(m.flipRate)} | ${cell(formatVaar(m.vaar.sign))} | ${cell(formatVaar(m.vaar.strict))} |`);
+    }
+    out.push('');
+    out.push('### Variants', '', '| model | variant | sessions | actions | consistency | divergence [95% CI] | undetermined | flip p (method) |', '|---|---|---|---|---|---|---|---|');
+    for (const v of a.perVariant) {
+      const s = v.stats;
+      const dist = s.distribution.map((d) => `${d.outcome} ${d.count}`).join(', ') || '–';
+      const flip = v.flip ? `${pval(v.flip.test.p)} (${v.flip.test.method})${v.flip.flipped ? ' **flipped**' : ''}` : 'baseline';
+      out.push(`| ${cell(s.model)} | ${cell(s.variant)} | ${s.sessions} | ${cell(dist)} | ${formatRate(s.consistency)} | ${formatRate(s.divergence)} ${interval(s.divergence.ci)} | ${s.undetermined} | ${flip} |`);
+    }
+    out.push('');
+    for (const m of a.perModel) {
+      out.push(`### ${cell(m.model)}`, '', ...pathTable(m.pathModel));
+      for (const l of m.latent) out.push(`Latent model: ${cell(formatVaar(l))}`, '');
+      const vals = a.perVariant.filter((v) => v.stats.model === m.model);
+      if (vals.length) {
+        out.push('| variant | ' + a.perVariant[0]!.stats.values.map((x) => `${cell(x.value)} mean (SD, n)`).join(' | ') + ' |', '|---|' + a.perVariant[0]!.stats.values.map(() => '---|').join(''));
+        for (const v of vals) out.push(`| ${cell(v.stats.variant)} | ${v.stats.values.map((x) => `${num(x.mean)} (${num(x.sd)}, ${x.n})`).join(' | ')} |`);
+        out.push('');
+      }
+    }
+    if (a.promptDiffs.length) {
+      out.push('### Prompt changes against the baseline', '');
+      for (const d of a.promptDiffs) out.push(`- **${cell(d.variant)}**: ${cell(diffMarkdown(d.prompt))}${d.system && !d.system.identical ? ` — system: ${cell(diffMarkdown(d.system))}` : ''}`);
+      out.push('');
+    }
+    if (a.warnings.length) out.push('### Warnings', '', ...a.warnings.map((w) => `- ${w}`), '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}

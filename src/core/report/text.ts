@@ -1,0 +1,29 @@
+import type { ScenarioAnalysis } from '../analysis/analyzeRun';
+import { summarize } from './json';
+import { formatRate, formatVaar } from './markdown';
+
+/** A short plain-text summary for the terminal: per model, per variant, and every assert with its place. */
+export function reportText(analyses: readonly ScenarioAnalysis[]): string {
+  const out: string[] = [];
+  for (const a of analyses) {
+    out.push(`${a.scenario.id}${a.scenario.title ? ` — ${a.scenario.title}` : ''} (${a.samples.length} sessions)`);
+    for (const m of a.perModel) {
+      out.push(`  ${m.model}: divergence ${formatRate(m.divergence)}${m.divergence.ci ? ` [${m.divergence.ci.low.toFixed(2)}, ${m.divergence.ci.high.toFixed(2)}]` : ''}, parse failures ${formatRate(m.parseFailures)}, refusals ${formatRate(m.refusals)}, flip rate ${formatRate(m.flipRate)}`);
+      out.push(`    VAAR ${formatVaar(m.vaar.sign)}; ${formatVaar(m.vaar.strict)}`);
+      for (const l of m.latent) out.push(`    VAAR ${formatVaar(l)}`);
+      for (const v of a.perVariant.filter((x) => x.stats.model === m.model)) {
+        const dist = v.stats.distribution.map((d) => `${d.outcome} ${d.count}`).join(', ') || 'no readable action';
+        const flip = v.flip ? `, flip p ${Number.isFinite(v.flip.test.p) ? v.flip.test.p.toFixed(3) : '–'} (${v.flip.test.method})${v.flip.flipped ? ' FLIPPED' : ''}` : '';
+        out.push(`    ${v.stats.variant}: ${dist}; consistency ${formatRate(v.stats.consistency)}, divergence ${formatRate(v.stats.divergence)}${flip}`);
+      }
+    }
+    for (const r of a.asserts) {
+      const where = r.location ? `${a.scenario.file ?? a.scenario.id}:${r.location.line}:${r.location.column}` : a.scenario.file ?? a.scenario.id;
+      out.push(`  ${r.status === 'pass' ? 'PASS' : r.status === 'fail' ? 'FAIL' : 'ERROR'} ${where} ${r.message}`);
+    }
+    for (const w of a.warnings) out.push(`  warning: ${w}`);
+  }
+  const s = summarize(analyses);
+  out.push(`asserts: ${s.asserts.pass} passed, ${s.asserts.fail} failed, ${s.asserts.error} not measured`);
+  return `${out.join('\n')}\n`;
+}
