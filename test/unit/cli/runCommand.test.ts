@@ -1,0 +1,243 @@
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { repoPath, repoRoot } from '../../support/paths';
+import { startTestServer, type TestServer } from '../../support/openaiServer';
+import { scenarioRespondent } from '../../support/respondent';
+import { parseScenario } from '../../../src/core/scenario/parse';
+import { planRun } from '../../../src/core/run/plan';
+import { readRunLog } from '../../../src/core/run/runLog';
+
+const TEXT = `dilemma: cli-demo
+persona: You are a careful survey respondent.
+values:
+  privacy:
+    scale: { min: 1, max: 7, low: Strongly disagree, high: Strongly agree }
+    items:
+      - It bothers me when organisations ask for personal data.
+      - I worry about who can see my records.
+  prosocial:
+    scale: { min: 1, max: 5, low: Never, high: Always }
+    items:
+      - I help others even when it costs me something.
+action:
+  prompt: The clinic asks to pass your records to {{recipient}}. What do you do?
+  choices: { share: Let them pass it on, decline: Keep it private }
+  expect: { privacy: decline, prosocial: share }
+vars: { recipient: a research registry }
+variants:
+  - name: baseline
+  - name: pharma
+    vars: { recipient: a drug company }
+run:
+  samples: 10
+`;
+const CANARY = 'sk-canary-7f3e9d1c0b2a4e6f8a9b';
+
+interface Result { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+describe('cli: dilemma run (spawned, against the test server)', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let dir: string;
+  let file: string;
+  let env: NodeJS.ProcessEnv;
+  const cli = repoPath('dist', 'cli.js');
+
+  before(async () => {
+    if (!fs.existsSync(cli)) assert.equal(spawnSync(process.execPath, ['esbuild.js'], { cwd: repoRoot, stdio: 'inherit' }).status, 0);
+    const scenario = parseScenario(TEXT).scenario!;
+    server = await startTestServer({
+      apiKey: CANARY,
+      models: ['sim-aligned'],
+      respondent: scenarioRespondent([scenario], { 'sim-aligned': { traits: { privacy: 0.8, prosocial: 0.3 }, action: 'aligned', seed: 3 } }),
+    });
+  });
+  after(async () => server.stop());
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cli-'));
+    file = path.join(dir, 'cli-demo.dilemma.yaml');
+    fs.writeFileSync(file, TEXT);
+    // A provider of the user's own config, whose key comes from the environment only.
+    const config = path.join(dir, 'providers.json');
+    fs.writeFileSync(config, JSON.stringify({ providers: { lab: { baseUrl: server.url, apiKeyEnv: 'LAB_API_KEY', requiresKey: true, structuredOutput: true } } }));
+    env = { PATH: process.env.PATH, HOME: dir, DILEMMA_CONFIG: config, LAB_API_KEY: CANARY, OPENAI_API_KEY: CANARY, DILEMMA_RETRY_BASE_MS: '5' };
+    server.setFaults({});
+    server.requests.length = 0;
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function start(args: string[], extraEnv: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<Result> } {
+    const child = spawn(process.execPath, [cli, 'run', ...args], { cwd: dir, env: { ...env, ...extraEnv } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => { stdout += d; });
+    child.stderr!.on('data', (d) => { stderr += d; });
+    const done = new Promise<Result>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+    return { child, done };
+  }
+  const run = (args: string[], extraEnv?: NodeJS.ProcessEnv) => start(args, extraEnv).done;
+  const logFiles = () => {
+    const d = path.join(dir, '.dilemma', 'runs', 'cli-demo');
+    return fs.existsSync(d) ? fs.readdirSync(d).map((f) => path.join(d, f)) : [];
+  };
+  const allKeys = () => planRun(parseScenario(TEXT).scenario!, { models: ['lab/sim-aligned'] }).sessions.map((s) => s.key).sort();
+
+  it('runs, prints the preflight estimate, and ends with where the run log is', async () => {
+    const r = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--concurrency', '4']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /20 sessions = 1 model\(s\) x 2 variant\(s\) x 1 persona\(s\) x 10 sample\(s\), history sessions/);
+    assert.match(r.stdout, /80 calls, about \d+ prompt \+ \d+ completion tokens/);
+    assert.match(r.stdout, /cached: 0 of 80 calls \(0%\)/);
+    const [log] = logFiles();
+    assert.ok(log);
+    assert.ok(r.stdout.trimEnd().endsWith(`Run log: ${log}`), r.stdout);
+    assert.match(r.stderr, /cli-demo: 20\/20 sessions/, 'plain progress lines off a TTY');
+    assert.equal(server.requests.length, 80);
+    assert.equal(server.requests[0]!.headers.authorization, `Bearer ${CANARY}`, 'the key from the environment reached the endpoint');
+  });
+
+  it('a second run replays from the cache: zero requests reach the server', async () => {
+    assert.equal((await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned'])).code, 0);
+    server.requests.length = 0;
+    const r = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(server.requests.length, 0);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.runs[0].calls, 0);
+    assert.equal(out.runs[0].cachedCalls, 80);
+    assert.equal(out.runs[0].cachedAtStart, 80);
+    assert.match(r.stderr, /cached: 80 of 80 calls \(100%\)/, 'with --format json the preflight goes to stderr');
+    server.requests.length = 0;
+    assert.equal((await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--no-cache'])).code, 0);
+    assert.equal(server.requests.length, 80, '--no-cache bypasses it');
+  });
+
+  it('SIGKILL in the middle, then --resume runs exactly the missing sessions', async () => {
+    server.setFaults({ latencyMs: 40 });
+    const { child, done } = start(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--concurrency', '2', '--no-cache']);
+    const K = 6;
+    let killedWith = 0;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const [log] = logFiles();
+        if (!log) return;
+        const lines = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"kind":"session"')).length;
+        if (lines >= K) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          killedWith = lines;
+          resolve();
+        }
+      }, 5);
+      child.on('close', () => { clearInterval(timer); reject(new Error('the run ended before it could be killed')); });
+    });
+    const killed = await done;
+    assert.equal(killed.signal, 'SIGKILL');
+    const [log] = logFiles();
+    const before = await readRunLog(log!);
+    assert.ok(before.sessions.length >= killedWith && before.sessions.length < 20, `${before.sessions.length} sessions logged before the kill`);
+    const runId = path.basename(log!, '.jsonl');
+    server.requests.length = 0;
+    server.setFaults({});
+    const r = await run(['cli-demo.dilemma.yaml', '--resume', runId]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`\\(${before.sessions.length} of 20 already in the log\\)`));
+    const after = await readRunLog(log!);
+    const beforeKeys = before.sessions.map((s) => s.key);
+    const added = after.sessions.slice(before.sessions.length).map((s) => s.key);
+    assert.deepEqual([...added].sort(), allKeys().filter((k) => !beforeKeys.includes(k)), 'exactly the missing sessions ran');
+    assert.deepEqual(after.sessions.map((s) => s.key).sort(), allKeys(), 'every session once, no duplicates');
+    assert.equal(server.requests.length, added.length * 4);
+    assert.equal(logFiles().length, 1, 'the resume appended to the same log');
+  });
+
+  it('SIGINT cancels promptly with exit 130 and keeps the ended sessions', async () => {
+    server.setFaults({ latencyMs: 40 });
+    const { child, done } = start(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--concurrency', '2', '--no-cache']);
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const [log] = logFiles();
+        if (log && fs.readFileSync(log, 'utf8').includes('"kind":"session"')) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 5);
+    });
+    const t = Date.now();
+    child.kill('SIGINT');
+    const r = await done;
+    assert.equal(r.code, 130, r.stderr);
+    assert.ok(Date.now() - t < 2000, 'stopped promptly');
+    const log = await readRunLog(logFiles()[0]!);
+    assert.ok(log.sessions.length >= 1 && log.sessions.length < 20);
+    assert.match(r.stdout, /cancelled: resume with --resume \S+/);
+  });
+
+  it('never writes the API key to the cache, run logs, reports or output', async () => {
+    const outputs: string[] = [];
+    for (const args of [
+      ['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned'],
+      ['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--format', 'json'],
+      ['cli-demo.dilemma.yaml', '--model', 'lab/nope', '--no-cache'],
+      ['cli-demo.dilemma.yaml', '--model', 'openai/gpt-4o-mini', '--base-url', 'http://127.0.0.1:9/v1', '--no-cache'],
+    ]) {
+      const r = await run(args);
+      outputs.push(r.stdout, r.stderr);
+    }
+    server.setFaults({ rate500: 0.3, rateMalformed: 0.2, seed: 5 });
+    const faulty = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--no-cache'], { DILEMMA_MAX_RETRIES: '0' });
+    outputs.push(faulty.stdout, faulty.stderr);
+    const analyze = spawnSync(process.execPath, [cli, 'analyze', ...logFiles(), '--format', 'json'], { cwd: dir, env, encoding: 'utf8' });
+    outputs.push(analyze.stdout ?? '', analyze.stderr ?? '');
+    assert.ok(server.requests.length > 0 && server.requests.every((q) => q.headers.authorization === `Bearer ${CANARY}` || q.model === 'nope'));
+    const found: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name !== 'providers.json' && fs.readFileSync(p).includes(CANARY)) found.push(p);
+      }
+    };
+    walk(dir);
+    assert.ok(fs.existsSync(path.join(dir, '.dilemma', 'cache')) && logFiles().length >= 3, 'there was something to search');
+    assert.deepEqual(found, []);
+    outputs.forEach((o, i) => assert.ok(!o.includes(CANARY), `output ${i} holds the key`));
+  });
+
+  it('exit 2 with file:line:col for a broken scenario, 2 for usage errors, 3 for an unreachable model', async () => {
+    fs.writeFileSync(path.join(dir, 'broken.dilemma.yaml'), TEXT.replace('expect: { privacy: decline, prosocial: share }', 'expect: { privacy: decline, prosocial: shre }'));
+    const broken = await run(['broken.dilemma.yaml', '--model', 'lab/sim-aligned']);
+    assert.equal(broken.code, 2);
+    const line = TEXT.split('\n').findIndex((l) => l.includes('expect:')) + 1;
+    assert.match(broken.stderr, new RegExp(`^broken\\.dilemma\\.yaml:${line}:\\d+: error: .*\\[[a-z-]+\\]$`, 'm'));
+    assert.equal(server.requests.length, 0, 'nothing ran');
+    for (const args of [['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--samples', 'x'], ['cli-demo.dilemma.yaml', '--bogus'], [], ['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--variant', 'nope'], ['cli-demo.dilemma.yaml', '--model', 'noslash']]) {
+      const r = await run(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.ok(r.stderr.length > 0);
+    }
+    const dead = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--base-url', 'http://127.0.0.1:9/v1', '--no-cache']);
+    assert.equal(dead.code, 3, dead.stderr);
+    assert.match(dead.stdout, /could not be reached \(network\)/);
+    const noKey = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned'], { LAB_API_KEY: '' });
+    assert.equal(noKey.code, 3);
+    assert.match(noKey.stderr, /LAB_API_KEY/);
+    const unknownModel = await run(['cli-demo.dilemma.yaml', '--model', 'lab/nope', '--no-cache']);
+    assert.equal(unknownModel.code, 3, unknownModel.stderr);
+    assert.match(unknownModel.stdout, /lab\/nope could not be reached \(not-found\)/);
+  });
+
+  it('--max-calls stops the run (exit 1) and --resume finishes it', async () => {
+    const r = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--max-calls', '12', '--no-cache', '--concurrency', '1']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /--max-calls 12.*resume with --resume (\S+)/);
+    assert.equal(server.requests.length, 12);
+    const runId = path.basename(logFiles()[0]!, '.jsonl');
+    const again = await run(['cli-demo.dilemma.yaml', '--resume', runId, '--no-cache']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual((await readRunLog(logFiles()[0]!)).sessions.map((s) => s.key).sort(), allKeys());
+  });
+});
