@@ -6,6 +6,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   validate: async () => (await import('./validateCommand')).validateCommand,
   sem: async () => (await import('./semCommand')).semCommand,
   run: async () => (await import('./runCommand')).runCommandModule,
+  analyze: async () => (await import('./analyzeCommand')).analyzeCommand,
 };
 
 async function help(io: CliIo): Promise<void> {
