@@ -78,7 +78,9 @@ export function fitSem(input: SemFitInput): SemResult {
   const labelOf = (g: number) => data.groups[g]!.label || 'the data';
   const x = startValues(spec, data.groups);
   let iterations = 0;
-  for (const block of blocks(problem)) {
+  const groupBlocks = blocks(problem);
+  const blockIndex: { idx: number[]; index: Int32Array }[] = [];
+  for (const block of groupBlocks) {
     const idx = [...new Set(block.flatMap((g) => problem.rows[g]!.filter((r) => r.free >= 0).map((r) => r.free)))].sort((a, b) => a - b);
     const full = Float64Array.from(x);
     const fullGrad = new Float64Array(spec.nFree);
@@ -96,7 +98,14 @@ export function fitSem(input: SemFitInput): SemResult {
       idx.forEach((k, i) => { grad[i] = fullGrad[k]!; });
       return f;
     };
-    const res = bfgs(fg, Float64Array.from(idx.map((k) => x[k]!)), { maxIter: input.maxIterations ?? 2000 });
+    // Fisher information at the start approximates the Hessian of F (≈ 2/N · I) well, so BFGS
+    // starting from its inverse needs far fewer iterations than from the identity.
+    const index = new Int32Array(spec.nFree).fill(-1);
+    idx.forEach((k, i) => { index[k] = i; });
+    const info0 = expectedInformation(problem, x, block, index);
+    const inv0 = info0 && invertInformation(info0, idx.length);
+    const h0 = inv0?.map((v) => (v * problem.nTotal) / 2);
+    const res = bfgs(fg, Float64Array.from(idx.map((k) => x[k]!)), { maxIter: input.maxIterations ?? 2000, ...(h0 ? { h0 } : {}) });
     iterations = Math.max(iterations, res.iterations);
     if (!res.converged) {
       const names = block.map(labelOf).join(', ');
@@ -106,6 +115,7 @@ export function fitSem(input: SemFitInput): SemResult {
       };
     }
     idx.forEach((k, i) => { x[k] = res.x[i]!; });
+    blockIndex.push({ idx, index });
   }
   const evals: GroupEval[] = [];
   for (let g = 0; g < problem.data.length; g++) {
@@ -115,8 +125,21 @@ export function fitSem(input: SemFitInput): SemResult {
   }
 
   const n = spec.nFree;
-  const infoMat = information === 'expected' ? expectedInformation(problem, x) : observedInformation(problem, x);
-  const inv = infoMat && invertInformation(infoMat, n);
+  let inv: Float64Array | undefined;
+  if (information === 'expected') {
+    // Blocks share no parameter, so the information is block-diagonal: invert block by block.
+    inv = new Float64Array(n * n);
+    for (let b = 0; b < groupBlocks.length; b++) {
+      const { idx, index } = blockIndex[b]!;
+      const info = expectedInformation(problem, x, groupBlocks[b]!, index);
+      const binv = info && invertInformation(info, idx.length);
+      if (!binv) { inv = undefined; break; }
+      idx.forEach((ka, a) => idx.forEach((kb, bb) => { inv![ka * n + kb] = binv[a * idx.length + bb]!; }));
+    }
+  } else {
+    const infoMat = observedInformation(problem, x);
+    inv = infoMat && invertInformation(infoMat, n);
+  }
   if (!inv) {
     return { ok: false, reason: 'not-identified', message: 'the information matrix is singular: the model is not identified or empirically under-identified (collinear items?)' };
   }

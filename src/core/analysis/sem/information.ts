@@ -2,88 +2,90 @@ import type { GroupMoments } from './implied';
 import { cholesky, inverseFromCholesky, matMul } from './matrix';
 import { evalGroup, mlGradient, type SemProblem } from './ml';
 
-/** ∂Σ/∂θ_k and ∂μ/∂θ_k of one group for one free parameter k. */
+/**
+ * ∂Σ/∂θ_k and ∂μ/∂θ_k of one group for one free parameter k. Every parameter of this model moves Σ
+ * by a symmetric rank-2 matrix, ∂Σ = u vᵀ + v uᵀ, which keeps the information and the scores at
+ * O(p) per pair of parameters instead of O(p²)–O(p³).
+ */
 export interface ParamDeriv {
   free: number;
-  dSigma: Float64Array;
+  /** undefined when the parameter does not move Σ (intercepts, latent means). */
+  u?: Float64Array;
+  v?: Float64Array;
   dMu: Float64Array;
 }
 
-/** Analytic ∂Σ and ∂μ of group g for each free parameter appearing in it (shared indices summed). */
+/** The rank-2 ∂Σ and the ∂μ of group g for each free parameter in it (one row per free index). */
 export function groupDerivatives(problem: SemProblem, g: number, mom: GroupMoments): ParamDeriv[] {
   const { p, m } = mom;
   const lc = matMul(mom.lambda, mom.c, p, m, m);
-  const byFree = new Map<number, ParamDeriv>();
-  const get = (k: number) => {
-    let d = byFree.get(k);
-    if (!d) { d = { free: k, dSigma: new Float64Array(p * p), dMu: new Float64Array(p) }; byFree.set(k, d); }
-    return d;
+  const col = (src: Float64Array, j: number, scale = 1) => {
+    const out = new Float64Array(p);
+    for (let a = 0; a < p; a++) out[a] = src[a * m + j]! * scale;
+    return out;
   };
-  // dΣ += u vᵀ + v uᵀ
-  const outer2 = (ds: Float64Array, u: (a: number) => number, v: (a: number) => number) => {
-    for (let a = 0; a < p; a++) {
-      const ua = u(a); const va = v(a);
-      for (let b = 0; b < p; b++) ds[a * p + b]! += ua * v(b) + va * u(b);
-    }
-  };
+  const unit = (i: number, scale = 1) => { const out = new Float64Array(p); out[i] = scale; return out; };
+  const out: ParamDeriv[] = [];
   for (const r of problem.rows[g]!) {
     if (r.free < 0) continue;
-    const d = get(r.free);
     const i = r.row; const j = r.col;
+    const dMu = new Float64Array(p);
+    let u: Float64Array | undefined;
+    let v: Float64Array | undefined;
     switch (r.matrix) {
       case 'lambda':
-        outer2(d.dSigma, (a) => (a === i ? 1 : 0), (a) => lc[a * m + j]!);
-        d.dMu[i]! += mom.aAlpha[j]!;
+        u = unit(i); v = col(lc, j);
+        dMu[i] = mom.aAlpha[j]!;
         break;
       case 'beta':
-        outer2(d.dSigma, (a) => mom.la[a * m + i]!, (a) => lc[a * m + j]!);
-        for (let a = 0; a < p; a++) d.dMu[a]! += mom.la[a * m + i]! * mom.aAlpha[j]!;
+        u = col(mom.la, i); v = col(lc, j);
+        for (let a = 0; a < p; a++) dMu[a] = mom.la[a * m + i]! * mom.aAlpha[j]!;
         break;
       case 'psi':
-        if (i === j) {
-          for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) d.dSigma[a * p + b]! += mom.la[a * m + i]! * mom.la[b * m + i]!;
-        } else {
-          outer2(d.dSigma, (a) => mom.la[a * m + i]!, (a) => mom.la[a * m + j]!);
-        }
+        u = col(mom.la, i); v = col(mom.la, j, i === j ? 0.5 : 1);
         break;
       case 'theta':
-        d.dSigma[i * p + j]! += 1;
-        if (i !== j) d.dSigma[j * p + i]! += 1;
+        u = unit(i); v = unit(j, i === j ? 0.5 : 1);
         break;
-      case 'nu': d.dMu[i]! += 1; break;
-      case 'alpha': for (let a = 0; a < p; a++) d.dMu[a]! += mom.la[a * m + i]!; break;
+      case 'nu': dMu[i] = 1; break;
+      case 'alpha': for (let a = 0; a < p; a++) dMu[a] = mom.la[a * m + i]!; break;
     }
+    out.push({ free: r.free, ...(u && v ? { u, v } : {}), dMu });
   }
-  return [...byFree.values()];
+  return out;
 }
 
+const dot = (a: Float64Array, b: Float64Array) => { let s = 0; for (let k = 0; k < a.length; k++) s += a[k]! * b[k]!; return s; };
+
 /**
- * Expected (Fisher) information of the whole sample, Σ_g N_g [½ tr(Σ⁻¹∂Σ_aΣ⁻¹∂Σ_b) + ∂μ_aᵀΣ⁻¹∂μ_b],
- * at the model-implied moments (lavaan's "structured" h1).
+ * Expected (Fisher) information, Σ_g N_g [½ tr(Σ⁻¹∂Σ_aΣ⁻¹∂Σ_b) + ∂μ_aᵀΣ⁻¹∂μ_b], at the
+ * model-implied moments (lavaan's "structured" h1). With ∂Σ = u vᵀ + v uᵀ the trace term is
+ * (v_aᵀΣ⁻¹u_b)(v_bᵀΣ⁻¹u_a) + (u_aᵀΣ⁻¹u_b)(v_aᵀΣ⁻¹v_b). `groups` restricts it to some groups and
+ * `index` (free index → row, −1 if absent) to their parameters, so independent blocks stay small.
  */
-export function expectedInformation(problem: SemProblem, x: Float64Array): Float64Array | undefined {
-  const n = problem.spec.nFree;
+export function expectedInformation(problem: SemProblem, x: Float64Array, groups?: number[], index?: Int32Array): Float64Array | undefined {
+  const all = problem.spec.nFree;
+  const n = index ? index.reduce((mx, v) => Math.max(mx, v + 1), 0) : all;
+  const pos = (k: number) => (index ? index[k]! : k);
   const info = new Float64Array(n * n);
-  for (let g = 0; g < problem.data.length; g++) {
+  for (const g of groups ?? problem.data.map((_, k) => k)) {
     const e = evalGroup(problem, g, x);
     if (!e) return undefined;
     const p = e.mom.p;
     const ng = problem.data[g]!.n;
     const ds = groupDerivatives(problem, g, e.mom);
-    const ms = ds.map((d) => matMul(matMul(e.sigmaInv, d.dSigma, p, p, p), e.sigmaInv, p, p, p));
-    const sm = problem.spec.meanStructure ? ds.map((d) => matMul(e.sigmaInv, d.dMu, p, p, 1)) : undefined;
+    const si = (w: Float64Array) => matMul(e.sigmaInv, w, p, p, 1);
+    const su = ds.map((d) => (d.u ? si(d.u) : undefined));
+    const sv = ds.map((d) => (d.v ? si(d.v) : undefined));
+    const smu = problem.spec.meanStructure ? ds.map((d) => si(d.dMu)) : undefined;
     for (let a = 0; a < ds.length; a++) {
-      const ma = ms[a]!;
+      const da = ds[a]!;
       for (let b = 0; b <= a; b++) {
         const db = ds[b]!;
-        let t = 0;
-        for (let k = 0; k < p * p; k++) t += ma[k]! * db.dSigma[k]!;
-        let v = 0.5 * t;
-        if (sm) {
-          const sa = sm[a]!;
-          for (let k = 0; k < p; k++) v += sa[k]! * db.dMu[k]!;
-        }
-        const ia = ds[a]!.free; const ib = db.free;
+        let v = 0;
+        if (da.u && db.u) v += dot(da.v!, su[b]!) * dot(db.v!, su[a]!) + dot(da.u, su[b]!) * dot(da.v!, sv[b]!);
+        if (smu) v += dot(smu[a]!, db.dMu);
+        const ia = pos(da.free); const ib = pos(db.free);
         info[ia * n + ib]! += ng * v;
         if (ia !== ib) info[ib * n + ia]! += ng * v;
       }
@@ -128,22 +130,17 @@ export function scoreCrossProduct(problem: SemProblem, x: Float64Array): Float64
     const data = problem.data[g]!;
     const p = e.mom.p;
     const ds = groupDerivatives(problem, g, e.mom);
-    const trs = ds.map((d) => { let t = 0; for (let k = 0; k < p * p; k++) t += e.sigmaInv[k]! * d.dSigma[k]!; return t; });
+    // tr(Σ⁻¹∂Σ) = 2 vᵀΣ⁻¹u and wᵀ∂Σw = 2 (wᵀu)(wᵀv) for the rank-2 ∂Σ = u vᵀ + v uᵀ.
+    const trs = ds.map((d) => (d.u ? 2 * dot(d.v!, matMul(e.sigmaInv, d.u, p, p, 1)) : 0));
     const center = problem.spec.meanStructure ? e.mom.mu : data.mean;
     const r = new Float64Array(p);
     const s = new Float64Array(ds.length);
     for (let i = 0; i < data.n; i++) {
       for (let k = 0; k < p; k++) r[k] = data.raw[i * p + k]! - center[k]!;
-      const u = matMul(e.sigmaInv, r, p, p, 1);
+      const w = matMul(e.sigmaInv, r, p, p, 1);
       ds.forEach((d, a) => {
-        let q = 0;
-        for (let k = 0; k < p; k++) {
-          let row = 0;
-          for (let l = 0; l < p; l++) row += d.dSigma[k * p + l]! * u[l]!;
-          q += u[k]! * row;
-        }
-        let mu = 0;
-        if (problem.spec.meanStructure) for (let k = 0; k < p; k++) mu += d.dMu[k]! * u[k]!;
+        const q = d.u ? 2 * dot(w, d.u) * dot(w, d.v!) : 0;
+        const mu = problem.spec.meanStructure ? dot(d.dMu, w) : 0;
         s[a] = 0.5 * (q - trs[a]!) + mu;
       });
       for (let a = 0; a < ds.length; a++) {

@@ -16,6 +16,8 @@ export interface OptimOptions {
   gtol?: number;
   ftol?: number;
   gtolLoose?: number;
+  /** Initial inverse Hessian (n×n), e.g. the inverse Fisher information; identity when absent. */
+  h0?: Float64Array;
 }
 
 const maxAbs = (v: Float64Array) => { let m = 0; for (const a of v) m = Math.max(m, Math.abs(a)); return m; };
@@ -37,6 +39,7 @@ export function bfgs(fg: ValueAndGradient, x0: Float64Array, opts: OptimOptions 
   const h = new Float64Array(n * n);
   for (let i = 0; i < n; i++) h[i * n + i] = 1;
   let scaled = false;
+  if (opts.h0) { h.set(opts.h0); scaled = true; }
   const dir = new Float64Array(n);
   let xn = new Float64Array(n);
   let gn = new Float64Array(n);
