@@ -19,10 +19,8 @@ class DilemmaContext implements vscode.Disposable {
   }
 }
 
-export function activate(context: vscode.ExtensionContext): { diagnosticsName: string } {
-  const ctx = new DilemmaContext();
-  context.subscriptions.push(ctx);
-  return { diagnosticsName: ctx.diagnostics.collection.name };
+export function activate(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(new DilemmaContext());
 }
 
 export function deactivate(): void {}

@@ -14,10 +14,11 @@ export interface OutlineNode {
 
 const span = (start: number, end: number): Span => ({ start, end: Math.max(start, end) });
 
-function ruleName(r: ArbitrationRule, i: number): string {
+/** A rule as one readable line: `when consent = not asked → decline`, `rank privacy > prosocial`. */
+function ruleName(r: ArbitrationRule): string {
   if (r.kind === 'rank') return `rank ${r.rank.map((x) => x.value).join(' > ')}`;
   const when = [...r.when.values()].map((e) => `${e.name} = ${e.value}`).join(', ');
-  return `when ${when || '…'}${r.require ? ` → ${r.require.value}` : ''}` || `rule ${i + 1}`;
+  return `when ${when || '…'}${r.require ? ` → ${r.require.value}` : ''}`;
 }
 
 /** The outline of a scenario: top-level fields, values with their items, the action with its choices, arbitration rules and variants. */
@@ -44,7 +45,7 @@ export function outline(parsed: ParsedScenario): OutlineNode[] {
       node.children = (s.action.choices ?? []).map((c) => ({ name: c.id, detail: c.label, kind: 'choice' as const, range: c.range, selectionRange: c.idRange, children: [] }));
     } else if (name === 'arbitration' && s) {
       node.kind = 'arbitration';
-      node.children = s.arbitration.map((r, i) => ({ name: ruleName(r, i), detail: r.because, kind: 'rule' as const, range: r.range, selectionRange: r.range, children: [] }));
+      node.children = s.arbitration.map((r) => ({ name: ruleName(r), detail: r.because, kind: 'rule' as const, range: r.range, selectionRange: r.range, children: [] }));
     } else if (name === 'variants' && s) {
       node.kind = 'variants';
       node.children = s.variants.filter((v) => !v.implicit).map((v) => ({
