@@ -41,7 +41,7 @@ function fmtTokens(n: number): string {
 /** A reporter that writes to `stream`; `label` names the scenario. */
 export function createProgress(stream: ProgressStream, label: string, now: () => number = Date.now): ProgressReporter {
   const tty = stream.isTTY === true;
-  let lastDraw = 0;
+  let lastDraw = Number.NEGATIVE_INFINITY;
   let lastTenth = -1;
   let last: RunProgress | undefined;
   const line = (p: RunProgress): string => {

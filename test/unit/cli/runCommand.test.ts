@@ -241,3 +241,35 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
     assert.deepEqual((await readRunLog(logFiles()[0]!)).sessions.map((s) => s.key).sort(), allKeys());
   });
 });
+
+describe('cli: run arguments and progress (in process)', () => {
+  it('parses every flag, repeated models included', async () => {
+    const { parseRunArgs } = await import('../../../src/cli/runCommand');
+    const a = parseRunArgs(['a.dilemma.yaml', 'b.dilemma.yaml', '--model', 'openai/x', '--model=ollama/y', '--base-url', 'http://h/v1', '--samples', '3', '--concurrency', '16', '--variant', 'pharma', '--format', 'json', '--out', 'o', '--no-cache', '--resume', '20261127-000000-abcdef', '--max-calls', '0']);
+    assert.deepEqual(a, { files: ['a.dilemma.yaml', 'b.dilemma.yaml'], models: ['openai/x', 'ollama/y'], baseUrl: 'http://h/v1', samples: 3, concurrency: 16, variant: 'pharma', format: 'json', out: 'o', cache: false, resume: '20261127-000000-abcdef', maxCalls: 0, help: false });
+    assert.throws(() => parseRunArgs(['--samples', '0']), /--samples needs a positive integer, got "0"/);
+    assert.throws(() => parseRunArgs(['--resume', '../etc']), /--resume needs a run id/);
+    assert.throws(() => parseRunArgs(['--format', 'xml']), /--format must be one of text, json/);
+    assert.throws(() => parseRunArgs(['--concurency', '2']), /unknown flag --concurency.*did you mean --concurrency/);
+  });
+
+  it('draws a bar on a TTY and plain lines, one per tenth, otherwise', async () => {
+    const { createProgress } = await import('../../../src/cli/progress');
+    const tty: string[] = [];
+    let t = 0;
+    const bar = createProgress({ write: (s: string) => tty.push(s), isTTY: true, columns: 100 }, 'demo', () => (t += 50));
+    for (let done = 0; done <= 20; done++) bar.update({ total: 20, done, complete: done, failed: 0, calls: done * 4, cachedCalls: 0 });
+    bar.finish();
+    assert.ok(tty.length < 21, 'redraws are throttled');
+    assert.ok(tty.every((s) => s.startsWith('\r\x1b[2K')));
+    assert.match(tty.at(-1)!, /demo \[#+\] 20\/20 sessions, 80 calls\n$/);
+    assert.match(tty[0]!, /demo \[\.+\] 0\/20 sessions/);
+    const plain: string[] = [];
+    const lines = createProgress({ write: (s: string) => plain.push(s) }, 'demo');
+    for (let done = 0; done <= 100; done++) lines.update({ total: 100, done, complete: done, failed: done > 50 ? 1 : 0, calls: done, cachedCalls: 0 });
+    lines.finish();
+    assert.equal(plain.length, 11);
+    assert.equal(plain.at(-1), 'demo: 100/100 sessions, 1 failed, 100 calls\n');
+    assert.ok(plain.every((s) => !s.includes('\x1b')));
+  });
+});

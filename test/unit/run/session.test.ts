@@ -111,6 +111,17 @@ describe('session: history protocol', () => {
   });
 });
 
+describe('session: a scale action', () => {
+  it('asks for an integer on the action scale and records it as the score', async () => {
+    const r = rendered();
+    r.action = { prompt: 'How acceptable is sharing?', scale: { min: 1, max: 7, low: 'Not at all', high: 'Fully', range: { start: 0, end: 0 } } };
+    const f = fake((req) => (req.messages[req.messages.length - 1]!.content.startsWith('How acceptable') ? 'I would say 6.' : '2'));
+    const rec = await runSession(ctx({ call: f.call, rendered: r }));
+    assert.match(f.requests[7]!.messages.at(-1)!.content, /^How acceptable is sharing\?\n\nAnswer with one integer from 1 \(Not at all\) to 7 \(Fully\)\.$/);
+    assert.deepEqual({ status: rec.action?.status, score: rec.action?.score, choice: rec.action?.choice }, { status: 'ok', score: 6, choice: undefined });
+  });
+});
+
 describe('session: stateless protocol', () => {
   it('asks every item and the action in a fresh conversation', async () => {
     const f = fake();
