@@ -157,7 +157,8 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     }
 
     const mode = variantProfile?.action ?? profile.action;
-    const held = statedHeld(target.scenario, messages.slice(0, lastUser), system, trait, recognise);
+    const shift = (value: string): number => variantProfile?.traits?.[value] ?? 0;
+    const held = statedHeld(target.scenario, messages.slice(0, lastUser), system, trait, shift, recognise);
     const implied = impliedAction(target, held);
     if (target.choices && target.choices.length > 0) {
       const ids = target.choices.map((c) => c.id);
@@ -181,14 +182,18 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
 }
 
 /**
- * Which values this conversation has stated as held (normalised mean above 0.5): read from its own
- * earlier answers when it has any (history sessions), else the latent levels (stateless sessions).
+ * Which values weigh in the decision: the conversation's own earlier answers when it has any
+ * (history sessions), else the latent levels (stateless sessions), in both cases shifted by the
+ * variant. A variant only shows where its text differs: items shared verbatim with the baseline are
+ * answered as in the baseline (a real model could not know the variant either), so a trait shift
+ * shows up at the action, as a decision that departs from the values just stated.
  */
 function statedHeld(
   scenario: Scenario,
   earlier: { role: string; content: string }[],
   system: string | undefined,
   trait: (value: string) => number,
+  shift: (value: string) => number,
   recognise: (message: string, system: string | undefined) => Target | undefined,
 ): Map<string, boolean> {
   const sums = new Map<string, { total: number; count: number }>();
@@ -207,7 +212,7 @@ function statedHeld(
   const held = new Map<string, boolean>();
   for (const { name } of scenario.values) {
     const s = sums.get(name);
-    held.set(name, s ? s.total / s.count > 0.5 : trait(name) > 0.5);
+    held.set(name, s ? s.total / s.count + shift(name) > 0.5 : trait(name) > 0.5);
   }
   return held;
 }
