@@ -77,6 +77,22 @@ describe('Dilemma Lens in the extension host', () => {
     }
   });
 
+  it('offers the file\'s var names after {{ in a template', async () => {
+    const editor = await openWorkspaceFile('**/*.dilemma.yaml', isExample);
+    const doc = editor.document;
+    const data = parse(doc.getText()) as { vars?: Record<string, unknown> };
+    const vars = Object.keys(data.vars ?? {});
+    assert.ok(vars.length > 0, 'the example defines vars');
+    const line = doc.getText().split('\n').findIndex((l) => /^\s+[^#\s].*\{\{/.test(l) && !/^\s*#/.test(l));
+    assert.ok(line >= 0);
+    const end = doc.lineAt(line).range.end;
+    await editor.edit((e) => e.insert(end, ' {{'));
+    const at = new vscode.Position(line, end.character + 3);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, at);
+    const labels = list.items.filter((i) => i.kind === vscode.CompletionItemKind.Variable).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    for (const v of vars) assert.ok(labels.includes(v), `{{ completion lacks ${v}: got ${labels.join(', ')}`);
+  });
+
   it('shows what a placeholder resolves to in each variant on hover', async () => {
     const editor = await openWorkspaceFile('**/*.dilemma.yaml', isExample);
     const doc = editor.document;
