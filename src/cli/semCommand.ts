@@ -4,6 +4,7 @@ import { CsvError, parseCsv } from '../core/analysis/sem/csv';
 import { fitSem } from '../core/analysis/sem/fitSem';
 import type { SemEstimate, SemSuccess } from '../core/analysis/sem/result';
 import type { EqualityKind } from '../core/analysis/sem/spec';
+import { semVaar, type ExpectedPathSign, type SemVaar } from '../core/analysis/sem/vaar';
 import { flagHelp, parseArgv, UsageError, type CliCommand, type CliIo, type FlagSpec } from './argv';
 
 const EQUALITY: readonly EqualityKind[] = ['loadings', 'intercepts', 'regressions', 'residuals'];
@@ -14,6 +15,7 @@ const flags: readonly FlagSpec[] = [
   { name: 'equal', kind: 'string', description: `parameters held equal across groups, comma-separated: ${EQUALITY.join(', ')} (lavaan's group.equal)` },
   { name: 'se', kind: 'string', choices: ['standard', 'robust'], description: 'standard (default) or robust: MLR Huber-White sandwich standard errors' },
   { name: 'information', kind: 'string', choices: ['expected', 'observed'], description: 'information matrix for the standard errors (default: expected; observed with --se robust)' },
+  { name: 'expect', kind: 'string', multiple: true, description: 'an expected path sign for VAAR, e.g. AoDS~PC:- or AoDS~PSA:+ (prints VAAR, sign and sign-and-p<.05 forms)' },
   { name: 'json', kind: 'boolean', description: 'print JSON with lavaan\'s column and fit-measure names' },
   { name: 'help', short: 'h', kind: 'boolean', description: 'show this help' },
 ];
@@ -27,7 +29,35 @@ function lavaanRow(e: SemEstimate, multiGroup: boolean): Record<string, unknown>
   };
 }
 
-function toJson(fit: SemSuccess, multiGroup: boolean): unknown {
+/** Names the invariance level the --equal list amounts to, for the VAAR's "model behind it". */
+function modelName(equal: string[], multiGroup: boolean): string {
+  if (!multiGroup) return 'single group';
+  const L = equal.includes('loadings');
+  const I = equal.includes('intercepts');
+  const base = L && I ? 'scalar' : L ? 'metric' : I ? 'configural, equal intercepts' : 'configural';
+  const extra = equal.filter((k) => k === 'regressions' || k === 'residuals');
+  return extra.length ? `${base}, equal ${extra.join(' and ')}` : base;
+}
+
+function parseExpect(v: string): ExpectedPathSign {
+  const m = /^\s*([A-Za-z_.][\w.]*)\s*~\s*([A-Za-z_.][\w.]*)\s*:\s*([+-])\s*$/.exec(v);
+  if (!m) throw new UsageError(`--expect "${v}": write lhs~rhs:+ or lhs~rhs:- (e.g. AoDS~PC:-)`);
+  return { lhs: m[1]!, rhs: m[2]!, sign: m[3] === '+' ? 1 : -1 };
+}
+
+function vaarText(v: SemVaar): string {
+  const rows = v.paths.map((p) => [p.groupLabel || '-', `${p.lhs} ~ ${p.rhs}`, num(p.est), num(p.pvalue), p.expectedSign > 0 ? '+' : '-', p.signAgree ? 'yes' : 'no', p.agreeAndSig ? 'yes' : 'no']);
+  const groups = v.byGroup.map((g) => `${g.label || 'all'} (n = ${g.n}): ${num(g.vaarSign)} / ${num(g.vaarSignSig)}`).join('; ');
+  return [
+    `VAAR from the ${v.model} model, n = ${v.n}: sign ${num(v.vaarSign)}, sign and p < ${v.alpha} ${num(v.vaarSignSig)}`,
+    `by group (sign / strict): ${groups}`,
+    '',
+    table(['group', 'path', 'est', 'pvalue', 'expected', 'sign', 'strict'], rows, [false, false, true, true, true, false, false]),
+    '',
+  ].join('\n');
+}
+
+function toJson(fit: SemSuccess, multiGroup: boolean, vaar?: SemVaar): unknown {
   const f = fit.fit;
   return {
     ok: true,
@@ -42,6 +72,7 @@ function toJson(fit: SemSuccess, multiGroup: boolean): unknown {
       cfi: f.cfi, tli: f.tli, rmsea: f.rmsea, srmr: f.srmr, logl: f.logl, aic: f.aic, bic: f.bic, ntotal: f.ntotal,
     },
     chisq_by_group: fit.chisqByGroup,
+    ...(vaar ? { vaar } : {}),
     warnings: fit.warnings,
   };
 }
@@ -93,7 +124,7 @@ function readFile(file: string, cwd: string, what: string): string {
  */
 export const semCommand: CliCommand = {
   summary: 'fit a multi-group structural equation model (lavaan syntax) to a wide CSV',
-  usage: `usage: dilemma sem <data.csv> --model <file.lav> [--group <column>] [--equal loadings,intercepts,regressions] [--se standard|robust] [--information expected|observed] [--json]\n\n${flagHelp(flags)}\n\nExit code: 0 fitted, 1 the fit failed (reason printed), 2 usage error or unreadable file.`,
+  usage: `usage: dilemma sem <data.csv> --model <file.lav> [--group <column>] [--equal loadings,intercepts,regressions] [--se standard|robust] [--information expected|observed] [--expect lhs~rhs:+|-]... [--json]\n\n${flagHelp(flags)}\n\nExit code: 0 fitted, 1 the fit failed (reason printed), 2 usage error or unreadable file.`,
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const parsed = parseArgv(args, flags);
     if (parsed.bool('help')) {
@@ -108,6 +139,7 @@ export const semCommand: CliCommand = {
     const bad = equal.find((e) => !EQUALITY.includes(e as EqualityKind));
     if (bad !== undefined) throw new UsageError(`--equal: unknown parameter kind "${bad}"; use ${EQUALITY.join(', ')}`);
     const group = parsed.string('group');
+    const expected = parsed.list('expect').map(parseExpect);
     const model = readFile(modelFile, io.cwd, 'model file');
     const csv = readFile(dataFile, io.cwd, 'data file');
     const json = parsed.bool('json');
@@ -131,7 +163,15 @@ export const semCommand: CliCommand = {
     }
     for (const w of result.warnings) io.stderr(`dilemma sem: warning: ${w}\n`);
     const multiGroup = group !== undefined;
-    io.stdout(json ? `${JSON.stringify(toJson(result, multiGroup), null, 2)}\n` : toText(result, multiGroup));
+    let vaar: SemVaar | undefined;
+    if (expected.length) {
+      try {
+        vaar = semVaar(result, expected, { model: modelName(equal, multiGroup) });
+      } catch (e) {
+        throw new UsageError(`--expect: ${(e as Error).message}`);
+      }
+    }
+    io.stdout(json ? `${JSON.stringify(toJson(result, multiGroup, vaar), null, 2)}\n` : toText(result, multiGroup) + (vaar ? `\n${vaarText(vaar)}` : ''));
     return 0;
   },
 };

@@ -76,6 +76,29 @@ describe('dilemma sem', () => {
     assert.match(b.err, /\(bad-data\): bad\.csv:3: expected 14 fields/);
   });
 
+  it('--expect adds VAAR with the model and n behind it, equal to lavaan\'s flags', async () => {
+    const r = await run(['mg_likert.csv', '--model', 'model.lav', '--group', 'group', '--expect', 'AoDS~PC:-', '--expect', 'AoDS~PSA:+', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const v = (JSON.parse(r.out) as { vaar: { model: string; n: number; vaarSign: number; vaarSignSig: number; paths: { groupLabel: string; rhs: string; signAgree: boolean; agreeAndSig: boolean }[] } }).vaar;
+    const lav = ref.vaar.ml_likert_configural!;
+    assert.equal(v.model, 'configural');
+    assert.equal(v.n, 600);
+    assert.equal(v.vaarSign, lav.vaar_sign);
+    assert.equal(v.vaarSignSig, lav.vaar_sign_sig);
+    for (const p of lav.paths) {
+      const o = v.paths.find((q) => q.groupLabel === p.group_label && q.rhs === p.rhs)!;
+      assert.deepEqual([o.signAgree, o.agreeAndSig], [p.sign_agree, p.agree_and_sig]);
+    }
+    const t = await run(['mg_likert.csv', '--model', 'model.lav', '--group', 'group', '--equal', 'loadings', '--expect', 'AoDS~PC:-']);
+    const metricPaths = ref.fits.ml_likert_metric!.params.filter((p) => p.lhs === 'AoDS' && p.op === '~' && p.rhs === 'PC');
+    const signRate = metricPaths.filter((p) => p.est < 0).length / metricPaths.length;
+    const strictRate = metricPaths.filter((p) => p.est < 0 && p.pvalue! < 0.05).length / metricPaths.length;
+    assert.match(t.out, new RegExp(`^VAAR from the metric model, n = 600: sign ${signRate.toFixed(3)}, sign and p < 0\\.05 ${strictRate.toFixed(3)}$`, 'm'));
+    assert.match(t.out, /^llm_b\s+AoDS ~ PC\s+\S+\s+\S+\s+-\s+(yes|no)\s+(yes|no)$/m);
+    await assert.rejects(run(['mg_likert.csv', '--model', 'model.lav', '--expect', 'AoDS~PC']), /--expect "AoDS~PC": write lhs~rhs:\+ or lhs~rhs:-/);
+    await assert.rejects(run(['mg_likert.csv', '--model', 'model.lav', '--group', 'group', '--expect', 'PC~AoDS:+']), /the model has no path "PC ~ AoDS"/);
+  });
+
   it('usage errors throw UsageError (exit 2 in main)', async () => {
     await assert.rejects(run(['mg_likert.csv']), (e) => e instanceof UsageError && /--model <file.lav> is required/.test(e.message));
     await assert.rejects(run(['mg_likert.csv', '--model', 'model.lav', '--equal', 'loadings,slopes']), /unknown parameter kind "slopes"/);
