@@ -15,7 +15,7 @@ import type { SessionRecord, Usage } from './record';
 import { cacheKey, type ResponseCache } from './cache';
 import { BudgetExceededError } from './scheduler';
 import { estimatePlan, planRun, renderedKey, PlanError, type Estimate, type RunPlan } from './plan';
-import { newRunId, readRunLog, runLogPath, RunLogWriter, isValidRunId } from './runLog';
+import { newRunId, readRunLog, runLogPath, RunLogError, RunLogWriter, isValidRunId } from './runLog';
 import { runSession, type CallResult, type SessionCall, type SessionSpec } from './session';
 
 /** What the engine needs of the scheduler (`createScheduler` in scheduler.ts provides it). */
@@ -181,7 +181,9 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       });
     }
   } catch (err) {
-    if (err instanceof PlanError) throw new RunSetupError(err.message);
+    if (err instanceof PlanError || err instanceof RunLogError) throw new RunSetupError(err.message);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new RunSetupError(`a log for run ${o.runId} of scenario ${o.scenario.id} already exists (are two files using the id "${o.scenario.id}"?)`);
     throw err;
   }
 

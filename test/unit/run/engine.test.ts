@@ -8,7 +8,7 @@ import { resolveModel } from '../../../src/core/models/providers';
 import type { ChatModel } from '../../../src/core/models/chatModel';
 import { createScheduler, type SchedulerOptions } from '../../../src/core/run/scheduler';
 import { createDiskCache } from '../../../src/core/run/cache';
-import { runScenario, type RunScenarioOptions } from '../../../src/core/run/engine';
+import { runScenario, RunSetupError, type RunScenarioOptions } from '../../../src/core/run/engine';
 import { readRunLog } from '../../../src/core/run/runLog';
 import { planRun } from '../../../src/core/run/plan';
 import type { SessionRecord } from '../../../src/core/run/record';
@@ -217,10 +217,13 @@ describe('engine: against the test server over HTTP', function () {
     assert.deepEqual(keysOf(after.sessions), [...all].sort(), 'complete, no duplicates');
   });
 
-  it('refuses to resume with a changed scenario or an unknown run id', async () => {
+  it('refuses to resume with a changed scenario, an unknown run id or a corrupt log, and never overwrites a run', async () => {
     const s = await runScenario(opts({ samples: 1 }));
     await assert.rejects(runScenario(opts({ resume: s.runId, text: TEXT + '\n# edited\n' })), /changed since run/);
     await assert.rejects(runScenario(opts({ resume: 'nope-123' })), /no run nope-123/);
+    await assert.rejects(runScenario(opts({ runId: s.runId })), (e: unknown) => e instanceof RunSetupError && /already exists/.test(e.message));
+    fs.appendFileSync(s.logPath, 'garbage\n');
+    await assert.rejects(runScenario(opts({ resume: s.runId })), (e: unknown) => e instanceof RunSetupError && e.message.includes(`${s.logPath}:`));
   });
 
   it('stops at the call budget without logging half sessions, and resumes to completion', async () => {
