@@ -2,6 +2,7 @@ import type { RunHeader, SessionRecord } from '../run/record';
 import type { Scenario, Span, Threshold, Variant, VarSet } from '../scenario/model';
 import { analyzeSample, type SampleAnalysis } from './divergence';
 import { flipTest, type FlipResult } from './flip';
+import { latentModel, type LatentModelSummary } from './latentModel';
 import { fitPathModel, pathData, type PathModelResult } from './pathModel';
 import { wilsonInterval } from './stats';
 import { wordDiff, type TextDiff } from './textDiff';
@@ -39,7 +40,9 @@ export interface AnalyzeOptions {
   /** Fewest complete samples for the path model (default 10). */
   minSamples?: number;
   render?: RenderFn;
-  /** VAAR results of the latent (MGSEM) model, from the SEM engine, to report and (if `vaarSource` is `latent`) to assert on. */
+  /** Fit the latent (MGSEM) model when the scenario allows it (default true). */
+  latentModel?: boolean;
+  /** VAAR results of a latent model fitted elsewhere; replaces the automatic one. */
   latent?: VaarResult[];
   vaarSource?: VaarSource;
   /** The scenario text, so assert places can be given as line:column too. */
@@ -113,6 +116,8 @@ export interface ScenarioAnalysis {
   perVariant: VariantAnalysis[];
   promptDiffs: PromptDiff[];
   perModel: ModelAnalysis[];
+  /** The latent (MGSEM) step: fitted or why not, its lavaan syntax and fit measures. */
+  latentModel: LatentModelSummary;
   asserts: AssertResult[];
   /** Sessions that could not be placed (unknown variant, duplicate key) and similar notes. */
   warnings: string[];
@@ -170,6 +175,19 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
   const rawAction = new Map(sessions.map((s) => [s.key, s.action?.raw ?? ''] as const));
   const baseline = variants[0]!;
 
+  let latentSummary: LatentModelSummary;
+  let latent: VaarResult[];
+  if (options.latent) {
+    latentSummary = { fitted: true, reason: 'fitted outside analyzeRun' };
+    latent = options.latent;
+  } else if (options.latentModel === false) {
+    latentSummary = { fitted: false, reason: 'not requested' };
+    latent = [];
+  } else {
+    const lm = latentModel(scenario, sessions, models, alpha);
+    latentSummary = lm.summary;
+    latent = lm.vaar;
+  }
   const perVariant: VariantAnalysis[] = [];
   const perModel: ModelAnalysis[] = [];
   for (const model of models) {
@@ -219,7 +237,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
       flipRate: rate(tested.filter((f) => f.flipped).length, tested.length),
       pathModel: fit,
       vaar: { sign: compositeVaar(fit, 'sign', alpha), strict: compositeVaar(fit, 'strict', alpha) },
-      latent: (options.latent ?? []).filter((l) => l.model === model),
+      latent: latent.filter((l) => l.model === model),
     });
   }
 
@@ -242,7 +260,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
   return {
     scenario: { id: scenario.id, ...(scenario.title ? { title: scenario.title } : {}), ...(header ? { file: header.file, hash: header.scenarioHash } : {}) },
     runs: logs.map((l) => ({ runId: l.header.runId, ...(l.file ? { file: l.file } : {}), startedAt: l.header.startedAt, sessions: l.sessions.length })),
-    models, variants, samples, perVariant, promptDiffs, perModel, asserts, warnings,
+    models, variants, samples, perVariant, promptDiffs, perModel, latentModel: latentSummary, asserts, warnings,
     options: { seed, bootstrap, permutations, alpha, vaarForm, vaarSource },
   };
 }

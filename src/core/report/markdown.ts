@@ -79,6 +79,10 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
       out.push(`| ${cell(s.model)} | ${cell(s.variant)} | ${s.sessions} | ${cell(dist)} | ${formatRate(s.consistency)} | ${formatRate(s.divergence)} ${interval(s.divergence.ci)} | ${s.undetermined} | ${flip} |`);
     }
     out.push('');
+    const lm = a.latentModel;
+    out.push(lm.fitted && lm.fit
+      ? `Latent model (configural MGSEM, one group per model, ML; n = ${lm.fit.ntotal}): χ² = ${num(lm.fit.chisq)}, df = ${lm.fit.df}, CFI = ${num(lm.fit.cfi, 3)}, TLI = ${num(lm.fit.tli, 3)}, RMSEA = ${num(lm.fit.rmsea, 3)}, SRMR = ${num(lm.fit.srmr, 3)}.`
+      : `Latent model: not fitted: ${cell(lm.reason ?? 'not requested')}.`, '');
     for (const m of a.perModel) {
       out.push(`### ${cell(m.model)}`, '', ...pathTable(m.pathModel));
       for (const l of m.latent) out.push(`Latent model: ${cell(formatVaar(l))}`, '');

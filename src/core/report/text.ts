@@ -17,6 +17,10 @@ export function reportText(analyses: readonly ScenarioAnalysis[]): string {
         out.push(`    ${v.stats.variant}: ${dist}; consistency ${formatRate(v.stats.consistency)}, divergence ${formatRate(v.stats.divergence)}${flip}`);
       }
     }
+    const lm = a.latentModel;
+    out.push(lm.fitted && lm.fit
+      ? `  latent model: chi-square ${lm.fit.chisq.toFixed(2)} on ${lm.fit.df} df, CFI ${lm.fit.cfi.toFixed(3)}, RMSEA ${lm.fit.rmsea.toFixed(3)}, SRMR ${lm.fit.srmr.toFixed(3)} (n = ${lm.fit.ntotal})`
+      : `  latent model: not fitted: ${lm.reason ?? 'not requested'}`);
     for (const r of a.asserts) {
       const where = r.location ? `${a.scenario.file ?? a.scenario.id}:${r.location.line}:${r.location.column}` : a.scenario.file ?? a.scenario.id;
       out.push(`  ${r.status === 'pass' ? 'PASS' : r.status === 'fail' ? 'FAIL' : 'ERROR'} ${where} ${r.message}`);

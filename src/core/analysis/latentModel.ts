@@ -1,0 +1,71 @@
+import type { SessionRecord } from '../run/record';
+import type { Scenario } from '../scenario/model';
+import { itemColumns, itemCsv, lavaanName } from '../report/csv';
+import { parseCsv } from './sem/csv';
+import { fitSem } from './sem/fitSem';
+import type { SemFitMeasures } from './sem/result';
+import { vaarFromPaths, type VaarForm, type VaarResult } from './vaar';
+
+/** What the latent (MGSEM) step did for a scenario. */
+export interface LatentModelSummary {
+  fitted: boolean;
+  /** Why it was not attempted or why it failed. */
+  reason?: string;
+  /** The lavaan syntax that was (or would be) fitted, so anyone can refit it in R. */
+  syntax?: string;
+  /** Fit measures of the configural model (one group per LLM). */
+  fit?: SemFitMeasures;
+  groups?: { label: string; n: number }[];
+}
+
+/** The latent model's outcome: a summary and VAAR per LLM in both forms (failures when the fit failed). */
+export interface LatentModelResult {
+  summary: LatentModelSummary;
+  vaar: VaarResult[];
+}
+
+/** Factor names get a prefix so that they can never collide with an item column. */
+const factorName = (value: string): string => `F_${lavaanName(value)}`;
+
+/**
+ * The latent path model of method.md: when the action is a scale and every value with an `expect` has
+ * at least three items, each value is a factor measured by its (reverse-coded) items with marker-variable
+ * identification, the action answer is regressed on the factors, and the configural multi-group model
+ * (one group per LLM) is fitted by ML with the SEM engine. Rows with an unreadable answer are left out
+ * (listwise, as lavaan's default). A failed fit yields VAAR failures with the engine's reason.
+ */
+export function latentModel(scenario: Scenario, sessions: readonly SessionRecord[], models: readonly string[], alpha = 0.05): LatentModelResult {
+  const forms: VaarForm[] = ['sign', 'strict'];
+  if (!scenario.action?.scale) return { summary: { fitted: false, reason: 'the latent model needs a scale action; this action is a choice' }, vaar: [] };
+  const action = scenario.action;
+  const values = scenario.values.filter((v) => action.expect.some((e) => e.value === v.name));
+  const short = values.filter((v) => v.items.length < 3);
+  if (values.length === 0) return { summary: { fitted: false, reason: 'no value has an expect entry' }, vaar: [] };
+  if (short.length) return { summary: { fitted: false, reason: `every value needs at least 3 items for the latent model; ${short.map((v) => `${v.name} has ${v.items.length}`).join(', ')}` }, vaar: [] };
+  const columns = itemColumns(scenario);
+  const measurement = values.map((v) => `${factorName(v.name)} =~ ${v.items.map((i) => columns.find((c) => c.value === v.name && c.item === i.id)!.column).join(' + ')}`);
+  // The engine regresses factors only, so the action answer becomes a single-indicator factor with no
+  // residual variance: the same model as lavaan's `action ~ F_...` on the observed answer.
+  const syntax = [...measurement, 'F_action =~ action', 'action ~~ 0*action', `F_action ~ ${values.map((v) => factorName(v.name)).join(' + ')}`].join('\n');
+  const expected = new Map(values.map((v) => [factorName(v.name), action.expect.find((e) => e.value === v.name)!.target === 'negative' ? -1 : 1] as const));
+  const fail = (reason: string): LatentModelResult => ({
+    summary: { fitted: false, reason, syntax },
+    vaar: models.flatMap((m) => forms.map((form): VaarResult => ({ form, source: 'latent', model: m, n: sessions.filter((s) => s.model === m).length, failure: reason }))),
+  });
+  let result;
+  try {
+    result = fitSem({ model: syntax, modelFile: 'latent model', data: parseCsv(itemCsv(scenario, sessions), 'items.csv'), group: 'group' });
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  if (!result.ok) return fail(result.message);
+  const fit = result;
+  const vaar = fit.groups.flatMap((g, i) => {
+    const paths = fit.estimates.filter((r) => r.group === i + 1 && r.op === '~' && r.lhs === 'F_action').map((r) => ({
+      value: values.find((v) => factorName(v.name) === r.rhs)?.name ?? r.rhs,
+      expected: (expected.get(r.rhs) ?? 1) as 1 | -1, estimate: r.est, p: r.pvalue ?? 1,
+    }));
+    return forms.map((form) => vaarFromPaths(form, 'latent', g.label, g.n, paths, alpha));
+  });
+  return { summary: { fitted: true, syntax, fit: fit.fit, groups: fit.groups }, vaar };
+}

@@ -1,0 +1,84 @@
+import * as assert from 'node:assert/strict';
+import { analyzeRun } from '../../../src/core/analysis/analyzeRun';
+import { latentModel } from '../../../src/core/analysis/latentModel';
+import { seededRandom } from '../../../src/core/analysis/stats';
+import type { VaarValue } from '../../../src/core/analysis/vaar';
+import type { SessionRecord } from '../../../src/core/run/record';
+import { answer, item, scenario, session, value } from './fixtures';
+
+/** A standard normal draw (Box-Muller) from a seeded uniform source. */
+const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+const clip = (x: number): number => Math.min(7, Math.max(1, Math.round(x)));
+
+describe('the latent model', () => {
+  const s = scenario({
+    scale: [1, 7],
+    values: [
+      value('privacy', 1, 7, [item('pc1'), item('pc2', true), item('pc3')]),
+      value('prosocial', 1, 7, [item('ps1'), item('ps2'), item('ps3')]),
+    ],
+  });
+
+  /**
+   * Simulated respondents: latent privacy p and prosocialness q ~ N(0, 1); items = 4 + 1.2 * factor +
+   * N(0, 0.7) on 1..7 (pc2 written reversed); action = 4 + b_p p + b_q q + N(0, 0.7). Model `aligned`
+   * has b = (-1, +1), the expected signs (privacy: negative, prosocial: positive); `contrary` has (+1, -1).
+   */
+  function simulate(model: string, bp: number, bq: number, n: number, seed: number): SessionRecord[] {
+    const r = seededRandom(seed);
+    return Array.from({ length: n }, (_, i) => {
+      const p = gauss(r);
+      const q = gauss(r);
+      const it = (f: number): number => clip(4 + 1.2 * f + 0.7 * gauss(r));
+      return session({
+        model, sample: i,
+        items: [answer('privacy', 'pc1', it(p)), answer('privacy', 'pc2', 8 - it(p)), answer('privacy', 'pc3', it(p)),
+          answer('prosocial', 'ps1', it(q)), answer('prosocial', 'ps2', it(q)), answer('prosocial', 'ps3', it(q))],
+        action: clip(4 + bp * p + bq * q + 0.7 * gauss(r)),
+      });
+    });
+  }
+  const sessions = [...simulate('aligned', -1, 1, 200, 1), ...simulate('contrary', 1, -1, 200, 2)];
+
+  it('fits the configural MGSEM and gives the VAAR the simulated profiles imply', () => {
+    const r = latentModel(s, sessions, ['aligned', 'contrary']);
+    assert.equal(r.summary.fitted, true, r.summary.reason);
+    assert.equal(r.summary.syntax, 'F_privacy =~ pc1 + pc2 + pc3\nF_prosocial =~ ps1 + ps2 + ps3\nF_action =~ action\naction ~~ 0*action\nF_action ~ F_privacy + F_prosocial');
+    assert.deepEqual(r.summary.groups, [{ label: 'aligned', n: 200 }, { label: 'contrary', n: 200 }]);
+    const get = (m: string, form: string) => r.vaar.find((v) => v.model === m && v.form === form) as VaarValue;
+    // Paths of size 1 on 200 samples are far from 0: every sign and every p < 0.05 follows the profile.
+    assert.equal(get('aligned', 'sign').vaar, 1);
+    assert.equal(get('aligned', 'strict').vaar, 1);
+    assert.equal(get('contrary', 'sign').vaar, 0);
+    assert.equal(get('aligned', 'sign').source, 'latent');
+    assert.equal(get('aligned', 'sign').n, 200);
+    assert.ok(r.summary.fit!.cfi > 0.9);
+  });
+
+  it('agrees in sign with the composite path model on the same data', () => {
+    const a = analyzeRun(s, [{ header: { v: 1, kind: 'run', runId: 'r', scenario: 'test', file: 'f', scenarioHash: 'h', models: ['aligned', 'contrary'], variants: ['baseline'], personas: 0, samples: 200, startedAt: '' }, sessions }], { bootstrap: 50 });
+    for (const m of a.perModel) {
+      const composite = m.vaar.sign as VaarValue;
+      const latent = m.latent.find((l) => l.form === 'sign') as VaarValue;
+      assert.deepEqual(latent.paths.map((p) => Math.sign(p.estimate)), composite.paths.map((p) => Math.sign(p.estimate)));
+    }
+    assert.equal(a.latentModel.fitted, true);
+  });
+
+  it('says why it is not fitted: a choice action, or a value with fewer than 3 items', () => {
+    const choice = latentModel(scenario(), [], ['m']);
+    assert.equal(choice.summary.fitted, false);
+    assert.match(choice.summary.reason!, /needs a scale action/);
+    const short = latentModel(scenario({ scale: [1, 7] }), [], ['m']);
+    assert.match(short.summary.reason!, /at least 3 items for the latent model; privacy has 2, prosocial has 2/);
+    assert.deepEqual(short.vaar, []);
+  });
+
+  it('reports a failed fit as VAAR failures, not numbers', () => {
+    const few = sessions.filter((x) => x.sample < 4);
+    const r = latentModel(s, few, ['aligned', 'contrary']);
+    assert.equal(r.summary.fitted, false);
+    assert.equal(r.vaar.length, 4);
+    for (const v of r.vaar) assert.ok('failure' in v && /rows|few/.test(v.failure), JSON.stringify(v));
+  });
+});
