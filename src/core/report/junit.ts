@@ -1,8 +1,6 @@
-import type { AssertResult, ScenarioAnalysis } from '../analysis/analyzeRun';
-import type { VariantAnalysis } from '../analysis/analyzeRun';
+import type { AssertResult, ScenarioAnalysis, VariantAnalysis } from '../analysis/analyzeRun';
 
 const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-  // eslint-disable-next-line no-control-regex
   .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 const bound = (r: { min?: number; max?: number }): string =>
