@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ModelError } from '../../../src/core/models/chatModel';
 import { OpenAICompatibleModel } from '../../../src/core/models/openaiModel';
 import type { Scheduler, SchedulerOptions } from '../../../src/core/run/scheduler';
@@ -345,6 +347,35 @@ describe('scheduler + adapter against the test server', function () {
     assert.ok(results.every((r) => r.status === 'rejected' && r.reason instanceof ModelError && r.reason.kind === 'aborted'));
     assert.equal(server.requests.length, 8, 'queued calls never reached the server');
     assert.equal(s.stats().calls, 8);
+  });
+
+  it('closes the aborted requests on the wire: the server sees every in-flight connection end', async () => {
+    const open = new Set<http.IncomingMessage>();
+    let closed = 0;
+    const silent = http.createServer((req) => {
+      open.add(req);
+      req.on('close', () => {
+        open.delete(req);
+        closed++;
+      });
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const m = new OpenAICompatibleModel({ provider: 'test', model: 'm', baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1` });
+      const s = createScheduler({ concurrency: 6, maxRetries: 0, baseDelayMs: 5, maxDelayMs: 40, requestTimeoutMs: 60_000 });
+      const controller = new AbortController();
+      const jobs = Array.from({ length: 20 }, (_, i) => call(s, m, `w${i}`, controller.signal));
+      while (open.size < 6) await wait(5);
+      controller.abort();
+      await settleAll(jobs);
+      const t0 = performance.now();
+      while (closed < 6 && performance.now() - t0 < 200) await wait(5);
+      assert.equal(closed, 6, 'each in-flight request was torn down');
+      assert.equal(open.size, 0);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((r) => silent.close(r));
+    }
   });
 
   it('stops at the budget: the server sees exactly maxCalls requests', async () => {
