@@ -1,8 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { analyzeRun } from '../../../src/core/analysis/analyzeRun';
 import { latentModel } from '../../../src/core/analysis/latentModel';
 import { seededRandom } from '../../../src/core/analysis/stats';
 import type { VaarValue } from '../../../src/core/analysis/vaar';
+import { itemCsv } from '../../../src/core/report/csv';
 import type { SessionRecord } from '../../../src/core/run/record';
 import { answer, item, scenario, session, value } from './fixtures';
 
@@ -63,6 +68,37 @@ describe('the latent model', () => {
       assert.deepEqual(latent.paths.map((p) => Math.sign(p.estimate)), composite.paths.map((p) => Math.sign(p.estimate)));
     }
     assert.equal(a.latentModel.fitted, true);
+  });
+
+  it('gives the path estimates and chi-square of lavaan\'s observed-outcome regression (when R and lavaan are installed)', function () {
+    const probe = spawnSync('Rscript', ['-e', 'suppressMessages(library(lavaan))'], { encoding: 'utf8' });
+    if (probe.error || probe.status !== 0) this.skip();
+    this.timeout(120_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-latent-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'items.csv'), itemCsv(s, sessions));
+      // lavaan regresses the observed answer directly; our engine uses the equivalent single-indicator factor.
+      const script = `suppressMessages(library(lavaan)); d <- read.csv('${path.join(dir, 'items.csv')}')
+f <- sem('F_privacy =~ pc1 + pc2 + pc3\nF_prosocial =~ ps1 + ps2 + ps3\naction ~ F_privacy + F_prosocial', data = d, group = 'group')
+pe <- parameterEstimates(f); pe <- pe[pe$op == '~', ]
+cat(sprintf('%s %d %.10f %.10g\\n', pe$rhs, pe$group, pe$est, pe$pvalue), sep = ''); cat(sprintf('chisq %.10f %d\\n', fitMeasures(f)[['chisq']], as.integer(fitMeasures(f)[['df']])))`;
+      const r = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const ours = latentModel(s, sessions, ['aligned', 'contrary']);
+      const lines = r.stdout.trim().split('\n').map((l) => l.split(' '));
+      assert.equal(lines.length, 5, r.stdout); // 2 paths x 2 groups, then the chi-square
+      const chisq = lines.find((l) => l[0] === 'chisq')!;
+      assert.ok(Math.abs(ours.summary.fit!.chisq / Number(chisq[1]) - 1) < 1e-4, `chisq ${ours.summary.fit!.chisq} vs ${chisq[1]}`);
+      assert.equal(ours.summary.fit!.df, Number(chisq[2]));
+      for (const [rhs, group, est] of lines.filter((l) => l[0] !== 'chisq')) {
+        const model = ['aligned', 'contrary'][Number(group) - 1]!;
+        const v = ours.vaar.find((x) => x.model === model && x.form === 'sign') as VaarValue;
+        const p = v.paths.find((x) => `F_${x.value}` === rhs)!;
+        assert.ok(Math.abs(p.estimate - Number(est)) < 1e-4, `${model} ${rhs}: ${p.estimate} vs lavaan ${est}`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says why it is not fitted: a choice action, or a value with fewer than 3 items', () => {
