@@ -94,9 +94,24 @@ class ScenarioReader {
     return node;
   }
 
+  /** Schema keys per path shape, looked up once per parse: list indexes do not change the answer. */
+  private readonly keyCache = new Map<string, { keys: string[]; required: { key: string; description: string }[] }>();
+
+  keysAt(schemaPath: Path): { keys: string[]; required: { key: string; description: string }[] } {
+    const shape = schemaPath.map((s) => (typeof s === 'number' ? '#' : s)).join('\u0000');
+    let found = this.keyCache.get(shape);
+    if (!found) {
+      const all = childKeys(schemaPath);
+      found = { keys: all.map((k) => k.key), required: all.filter((k) => k.required) };
+      this.keyCache.set(shape, found);
+    }
+    return found;
+  }
+
   /** The entries of a mapping, with unknown keys reported against the schema's keys at `schemaPath`. */
   entries(map: YAMLMap, at: Span, schemaPath: Path | undefined, where: string): Entry[] {
-    const allowed = schemaPath ? childKeys(schemaPath).map((k) => k.key) : undefined;
+    const schemaKeys = schemaPath ? this.keysAt(schemaPath) : undefined;
+    const allowed = schemaKeys?.keys;
     const out: Entry[] = [];
     for (const pair of map.items) {
       if (!isPair(pair)) continue;
@@ -118,11 +133,8 @@ class ScenarioReader {
       }
       out.push({ key, keyRange, value, valueRange });
     }
-    if (schemaPath) {
-      const present = new Set(out.map((e) => e.key));
-      for (const k of childKeys(schemaPath)) {
-        if (k.required && !present.has(k.key)) this.report('missing-field', `${capital(where)} needs \`${k.key}\`: ${k.description}`, at);
-      }
+    for (const k of schemaKeys?.required ?? []) {
+      if (!out.some((e) => e.key === k.key)) this.report('missing-field', `${capital(where)} needs \`${k.key}\`: ${k.description}`, at);
     }
     return out;
   }
