@@ -99,6 +99,19 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
     assert.equal(server.requests[0]!.headers.authorization, `Bearer ${CANARY}`, 'the key from the environment reached the endpoint');
   });
 
+  it('takes models from run.models, runs one --variant, and gives all files of one invocation one run id', async () => {
+    fs.writeFileSync(file, TEXT.replace('  samples: 10', '  samples: 2\n  models: [lab/sim-aligned]'));
+    fs.writeFileSync(path.join(dir, 'other.dilemma.yaml'), TEXT.replace('dilemma: cli-demo', 'dilemma: cli-other').replace('  samples: 10', '  samples: 1'));
+    const r = await run(['cli-demo.dilemma.yaml', 'other.dilemma.yaml', '--variant', 'pharma', '--format', 'json', '--no-cache']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.runs.map((x: { scenario: string; planned: number; complete: number }) => [x.scenario, x.planned, x.complete]), [['cli-demo', 2, 2], ['cli-other', 1, 1]]);
+    assert.ok(out.runs.every((x: { runId: string }) => x.runId === out.runId));
+    assert.ok(fs.existsSync(path.join(dir, '.dilemma', 'runs', 'cli-other', `${out.runId}.jsonl`)));
+    assert.equal(server.requests.length, 3 * 4);
+    assert.ok(server.requests.filter((q) => q.messages.at(-1)!.content.startsWith('The clinic')).every((q) => q.messages.at(-1)!.content.includes('a drug company')));
+  });
+
   it('a second run replays from the cache: zero requests reach the server', async () => {
     assert.equal((await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned'])).code, 0);
     server.requests.length = 0;
