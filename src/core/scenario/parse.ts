@@ -1,5 +1,5 @@
 import { Document, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
-import type { YAMLMap, YAMLSeq, Scalar } from 'yaml';
+import type { YAMLMap, YAMLSeq } from 'yaml';
 import {
   ASSERT_METRICS, DEFAULT_SAMPLES, type Action, type ArbitrationRule, type Choice, type Item,
   type Located, type Problem, type RunSettings, type Scale, type Scenario, type SessionMode, type Span,

@@ -19,7 +19,6 @@ describe('dilemma validate (dist/cli.js)', function () {
 
   before(() => {
     // The same CLI bundle esbuild.js makes, built alone so this test does not depend on the editor's entry point.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const esbuild = require('esbuild') as typeof import('esbuild');
     esbuild.buildSync({ entryPoints: [repoPath('src', 'cli', 'main.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', banner: { js: '#!/usr/bin/env node' } });
   });
