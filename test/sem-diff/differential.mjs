@@ -39,7 +39,8 @@ const itemsPer = [4, 3 + Math.floor(rand() * 2), 4];
 const factors = ['PC', 'PSA', 'AoDS'];
 const items = factors.map((f, k) => Array.from({ length: itemsPer[k] }, (_, j) => `${f.toLowerCase()}${j + 1}`));
 const likert = rand() < 0.5;
-const baseLoad = items.map((its) => its.map((_, j) => (j === 0 ? 1 : unif(0.6, 1.2))));
+// Some non-marker items are reverse-keyed (negative loadings), as questionnaires have.
+const baseLoad = items.map((its) => its.map((_, j) => (j === 0 ? 1 : unif(0.6, 1.2) * (rand() < 0.25 ? -1 : 1))));
 const baseInt = items.map((its) => its.map(() => unif(2.5, 4)));
 const rows = [];
 const groups = [];

@@ -98,14 +98,22 @@ export function fitSem(input: SemFitInput): SemResult {
       idx.forEach((k, i) => { grad[i] = fullGrad[k]!; });
       return f;
     };
-    // Fisher information at the start approximates the Hessian of F (≈ 2/N · I) well, so BFGS
-    // starting from its inverse needs far fewer iterations than from the identity.
     const index = new Int32Array(spec.nFree).fill(-1);
     idx.forEach((k, i) => { index[k] = i; });
-    const info0 = expectedInformation(problem, x, block, index);
-    const inv0 = info0 && invertInformation(info0, idx.length);
-    const h0 = inv0?.map((v) => (v * problem.nTotal) / 2);
-    const res = bfgs(fg, Float64Array.from(idx.map((k) => x[k]!)), { maxIter: input.maxIterations ?? 2000, ...(h0 ? { h0 } : {}) });
+    const run = (x0: Float64Array) => {
+      // Fisher information at the start approximates the Hessian of F (≈ 2/N · I) well, so BFGS
+      // starting from its inverse needs far fewer iterations than from the identity.
+      const info0 = expectedInformation(problem, x0, block, index);
+      const inv0 = info0 && invertInformation(info0, idx.length);
+      const h0 = inv0?.map((v) => (v * problem.nTotal) / 2);
+      return bfgs(fg, Float64Array.from(idx.map((k) => x0[k]!)), { maxIter: input.maxIterations ?? 2000, ...(h0 ? { h0 } : {}) });
+    };
+    let res = run(x);
+    // A second chance from lavaan's own "simple" start values before calling it non-convergence.
+    if (!res.converged) {
+      const retry = run(startValues(spec, data.groups, 'simple'));
+      if (retry.converged || retry.f < res.f) res = { ...retry, iterations: res.iterations + retry.iterations };
+    }
     iterations = Math.max(iterations, res.iterations);
     if (!res.converged) {
       const names = block.map(labelOf).join(', ');

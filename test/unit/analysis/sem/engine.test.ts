@@ -168,6 +168,19 @@ describe('SEM engine: properties', () => {
     });
   });
 
+  it('reverse-keying items (6 − x) flips their loadings and leaves chi-square unchanged', () => {
+    const a = success(fit());
+    const b = success(fit({ data: edit(likert(), (r, c) => { for (const v of ['pc2', 'psa3', 'aods4']) r[c(v)] = String(6 - Number(r[c(v)])); }) }));
+    assert.ok(Math.abs(a.fit.chisq - b.fit.chisq) < 1e-5, `${a.fit.chisq} vs ${b.fit.chisq}`);
+    for (const [f, v] of [['PC', 'pc2'], ['PSA', 'psa3'], ['AoDS', 'aods4']]) {
+      for (const g of [1, 2]) {
+        const la = a.estimates.find((e) => e.lhs === f && e.op === '=~' && e.rhs === v && e.group === g)!;
+        const lb = b.estimates.find((e) => e.lhs === f && e.op === '=~' && e.rhs === v && e.group === g)!;
+        assert.ok(Math.abs(la.est + lb.est) < 1e-5, `${f}=~${v} group ${g}: ${la.est} vs ${lb.est}`);
+      }
+    }
+  });
+
   it('choosing another marker item leaves chi-square unchanged', () => {
     const a = success(fit());
     const b = success(fit({ model: model.replace('pc1 + pc2', 'pc2 + pc1') }));
