@@ -200,12 +200,23 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
       const r = await run(args);
       outputs.push(r.stdout, r.stderr);
     }
+    // A wrong key is refused (401): exit 3, and the refused key is not echoed anywhere either.
+    const wrong = `${CANARY}-wrong`;
+    const refused = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--no-cache'], { LAB_API_KEY: wrong });
+    assert.equal(refused.code, 3, refused.stderr);
+    assert.match(refused.stdout, /could not be reached \(auth\)/);
+    outputs.push(refused.stdout, refused.stderr);
     server.setFaults({ rate500: 0.3, rateMalformed: 0.2, seed: 5 });
     const faulty = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--no-cache'], { DILEMMA_MAX_RETRIES: '0' });
     outputs.push(faulty.stdout, faulty.stderr);
-    const analyze = spawnSync(process.execPath, [cli, 'analyze', ...logFiles(), '--format', 'json'], { cwd: dir, env, encoding: 'utf8' });
-    outputs.push(analyze.stdout ?? '', analyze.stderr ?? '');
-    assert.ok(server.requests.length > 0 && server.requests.every((q) => q.headers.authorization === `Bearer ${CANARY}` || q.model === 'nope'));
+    const complete = logFiles().filter((f) => fs.readFileSync(f, 'utf8').includes('"status":"complete"'));
+    for (const format of ['json', 'markdown', 'junit', 'csv']) {
+      const report = path.join(dir, `report.${format}`);
+      const analyze = spawnSync(process.execPath, [cli, 'analyze', ...(format === 'csv' ? complete.slice(0, 1) : complete), '--format', format, '--out', report], { cwd: dir, env, encoding: 'utf8' });
+      outputs.push(analyze.stdout ?? '', analyze.stderr ?? '');
+      assert.ok(fs.existsSync(report), `analyze wrote ${report}: ${analyze.stderr}`);
+    }
+    assert.ok(server.requests.length > 0 && server.requests.every((q) => q.headers.authorization?.startsWith(`Bearer ${CANARY}`)), 'every request carried a canary key');
     const found: string[] = [];
     const walk = (d: string): void => {
       for (const e of fs.readdirSync(d, { withFileTypes: true })) {
