@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Scenario } from '../scenario/model';
 import { ModelError, type ChatModel } from '../models/chatModel';
-import type { SessionRecord, Usage } from './record';
+import { RUN_LOG_VERSION, type SessionRecord, type Usage } from './record';
 import { cacheKey, type ResponseCache } from './cache';
 import { BudgetExceededError } from './scheduler';
 import { estimatePlan, planRun, renderedKey, PlanError, type Estimate, type RunPlan } from './plan';
@@ -167,7 +167,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       runId = o.runId ?? newRunId(now());
       plan = planRun(o.scenario, { models: o.models.map((m) => m.id), ...(o.variant !== undefined ? { variants: [o.variant] } : {}), ...(o.samples !== undefined ? { samples: o.samples } : {}) });
       writer = await RunLogWriter.create(runLogPath(o.runDir, o.scenario.id, runId), {
-        v: 1,
+        v: RUN_LOG_VERSION,
         kind: 'run',
         runId,
         scenario: o.scenario.id,
@@ -183,7 +183,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   } catch (err) {
     if (err instanceof PlanError || err instanceof RunLogError) throw new RunSetupError(err.message);
     if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new RunSetupError(`a log for run ${o.runId} of scenario ${o.scenario.id} already exists (are two files using the id "${o.scenario.id}"?)`);
+      throw new RunSetupError(`a log for run ${o.runId ?? ''} of scenario ${o.scenario.id} already exists (are two files using the id "${o.scenario.id}"?)`);
     throw err;
   }
 
