@@ -596,7 +596,8 @@ class ScenarioReader {
         case 'persona': { const t = this.template(e.value, e.valueRange, '`persona`'); if (t) s.persona = t; break; }
         case 'personas': {
           const seq = this.asSeq(e.value, e.keyRange, '`personas`');
-          if (seq) seq.items.forEach((p, i) => { const n = this.deref(p); s.personas.push(this.varSet(n, this.span(n, e.keyRange), `personas entry ${i + 1}`)); });
+          // An entry that is not a map is reported and left out, rather than sampled as an empty persona.
+          if (seq) seq.items.forEach((p, i) => { const n = this.deref(p); const set = this.varSet(n, this.span(n, e.keyRange), `personas entry ${i + 1}`); if (isMap(n)) s.personas.push(set); });
           break;
         }
         case 'action': { const a = this.action(e.value, e.keyRange); if (a) s.action = a; break; }

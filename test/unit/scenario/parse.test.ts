@@ -147,3 +147,12 @@ describe('parseScenario', () => {
     assert.equal(slice(text, problems[0]!.range), '[a, b]');
   });
 });
+
+describe('parseScenario: personas', () => {
+  it('leaves out a personas entry that is not a map, and reports it at the entry', () => {
+    const text = minimal + 'personas:\n  - { who: Ana }\n  - Ben\n';
+    const { scenario, problems } = parseScenario(text);
+    assert.equal(scenario!.personas.length, 1);
+    assert.deepEqual(problems.map((p) => [p.code, text.slice(p.range.start, p.range.end)]), [['wrong-type', 'Ben']]);
+  });
+});
