@@ -71,6 +71,14 @@ function toJson(fit: SemSuccess, multiGroup: boolean, vaar?: SemVaar): unknown {
       npar: f.npar, chisq: f.chisq, df: f.df, pvalue: f.pvalue, 'baseline.chisq': f.baselineChisq, 'baseline.df': f.baselineDf,
       cfi: f.cfi, tli: f.tli, rmsea: f.rmsea, srmr: f.srmr, logl: f.logl, aic: f.aic, bic: f.bic, ntotal: f.ntotal,
     },
+    ...(fit.robust ? {
+      robust_measures: {
+        'chisq.scaled': fit.robust.chisqScaled, 'chisq.scaling.factor': fit.robust.scalingFactor, 'pvalue.scaled': fit.robust.pvalueScaled,
+        'baseline.chisq.scaled': fit.robust.baselineChisqScaled, 'baseline.chisq.scaling.factor': fit.robust.baselineScalingFactor,
+        'cfi.scaled': fit.robust.cfiScaled, 'tli.scaled': fit.robust.tliScaled, 'rmsea.scaled': fit.robust.rmseaScaled,
+        'cfi.robust': fit.robust.cfiRobust, 'tli.robust': fit.robust.tliRobust, 'rmsea.robust': fit.robust.rmseaRobust,
+      },
+    } : {}),
     chisq_by_group: fit.chisqByGroup,
     ...(vaar ? { vaar } : {}),
     warnings: fit.warnings,
@@ -99,6 +107,13 @@ function toText(fit: SemSuccess, multiGroup: boolean): string {
     ['npar', String(f.npar)], ['chisq', num(f.chisq)], ['df', String(f.df)], ['pvalue', num(f.pvalue)],
     ['cfi', num(f.cfi)], ['tli', num(f.tli)], ['rmsea', num(f.rmsea)], ['srmr', num(f.srmr)],
   ];
+  const rb = fit.robust;
+  if (rb) {
+    measures.push(
+      ['chisq.scaled', num(rb.chisqScaled)], ['chisq.scaling.factor', num(rb.scalingFactor)], ['pvalue.scaled', num(rb.pvalueScaled)],
+      ['cfi.robust', num(rb.cfiRobust)], ['tli.robust', num(rb.tliRobust)], ['rmsea.robust', num(rb.rmseaRobust)],
+    );
+  }
   return [
     `Estimator ${fit.se === 'robust' ? 'MLR (robust sandwich SEs)' : 'ML'}, ${fit.information} information; ${groups}; converged in ${fit.iterations} iterations`,
     '',

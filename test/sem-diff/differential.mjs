@@ -129,6 +129,15 @@ for (const f of fits) {
     const d = Math.abs(ofm[k] - fm[k]);
     check(`${f.name}: ${k}`, d <= TOL.index, `lavaan ${fm[k].toFixed(8)}, ours ${ofm[k].toFixed(8)}, |diff| ${d.toExponential(2)} (tol ${TOL.index})`);
   }
+  if (f.estimator === 'MLR') {
+    const rm = o.robust_measures ?? {};
+    const dsc = Math.abs(rm['chisq.scaled'] / fm['chisq.scaled'] - 1);
+    check(`${f.name}: chisq.scaled`, dsc <= TOL.chisqRel, `lavaan ${fm['chisq.scaled']?.toFixed(6)}, ours ${rm['chisq.scaled']?.toFixed(6)}, rel diff ${dsc.toExponential(2)} (tol ${TOL.chisqRel})`);
+    for (const k of ['chisq.scaling.factor', 'cfi.robust', 'tli.robust', 'rmsea.robust']) {
+      const d = Math.abs(rm[k] - fm[k]);
+      check(`${f.name}: ${k}`, d <= TOL.index, `lavaan ${fm[k]?.toFixed(8)}, ours ${rm[k]?.toFixed(8)}, |diff| ${d.toExponential(2)} (tol ${TOL.index})`);
+    }
+  }
   const worst = { est: [0, ''], se: [0, ''], std: [0, ''] };
   let missing = 0;
   for (const p of r.params) {

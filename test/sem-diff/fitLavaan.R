@@ -10,7 +10,9 @@ fit <- sem(model, data = d, group = a[3], group.equal = eq, estimator = a[5])
 elapsed <- proc.time()[["elapsed"]] - t0
 pe <- parameterEstimates(fit, standardized = TRUE)
 pe$group_label <- lavInspect(fit, "group.label")[pe$group]
-fm <- fitMeasures(fit, c("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr"))
+all <- fitMeasures(fit)
+fm <- all[intersect(c("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "chisq.scaled", "chisq.scaling.factor",
+                      "cfi.robust", "tli.robust", "rmsea.robust"), names(all))]
 out <- list(converged = lavInspect(fit, "converged"), seconds = elapsed,
             params = pe[, c("lhs", "op", "rhs", "group", "group_label", "est", "se", "z", "pvalue", "std.all")],
             fit_measures = as.list(unclass(fm)))

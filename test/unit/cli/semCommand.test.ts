@@ -48,6 +48,7 @@ describe('dilemma sem', () => {
     assert.ok(pathRow.includes(lavPath.est.toFixed(3)) && pathRow.includes(lavPath.se.toFixed(3)), pathRow);
     for (const m of ['npar', 'chisq', 'df', 'pvalue', 'cfi', 'tli', 'rmsea', 'srmr']) assert.match(r.out, new RegExp(`^${m}\\s+\\S+$`, 'm'));
     assert.match(r.out, new RegExp(`^chisq\\s+${ref.fits.mlr_likert_configural!.fit_measures.chisq!.toFixed(3)}$`, 'm'));
+    assert.match(r.out, new RegExp(`^chisq\\.scaled\\s+${ref.fits.mlr_likert_configural!.fit_measures['chisq.scaled']!.toFixed(3)}$`, 'm'));
   });
 
   it('a single group without --group has no group column and no mean structure', async () => {

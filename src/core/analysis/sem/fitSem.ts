@@ -9,6 +9,7 @@ import { matMul } from './matrix';
 import { addGroupGradient, evalGroup, type GroupEval, type SemProblem } from './ml';
 import { bfgs } from './optimize';
 import type { SemEstimate, SemResult } from './result';
+import { yuanBentlerMplus } from './robustTest';
 import { buildSpec, SemSpecError, type EqualityKind } from './spec';
 import { standardizedAll } from './standardize';
 import { startValues } from './start';
@@ -152,8 +153,9 @@ export function fitSem(input: SemFitInput): SemResult {
     return { ok: false, reason: 'not-identified', message: 'the information matrix is singular: the model is not identified or empirically under-identified (collinear items?)' };
   }
   let vcov = inv;
+  let meat: Float64Array | undefined;
   if (se === 'robust') {
-    const meat = scoreCrossProduct(problem, x);
+    meat = scoreCrossProduct(problem, x);
     if (!meat) return { ok: false, reason: 'implied-not-positive-definite', message: 'the model-implied covariance matrix is not positive definite at the solution' };
     vcov = matMul(matMul(inv, meat, n, n, n), inv, n, n, n);
   }
@@ -174,10 +176,11 @@ export function fitSem(input: SemFitInput): SemResult {
   });
   if (data.dropped > 0) warnings.push(`${data.dropped} incomplete rows were left out (listwise deletion)`);
   const fit = fitMeasures(data.groups, evals, n, meanStructure);
+  const robust = meat && yuanBentlerMplus(data.groups, meanStructure, inv, meat, n, fit);
   const chisqByGroup: Record<string, number> = {};
   data.groups.forEach((g, k) => { chisqByGroup[g.label] = g.n * evals[k]!.f; });
   return {
-    ok: true, estimates, fit, chisqByGroup,
+    ok: true, estimates, fit, ...(robust ? { robust } : {}), chisqByGroup,
     groups: data.groups.map((g) => ({ label: g.label, n: g.n })),
     se, information, iterations, warnings,
   };

@@ -53,11 +53,28 @@ export interface SemFitMeasures {
   ntotal: number;
 }
 
+/** lavaan's MLR test (Yuan–Bentler, Mplus variant) and the fit indices built on it. */
+export interface SemRobustMeasures {
+  chisqScaled: number;
+  scalingFactor: number;
+  pvalueScaled: number;
+  baselineChisqScaled: number;
+  baselineScalingFactor: number;
+  cfiScaled: number;
+  tliScaled: number;
+  rmseaScaled: number;
+  cfiRobust: number;
+  tliRobust: number;
+  rmseaRobust: number;
+}
+
 /** A converged fit. */
 export interface SemSuccess {
   ok: true;
   estimates: SemEstimate[];
   fit: SemFitMeasures;
+  /** With robust standard errors (MLR): the scaled test and the robust indices. */
+  robust?: SemRobustMeasures;
   /** Per-group contribution N_g·F_g to the chi-square. */
   chisqByGroup: Record<string, number>;
   groups: { label: string; n: number }[];

@@ -86,6 +86,23 @@ describe('SEM engine against lavaan 0.6.14 (../shared/sem-reference)', () => {
         for (const k of ['logl', 'aic', 'bic'] as const) near(fit.fit[k] / fm[k]!, 1, 1e-8, k);
       });
 
+      if (ref.call.estimator === 'MLR') {
+        it('matches the Yuan–Bentler (Mplus) scaled chi-square, scaling factors and the scaled and robust CFI, TLI, RMSEA', () => {
+          const fm = ref.fit_measures;
+          const rb = fit.robust!;
+          assert.ok(rb, 'no robust measures');
+          assert.ok(Math.abs(rb.chisqScaled / fm['chisq.scaled']! - 1) <= TOL.chisqRel, `chisq.scaled ${rb.chisqScaled} vs ${fm['chisq.scaled']}`);
+          assert.ok(Math.abs(rb.baselineChisqScaled / fm['baseline.chisq.scaled']! - 1) <= TOL.chisqRel, 'baseline.chisq.scaled');
+          near(rb.scalingFactor, fm['chisq.scaling.factor']!, TOL.index, 'chisq.scaling.factor');
+          near(rb.baselineScalingFactor, fm['baseline.chisq.scaling.factor']!, TOL.index, 'baseline.chisq.scaling.factor');
+          near(rb.pvalueScaled, fm['pvalue.scaled']!, TOL.p, 'pvalue.scaled');
+          const keys = { cfiScaled: 'cfi.scaled', tliScaled: 'tli.scaled', rmseaScaled: 'rmsea.scaled', cfiRobust: 'cfi.robust', tliRobust: 'tli.robust', rmseaRobust: 'rmsea.robust' } as const;
+          for (const [ours, theirs] of Object.entries(keys)) near(rb[ours as keyof typeof keys], fm[theirs]!, TOL.index, theirs);
+        });
+      } else {
+        it('has no robust measures without robust standard errors', () => assert.equal(fit.robust, undefined));
+      }
+
       it('reproduces lavaan\'s sample moments, implied moments and chi-square at lavaan\'s own estimates', () => {
         const input = inputFor(ref);
         const statements = parseSemSyntax(input.model);
