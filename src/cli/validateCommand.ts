@@ -71,7 +71,8 @@ export const validateCommand: CliCommand = {
         io.stderr(`dilemma validate: cannot read ${file}: ${reason}\n`);
         continue;
       }
-      const { parsed: doc, problems } = checkScenario(text);
+      // Editors drop a byte-order mark from the document text; dropping it here keeps columns the same as theirs.
+      const { parsed: doc, problems } = checkScenario(text.replace(/^\uFEFF/, ''));
       for (const p of problems) {
         reported.push({ file, ...locate(doc.lineCounter, p.range), severity: p.severity, code: p.code, message: p.message });
       }

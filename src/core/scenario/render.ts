@@ -33,7 +33,9 @@ export function effectiveVars(s: Scenario, v: Variant, persona?: VarSet): Map<st
   return out;
 }
 
+/** One questionnaire item as sent to the model. */
 export interface RenderedItem { id: string; value: string; text: string; reverse: boolean }
+/** Every prompt of one variant for one persona entry, with the placeholders that had no value. */
 export interface RenderedVariant {
   variant: string;
   system?: string;

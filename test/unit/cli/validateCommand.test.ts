@@ -103,6 +103,15 @@ describe('dilemma validate (dist/cli.js)', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('counts columns as editors do: a byte-order mark is not a column', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dilemma-cli-'));
+    const file = path.join(dir, 'bom.dilemma.yaml');
+    fs.writeFileSync(file, `\uFEFF${fs.readFileSync(repoPath('test', 'fixtures', 'invalid', 'invalid-dilemma-id.dilemma.yaml'), 'utf8')}`);
+    const r = dilemma('validate', file);
+    assert.match(r.stdout, /bom\.dilemma\.yaml:3:10: error: .*\[invalid-name\]/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('prints help and the version', () => {
     const help = dilemma('--help');
     assert.equal(help.code, 0);
