@@ -4,6 +4,7 @@ import { CsvError, parseCsv } from '../core/analysis/sem/csv';
 import { fitSem } from '../core/analysis/sem/fitSem';
 import type { SemEstimate, SemSuccess } from '../core/analysis/sem/result';
 import type { EqualityKind } from '../core/analysis/sem/spec';
+import { compareNested } from '../core/analysis/sem/invariance';
 import { semVaar, type ExpectedPathSign, type SemVaar } from '../core/analysis/sem/vaar';
 import { flagHelp, parseArgv, UsageError, type CliCommand, type CliIo, type FlagSpec } from './argv';
 
@@ -15,6 +16,7 @@ const flags: readonly FlagSpec[] = [
   { name: 'equal', kind: 'string', description: `parameters held equal across groups, comma-separated: ${EQUALITY.join(', ')} (lavaan's group.equal)` },
   { name: 'se', kind: 'string', choices: ['standard', 'robust'], description: 'standard (default) or robust: MLR Huber-White sandwich standard errors' },
   { name: 'information', kind: 'string', choices: ['expected', 'observed'], description: 'information matrix for the standard errors (default: expected; observed with --se robust)' },
+  { name: 'ladder', kind: 'boolean', description: 'fit the invariance ladder instead (configural, metric, scalar, and metric with equal regressions when the model has paths) and print the nested Δχ² tests; needs --group' },
   { name: 'expect', kind: 'string', multiple: true, description: 'an expected path sign for VAAR, e.g. AoDS~PC:- or AoDS~PSA:+ (prints VAAR, sign and sign-and-p<.05 forms)' },
   { name: 'json', kind: 'boolean', description: 'print JSON with lavaan\'s column and fit-measure names' },
   { name: 'help', short: 'h', kind: 'boolean', description: 'show this help' },
@@ -124,6 +126,58 @@ function toText(fit: SemSuccess, multiGroup: boolean): string {
   ].join('\n');
 }
 
+const LADDER: { name: string; equal: EqualityKind[]; against?: string }[] = [
+  { name: 'configural', equal: [] },
+  { name: 'metric', equal: ['loadings'], against: 'configural' },
+  { name: 'scalar', equal: ['loadings', 'intercepts'], against: 'metric' },
+  { name: 'metric + equal regressions', equal: ['loadings', 'regressions'], against: 'metric' },
+];
+
+async function ladder(parsed: ReturnType<typeof parseArgv>, group: string, io: CliIo): Promise<number> {
+  const dataFile = parsed.positionals[0]!;
+  const modelFile = parsed.string('model')!;
+  const model = readFile(modelFile, io.cwd, 'model file');
+  const csv = readFile(dataFile, io.cwd, 'data file');
+  let table0;
+  try {
+    table0 = parseCsv(csv, dataFile);
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e;
+    io.stderr(`dilemma sem: the fit failed (bad-data): ${e.message}\n`);
+    return 1;
+  }
+  const information = parsed.string('information') as 'expected' | 'observed' | undefined;
+  const fits = new Map<string, SemSuccess>();
+  const steps: Record<string, unknown>[] = [];
+  for (const step of LADDER) {
+    const r = fitSem({
+      model, modelFile, data: table0, group, equal: step.equal,
+      se: (parsed.string('se') ?? 'standard') as 'standard' | 'robust', ...(information ? { information } : {}),
+    });
+    if (!r.ok) {
+      io.stderr(`dilemma sem: the ${step.name} fit failed (${r.reason}): ${r.message}\n`);
+      return 1;
+    }
+    if (step.equal.includes('regressions') && !r.estimates.some((e) => e.op === '~')) continue;
+    fits.set(step.name, r);
+    const cmp = step.against ? compareNested(r, fits.get(step.against)!) : undefined;
+    steps.push({
+      model: step.name, against: step.against ?? null, npar: r.fit.npar, chisq: r.fit.chisq, df: r.fit.df, cfi: r.fit.cfi, rmsea: r.fit.rmsea,
+      ...(cmp ? { 'chisq.diff': cmp.dChisq, 'df.diff': cmp.dDf, pvalue: cmp.pvalue, 'cfi.diff': cmp.dCfi, 'rmsea.diff': cmp.dRmsea } : {}),
+    });
+  }
+  if (parsed.bool('json')) {
+    io.stdout(`${JSON.stringify({ ok: true, ladder: steps }, null, 2)}\n`);
+    return 0;
+  }
+  const n = (v: unknown, d = 3) => (typeof v === 'number' ? num(v, d) : '');
+  const rows = steps.map((s) => [String(s.model), String(s.against ?? ''), String(s.npar), n(s.chisq), String(s.df), n(s.cfi), n(s.rmsea),
+    n(s['chisq.diff']), s['df.diff'] === undefined ? '' : String(s['df.diff']), n(s.pvalue, 4), n(s['cfi.diff']), n(s['rmsea.diff'])]);
+  io.stdout(`${table(['model', 'against', 'npar', 'chisq', 'df', 'cfi', 'rmsea', 'Δchisq', 'Δdf', 'p', 'Δcfi', 'Δrmsea'], rows,
+    [false, false, true, true, true, true, true, true, true, true, true, true])}\n`);
+  return 0;
+}
+
 function readFile(file: string, cwd: string, what: string): string {
   try {
     return fs.readFileSync(path.resolve(cwd, file), 'utf8');
@@ -139,7 +193,7 @@ function readFile(file: string, cwd: string, what: string): string {
  */
 export const semCommand: CliCommand = {
   summary: 'fit a multi-group structural equation model (lavaan syntax) to a wide CSV',
-  usage: `usage: dilemma sem <data.csv> --model <file.lav> [--group <column>] [--equal loadings,intercepts,regressions] [--se standard|robust] [--information expected|observed] [--expect lhs~rhs:+|-]... [--json]\n\n${flagHelp(flags)}\n\nExit code: 0 fitted, 1 the fit failed (reason printed), 2 usage error or unreadable file.`,
+  usage: `usage: dilemma sem <data.csv> --model <file.lav> [--group <column>] [--equal loadings,intercepts,regressions] [--se standard|robust] [--information expected|observed] [--expect lhs~rhs:+|-]... [--ladder] [--json]\n\n${flagHelp(flags)}\n\nExit code: 0 fitted, 1 the fit failed (reason printed), 2 usage error or unreadable file.`,
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const parsed = parseArgv(args, flags);
     if (parsed.bool('help')) {
@@ -154,6 +208,11 @@ export const semCommand: CliCommand = {
     const bad = equal.find((e) => !EQUALITY.includes(e as EqualityKind));
     if (bad !== undefined) throw new UsageError(`--equal: unknown parameter kind "${bad}"; use ${EQUALITY.join(', ')}`);
     const group = parsed.string('group');
+    if (parsed.bool('ladder')) {
+      if (group === undefined) throw new UsageError('--ladder needs --group');
+      if (equal.length) throw new UsageError('--ladder fits its own --equal steps; leave --equal out');
+      return ladder(parsed, group, io);
+    }
     const expected = parsed.list('expect').map(parseExpect);
     const model = readFile(modelFile, io.cwd, 'model file');
     const csv = readFile(dataFile, io.cwd, 'data file');

@@ -100,6 +100,26 @@ describe('dilemma sem', () => {
     await assert.rejects(run(['mg_likert.csv', '--model', 'model.lav', '--group', 'group', '--expect', 'PC~AoDS:+']), /the model has no path "PC ~ AoDS"/);
   });
 
+  it('--ladder prints configural, metric, scalar and equal-regressions steps with lavaan\'s Δχ²', async () => {
+    const r = await run(['mg_likert.csv', '--model', 'model.lav', '--group', 'group', '--ladder', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const steps = (JSON.parse(r.out) as { ladder: Record<string, number | string | null>[] }).ladder;
+    assert.deepEqual(steps.map((s) => s.model), ['configural', 'metric', 'scalar', 'metric + equal regressions']);
+    const lav = { configural: 'ml_likert_configural', metric: 'ml_likert_metric', scalar: 'ml_likert_scalar', 'metric + equal regressions': 'ml_likert_metric_paths' } as Record<string, string>;
+    for (const s of steps) {
+      const fm = ref.fits[lav[s.model as string]!]!.fit_measures;
+      assert.equal(s.df, fm.df);
+      if (s.against) {
+        const g = ref.fits[lav[s.against as string]!]!.fit_measures;
+        assert.ok(Math.abs((s['chisq.diff'] as number) - (fm.chisq! - g.chisq!)) < 1e-4);
+        assert.equal(s['df.diff'], fm.df! - g.df!);
+      }
+    }
+    const t = await run(['mg_likert.csv', '--model', 'model.lav', '--group', 'group', '--ladder']);
+    assert.match(t.out.split('\n')[0]!, /^model\s+against\s+npar\s+chisq\s+df\s+cfi\s+rmsea\s+Δchisq\s+Δdf\s+p\s+Δcfi\s+Δrmsea$/);
+    await assert.rejects(run(['mg_likert.csv', '--model', 'model.lav', '--ladder']), /--ladder needs --group/);
+  });
+
   it('usage errors throw UsageError (exit 2 in main)', async () => {
     await assert.rejects(run(['mg_likert.csv']), (e) => e instanceof UsageError && /--model <file.lav> is required/.test(e.message));
     await assert.rejects(run(['mg_likert.csv', '--model', 'model.lav', '--equal', 'loadings,slopes']), /unknown parameter kind "slopes"/);
