@@ -128,7 +128,7 @@ class ScenarioReader {
         const guess = closest(key, allowed);
         const list = allowed.map((k) => `\`${k}\``).join(', ');
         if (guess) this.report('unknown-key', `Unknown key \`${key}\` in ${where}. Did you mean \`${guess}\`?`, keyRange, { title: `Change to \`${guess}\``, replacement: guess });
-        else this.report('unknown-key', `Unknown key \`${key}\` in ${where}. Allowed here: ${list}.`, keyRange);
+        else this.report('unknown-key', `Unknown key \`${short(key)}\` in ${where}. Allowed here: ${list}.`, keyRange);
         continue;
       }
       out.push({ key, keyRange, value, valueRange });
@@ -169,7 +169,7 @@ class ScenarioReader {
   name(node: unknown, at: Span, what: string, pattern = NAME, allowedChars = "letters, digits, '-' and '_'"): Located | undefined {
     const s = this.str(node, at, what);
     if (s && !pattern.test(s.value)) {
-      this.report('invalid-name', `${capital(what)} \`${s.value}\` may only contain ${allowedChars}.`, s.range);
+      this.report('invalid-name', `${capital(what)} \`${short(s.value)}\` may only contain ${allowedChars}.`, s.range);
       return undefined;
     }
     return s;
@@ -613,6 +613,12 @@ class ScenarioReader {
     }
     return s;
   }
+}
+
+/** Keeps a quoted piece of the user's text short enough for a one-line message. */
+function short(s: string): string {
+  const line = s.replace(/\s+/g, ' ');
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
 
 function capital(s: string): string {
