@@ -134,18 +134,18 @@ export function fitSem(input: SemFitInput): SemResult {
   }
 
   const n = spec.nFree;
-  let inv: Float64Array | undefined;
-  if (information === 'expected') {
-    // Blocks share no parameter, so the information is block-diagonal: invert block by block.
-    inv = new Float64Array(n * n);
-    for (let b = 0; b < groupBlocks.length; b++) {
-      const { idx, index } = blockIndex[b]!;
-      const info = expectedInformation(problem, x, groupBlocks[b]!, index);
-      const binv = info && invertInformation(info, idx.length);
-      if (!binv) { inv = undefined; break; }
-      idx.forEach((ka, a) => idx.forEach((kb, bb) => { inv![ka * n + kb] = binv[a * idx.length + bb]!; }));
-    }
-  } else {
+  // The expected information is exact (analytic), so it is the identification check even when
+  // the standard errors use the observed one, whose finite differences blur a zero eigenvalue.
+  // Blocks share no parameter, so it is block-diagonal: invert block by block.
+  let inv: Float64Array | undefined = new Float64Array(n * n);
+  for (let b = 0; b < groupBlocks.length; b++) {
+    const { idx, index } = blockIndex[b]!;
+    const info = expectedInformation(problem, x, groupBlocks[b]!, index);
+    const binv = info && invertInformation(info, idx.length);
+    if (!binv) { inv = undefined; break; }
+    idx.forEach((ka, a) => idx.forEach((kb, bb) => { inv![ka * n + kb] = binv[a * idx.length + bb]!; }));
+  }
+  if (inv && information === 'observed') {
     const infoMat = observedInformation(problem, x);
     inv = infoMat && invertInformation(infoMat, n);
   }
