@@ -154,6 +154,37 @@ for (const f of fits) {
   check(`${f.name}: standard errors`, worst.se[0] <= TOL.seRel, `max rel diff ${worst.se[0].toExponential(2)} at ${worst.se[1] || '-'} (tol ${TOL.seRel})`);
   check(`${f.name}: std.all`, worst.std[0] <= TOL.std, `max |diff| ${worst.std[0].toExponential(2)} at ${worst.std[1] || '-'} (tol ${TOL.std})`);
 }
+// An observed outcome: lavaan regresses the item itself; our engine (latent regressions only)
+// writes it as a single-indicator factor with a zero residual variance. Same model, same paths.
+{
+  const name = 'observed outcome';
+  const measure = factors.slice(0, 2).map((f, k) => `${f} =~ ${items[k].join(' + ')}`);
+  const y = items[2][0];
+  const lavR = path.join(dir, 'outcome_lavaan.lav');
+  const lavOurs = path.join(dir, 'outcome_ours.lav');
+  fs.writeFileSync(lavR, [...measure, `${y} ~ PC + PSA`].join('\n') + '\n');
+  fs.writeFileSync(lavOurs, [...measure, `ACT =~ ${y}`, `${y} ~~ 0*${y}`, 'ACT ~ PC + PSA'].join('\n') + '\n');
+  const outFile = path.join(dir, 'outcome.json');
+  try {
+    execFileSync('Rscript', [path.join(here, 'fitLavaan.R'), csv, lavR, 'group', '', 'ML', outFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = JSON.parse(fs.readFileSync(outFile, 'utf8'));
+    const o = JSON.parse(execFileSync(process.execPath, [cli, 'sem', csv, '--model', lavOurs, '--group', 'group', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    const fm = r.fit_measures; const ofm = o.fit_measures;
+    check(`${name}: npar and df`, fm.npar === ofm.npar && fm.df === ofm.df, `lavaan ${fm.npar}/${fm.df}, ours ${ofm.npar}/${ofm.df}`);
+    const dch = Math.abs(ofm.chisq / fm.chisq - 1);
+    check(`${name}: chisq`, dch <= TOL.chisqRel, `lavaan ${fm.chisq.toFixed(6)}, ours ${ofm.chisq.toFixed(6)}, rel diff ${dch.toExponential(2)}`);
+    let de = 0; let ds = 0; let dd = 0; let missing = 0;
+    for (const p of r.params.filter((q) => q.op === '~')) {
+      const q = o.parameters.find((x) => x.op === '~' && x.lhs === 'ACT' && x.rhs === p.rhs && x.group === p.group);
+      if (!q) { missing++; continue; }
+      de = Math.max(de, Math.abs(q.est - p.est)); ds = Math.max(ds, Math.abs(q.se / p.se - 1)); dd = Math.max(dd, Math.abs(q['std.all'] - p['std.all']));
+    }
+    check(`${name}: paths (est, se, std.all)`, missing === 0 && de <= TOL.est && ds <= TOL.seRel && dd <= TOL.std,
+      `unmatched ${missing}, max |est diff| ${de.toExponential(2)}, max rel se diff ${ds.toExponential(2)}, max |std.all diff| ${dd.toExponential(2)}`);
+  } catch (e) {
+    check(`${name}: both fits`, false, String(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' | '));
+  }
+}
 console.log(`sem-diff: seed ${seed}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;

@@ -72,8 +72,9 @@ function momentStarts(spec: SemSpec, d: GroupData): { lambda: Float64Array; psi:
       const lj = lambda[j * m + f]! * scale;
       num += lj * S(j, mk); den += lj * lj;
     }
-    let ps = den > 0 ? num / den : 0;
     const cap = (0.9 * S(mk, mk)) / (scale * scale || 1);
+    // A single-indicator factor (e.g. an observed outcome written as a factor) carries its item's variance.
+    let ps = items.length === 1 ? cap : den > 0 ? num / den : 0;
     if (!(ps > 0.01 * cap)) ps = 0.05;
     psi[f] = Math.min(ps, cap);
   }
