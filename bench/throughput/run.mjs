@@ -138,6 +138,9 @@ async function workerPromptfoo({ url, calls, conc }) {
     PROMPTFOO_DISABLE_RUNTIME_WARNINGS: '1',
     PROMPTFOO_CACHE_ENABLED: 'false',
     PROMPTFOO_DISABLE_SHARING: '1',
+    // The node API leaves promptfoo's HTTP pool at 4 connections (the CLI's -j sets it); without this
+    // every concurrency above 4 would quietly run at 4.
+    PROMPTFOO_FETCH_CONNECTIONS: String(conc),
   });
   const requireHere = createRequire(path.join(here, 'package.json'));
   const promptfoo = requireHere('promptfoo');
