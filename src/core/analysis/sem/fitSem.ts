@@ -120,7 +120,7 @@ export function fitSem(input: SemFitInput): SemResult {
       const names = block.map(labelOf).join(', ');
       return {
         ok: false, reason: 'not-converged',
-        message: `the optimiser did not converge for ${names} after ${res.iterations} iterations (largest gradient ${res.gradMax.toExponential(2)})`,
+        message: `the optimiser did not converge for ${names} within ${input.maxIterations ?? 2000} iterations from either set of start values (largest gradient ${res.gradMax.toExponential(2)})`,
       };
     }
     idx.forEach((k, i) => { x[k] = res.x[i]!; });

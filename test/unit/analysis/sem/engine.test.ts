@@ -69,9 +69,11 @@ describe('SEM engine: typed failures, never numbers', () => {
   }
 
   it('an optimiser that runs out of iterations', () => {
-    const f = failure(fit({ maxIterations: 5 }));
+    const f = failure(fit({ maxIterations: 5, equal: ['loadings'] }));
     assert.equal(f.reason, 'not-converged');
-    assert.match(f.message, /after 5 iterations/);
+    assert.match(f.message, /did not converge for llm_a, llm_b within 5 iterations from either set of start values/);
+    // The configural model decomposes by group; its message names the group that failed.
+    assert.match(failure(fit({ maxIterations: 3, equal: [] })).message, /did not converge for llm_a within 3 iterations/);
   });
 
   it('a model variable missing from the data, at model file line:col', () => {
