@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Differential test of `dilemma sem` against real lavaan. Generates fresh data with a printed seed
-// (3 factors, 2-3 groups), fits the configural, metric and scalar models (and MLR configural) with
-// lavaan (Rscript) and with `node dist/cli.js sem --json`, compares them within the tolerances of
+// (3 factors, 2-3 groups), fits the configural, metric and scalar models (plus MLR, observed information
+// and an observed outcome) with lavaan (Rscript) and with `node dist/cli.js sem --json`, compares them within the tolerances of
 // ../shared/sem-reference/README.md, prints each comparison and ends with `N passed, N failed`.
 // Needs: Rscript with lavaan and jsonlite (Debian: r-base-core r-cran-lavaan r-cran-jsonlite) and a built dist/cli.js.
 // Usage: node test/sem-diff/differential.mjs [--seed N]   (or SEM_DIFF_SEED=N)
@@ -100,18 +100,20 @@ const fits = [
   { name: 'metric', equal: 'loadings', estimator: 'ML' },
   { name: 'scalar', equal: 'loadings,intercepts', estimator: 'ML' },
   { name: 'configural MLR', equal: '', estimator: 'MLR' },
+  { name: 'metric MLR', equal: 'loadings', estimator: 'MLR' },
+  { name: 'scalar, observed information', equal: 'loadings,intercepts', estimator: 'ML', information: 'observed' },
 ];
 for (const f of fits) {
   const outFile = path.join(dir, `${f.name.replace(/ /g, '_')}.json`);
   let r;
   try {
-    execFileSync('Rscript', [path.join(here, 'fitLavaan.R'), csv, lav, 'group', f.equal, f.estimator, outFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('Rscript', [path.join(here, 'fitLavaan.R'), csv, lav, 'group', f.equal, f.estimator, outFile, ...(f.information ? [f.information] : [])], { stdio: ['ignore', 'ignore', 'pipe'] });
     r = JSON.parse(fs.readFileSync(outFile, 'utf8'));
   } catch (e) {
     check(`${f.name}: lavaan`, false, `Rscript failed: ${String(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' | ')}`);
     continue;
   }
-  const args = [cli, 'sem', csv, '--model', lav, '--group', 'group', '--json', ...(f.equal ? ['--equal', f.equal] : []), ...(f.estimator === 'MLR' ? ['--se', 'robust'] : [])];
+  const args = [cli, 'sem', csv, '--model', lav, '--group', 'group', '--json', ...(f.equal ? ['--equal', f.equal] : []), ...(f.estimator === 'MLR' ? ['--se', 'robust'] : []), ...(f.information ? ['--information', f.information] : [])];
   let o;
   try {
     o = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));

@@ -1,12 +1,13 @@
 # Fits one model with lavaan and writes parameterEstimates(standardized=TRUE) and fitMeasures as JSON.
-# Usage: Rscript fitLavaan.R <data.csv> <model.lav> <group column> <group.equal, comma-separated or ""> <ML|MLR> <out.json>
+# Usage: Rscript fitLavaan.R <data.csv> <model.lav> <group column> <group.equal, comma-separated or ""> <ML|MLR> <out.json> [expected|observed]
 suppressPackageStartupMessages({ library(lavaan); library(jsonlite) })
 a <- commandArgs(trailingOnly = TRUE)
 d <- read.csv(a[1], stringsAsFactors = FALSE)
 model <- paste(readLines(a[2]), collapse = "\n")  # one string: lavaan misreads comment lines given as separate lines
 eq <- if (nchar(a[4]) > 0) strsplit(a[4], ",")[[1]] else ""
 t0 <- proc.time()[["elapsed"]]
-fit <- sem(model, data = d, group = a[3], group.equal = eq, estimator = a[5])
+info <- if (length(a) >= 7) a[7] else "default"
+fit <- sem(model, data = d, group = a[3], group.equal = eq, estimator = a[5], information = info)
 elapsed <- proc.time()[["elapsed"]] - t0
 pe <- parameterEstimates(fit, standardized = TRUE)
 pe$group_label <- lavInspect(fit, "group.label")[pe$group]
