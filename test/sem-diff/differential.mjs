@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Differential test of `dilemma sem` against real lavaan. Generates fresh data with a printed seed
-// (3 factors, 2-3 groups), fits the configural, metric and scalar models (plus MLR, observed information
+// (3 factors, 2-3 groups), fits the configural, metric and scalar models (plus strict, equal regressions, MLR, observed information
 // and an observed outcome) with lavaan (Rscript) and with `node dist/cli.js sem --json`, compares them within the tolerances of
 // ../shared/sem-reference/README.md, prints each comparison and ends with `N passed, N failed`.
 // Needs: Rscript with lavaan and jsonlite (Debian: r-base-core r-cran-lavaan r-cran-jsonlite) and a built dist/cli.js.
@@ -99,6 +99,8 @@ const fits = [
   { name: 'configural', equal: '', estimator: 'ML' },
   { name: 'metric', equal: 'loadings', estimator: 'ML' },
   { name: 'scalar', equal: 'loadings,intercepts', estimator: 'ML' },
+  { name: 'strict', equal: 'loadings,intercepts,residuals', estimator: 'ML' },
+  { name: 'metric, equal regressions', equal: 'loadings,regressions', estimator: 'ML' },
   { name: 'configural MLR', equal: '', estimator: 'MLR' },
   { name: 'metric MLR', equal: 'loadings', estimator: 'MLR' },
   { name: 'scalar, observed information', equal: 'loadings,intercepts', estimator: 'ML', information: 'observed' },
