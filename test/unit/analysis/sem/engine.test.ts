@@ -192,6 +192,26 @@ describe('SEM engine: properties', () => {
     assert.equal(b.estimates.find((e) => e.rhs === 'pc2' && e.op === '=~')!.est, 1);
   });
 
+  it('reports a negative residual variance (Heywood case) as a warning, as lavaan does, with the numbers', () => {
+    // One-factor covariances where λ_a²ψ = s_ab·s_ac / s_bc = 0.64 / 0.3 > s_aa = 1: θ_a must be negative.
+    let state = 12345;
+    const uniform = () => { state = (Math.imul(state, 1103515245) + 12345) >>> 0; return (state + 0.5) / 4294967296; };
+    const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+    const l = [[1, 0, 0], [0.8, 0.6, 0], [0.8, -0.566666, 0.1972]]; // Cholesky of [[1,.8,.8],[.8,1,.3],[.8,.3,1]] (approximately)
+    const rows: string[][] = [];
+    for (let i = 0; i < 2000; i++) {
+      const z = [normal(), normal(), normal()];
+      rows.push(l.map((r) => String(r.reduce((acc, v, k) => acc + v * z[k]!, 0))));
+    }
+    const data: CsvTable = { file: 'heywood.csv', header: ['a', 'b', 'c'], rows, lines: rows.map((_, i) => i + 2) };
+    const r = success(fitSem({ model: 'F =~ a + b + c', data }));
+    const theta = r.estimates.find((e) => e.lhs === 'a' && e.op === '~~' && e.rhs === 'a')!;
+    assert.ok(theta.est < 0, `θ_a = ${theta.est}`);
+    assert.deepEqual(r.warnings, ['negative variance estimate for a in the data (a Heywood case): the solution is inadmissible']);
+    assert.equal(r.fit.df, 0);
+    assert.ok(Math.abs(r.fit.chisq) < 1e-8);
+  });
+
   it('warns about listwise deletion and keeps fitting', () => {
     const r = success(fit({ data: edit(likert(), (row, col, i) => { if (i < 3) row[col('pc3')] = 'NA'; }) }));
     assert.deepEqual(r.warnings, ['3 incomplete rows were left out (listwise deletion)']);
