@@ -90,7 +90,7 @@ export function gammaQ(a: number, x: number): number {
   return Math.exp(lg) * h;
 }
 
-/** Upper-tail probability of a chi-square with df degrees of freedom (1 when df ≤ 0 is meaningless: NaN). */
+/** Upper-tail probability of a chi-square with df degrees of freedom; NaN when df ≤ 0 (no test). */
 export function chiSquareUpper(x: number, df: number): number {
   if (df <= 0) return NaN;
   return gammaQ(df / 2, x / 2);
