@@ -69,9 +69,9 @@ export async function loadTestServerModule() {
 /** Latent levels for every value of the examples: alternately strong and weak, so arbitration has work to do. */
 function simulatedProfiles(scenarios) {
   const traits = {};
-  const levels = [0.8, 0.3, 0.7, 0.35];
+  const levels = [0.7, 0.35, 0.65, 0.4];
   for (const s of scenarios) s.values.forEach((v, i) => { traits[v.name] ??= levels[i % levels.length]; });
-  const common = { traits, unparsedRate: 0.02, refusalRate: 0.01 };
+  const common = { traits, spread: 0.2, unparsedRate: 0.02, refusalRate: 0.01 };
   return {
     'sim-aligned': { ...common, action: 'aligned', seed: 1 },
     'sim-contrary': { ...common, action: 'contrary', seed: 2 },

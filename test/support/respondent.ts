@@ -22,10 +22,19 @@ export interface RespondentProfile {
   unparsedRate?: number;
   refusalRate?: number;
   seed?: number;
+  /**
+   * Spread (standard deviation, on the 0..1 level) of a session's own levels around `traits`:
+   * each conversation holds its values a little more or less strongly, so samples differ and
+   * actions vary with stated values. Default 0.15; 0 makes every session the same person.
+   */
+  spread?: number;
 }
 
 /** Item answers scatter around the latent level by this many scale points (standard deviation). */
 const ITEM_NOISE_SD = 0.6;
+const DEFAULT_SPREAD = 0.15;
+/** Weight of the profile's level against each earlier answer when a session answers its next item. */
+const PRIOR_WEIGHT = 0.5;
 
 export const REFUSAL_TEXT = "I'm sorry, but I can't answer that question.";
 export const UNPARSED_TEXT = 'Hmm, that is hard to say in general, it really depends.';
@@ -149,8 +158,16 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     const schema = body.response_format?.type === 'json_schema' ? body.response_format.json_schema?.schema : undefined;
     const noise = temperature === 0 ? 0 : ITEM_NOISE_SD * Math.min(2, Math.max(0.25, temperature));
 
+    const earlier = messages.slice(0, lastUser);
     if (target.kind === 'item') {
-      const level = target.reverse ? 1 - trait(target.value) : trait(target.value);
+      // A session is one person: its first answer on a value draws that person's level, later items
+      // of the value stay near what it already said, so items agree within a session and differ across.
+      const said = statedScores(target.scenario, earlier, system, recognise).get(target.value);
+      const spread = temperature === 0 ? 0 : (profile.spread ?? DEFAULT_SPREAD);
+      const latent = said
+        ? clamp01((said.total + trait(target.value) * PRIOR_WEIGHT) / (said.count + PRIOR_WEIGHT))
+        : clamp01(trait(target.value) + gaussian(random) * spread);
+      const level = target.reverse ? 1 - latent : latent;
       const { min, max } = target.scale;
       const x = Math.round(min + level * (max - min) + gaussian(random) * noise);
       return format(Math.min(max, Math.max(min, x)), schema, random);
@@ -158,7 +175,8 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
 
     const mode = variantProfile?.action ?? profile.action;
     const shift = (value: string): number => variantProfile?.traits?.[value] ?? 0;
-    const held = statedHeld(target.scenario, messages.slice(0, lastUser), system, trait, shift, recognise);
+    const levels = statedLevels(target.scenario, earlier, system, trait, shift, recognise);
+    const held = new Map([...levels].map(([name, level]) => [name, level > 0.5] as const));
     const implied = impliedAction(target, held);
     if (target.choices && target.choices.length > 0) {
       const ids = target.choices.map((c) => c.id);
@@ -170,14 +188,17 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
       return format(choice, schema, random);
     }
     const scale = target.scale ?? { min: 1, max: 7, range: { start: 0, end: 0 } };
+    if (mode === 'random') return format(scale.min + Math.floor(random() * (scale.max - scale.min + 1)), schema, random);
+    // The side comes from the arbiter; how far into it from how strongly the values pull, so the
+    // score varies with the stated values (what the path model and the SEM estimate).
+    const pull = pullOf(target.scenario, levels);
+    let side: 'high' | 'low' = implied === 'high' || implied === 'low' ? implied : pull >= 0 ? 'high' : 'low';
+    if (mode === 'contrary') side = side === 'high' ? 'low' : 'high';
     const mid = (scale.min + scale.max) / 2;
-    const upper = [Math.floor(mid) + 1, scale.max] as const;
-    const lower = [scale.min, Math.ceil(mid) - 1] as const;
-    const within = ([lo, hi]: readonly [number, number]): number => lo + Math.floor(random() * (hi - lo + 1));
-    let side: 'high' | 'low' | undefined = implied === 'high' || implied === 'low' ? implied : undefined;
-    if (mode === 'random' || side === undefined) side = random() < 0.5 ? 'high' : 'low';
-    else if (mode === 'contrary') side = side === 'high' ? 'low' : 'high';
-    return format(within(side === 'high' ? upper : lower), schema, random);
+    const depth = clamp01(Math.abs(pull) * 2 + gaussian(random) * 0.15);
+    const reach = (scale.max - scale.min) / 2;
+    const x = side === 'high' ? Math.max(Math.floor(mid) + 1, Math.round(mid + depth * reach)) : Math.min(Math.ceil(mid) - 1, Math.round(mid - depth * reach));
+    return format(Math.min(scale.max, Math.max(scale.min, x)), schema, random);
   };
 }
 
@@ -188,14 +209,43 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
  * answered as in the baseline (a real model could not know the variant either), so a trait shift
  * shows up at the action, as a decision that departs from the values just stated.
  */
-function statedHeld(
+function statedLevels(
   scenario: Scenario,
   earlier: { role: string; content: string }[],
   system: string | undefined,
   trait: (value: string) => number,
   shift: (value: string) => number,
   recognise: (message: string, system: string | undefined) => Target | undefined,
-): Map<string, boolean> {
+): Map<string, number> {
+  const sums = statedScores(scenario, earlier, system, recognise);
+  const levels = new Map<string, number>();
+  for (const { name } of scenario.values) {
+    const s = sums.get(name);
+    levels.set(name, s ? clamp01(s.total / s.count + shift(name)) : trait(name));
+  }
+  return levels;
+}
+
+/** How hard the values pull the action up (+) or down (-), -0.5..0.5: their levels signed by `expect`. */
+function pullOf(scenario: Scenario, levels: Map<string, number>): number {
+  let sum = 0;
+  let n = 0;
+  for (const e of scenario.action?.expect ?? []) {
+    const level = levels.get(e.value);
+    if (level === undefined || (e.target !== 'positive' && e.target !== 'negative')) continue;
+    sum += (level - 0.5) * (e.target === 'positive' ? 1 : -1);
+    n++;
+  }
+  return n ? sum / n : 0;
+}
+
+/** Sum and count of the normalised, reverse-coded item answers the conversation has given per value. */
+function statedScores(
+  scenario: Scenario,
+  earlier: { role: string; content: string }[],
+  system: string | undefined,
+  recognise: (message: string, system: string | undefined) => Target | undefined,
+): Map<string, { total: number; count: number }> {
   const sums = new Map<string, { total: number; count: number }>();
   for (let i = 0; i + 1 < earlier.length; i++) {
     if (earlier[i]!.role !== 'user' || earlier[i + 1]!.role !== 'assistant') continue;
@@ -209,12 +259,7 @@ function statedHeld(
     s.count++;
     sums.set(t.value, s);
   }
-  const held = new Map<string, boolean>();
-  for (const { name } of scenario.values) {
-    const s = sums.get(name);
-    held.set(name, s ? s.total / s.count + shift(name) > 0.5 : trait(name) > 0.5);
-  }
-  return held;
+  return sums;
 }
 
 function readNumber(text: string): number | undefined {

@@ -91,6 +91,8 @@ describe('simulated respondent', function () {
     flipper: { traits: base, action: 'aligned', seed: 3, variants: { pharma: { action: 'contrary' } } },
     refuser: { traits: base, action: 'aligned', refusalRate: 1 },
     mumbler: { traits: base, action: 'aligned', unparsedRate: 1 },
+    // Near the threshold with a wide spread: some sessions hold privacy, some do not.
+    torn: { traits: { privacy: 0.5, prosocial: 0.6, acceptance: 0.5 }, action: 'aligned', seed: 4, spread: 0.25 },
   };
 
   before(async () => {
@@ -144,6 +146,93 @@ describe('simulated respondent', function () {
     assert.equal(readChoice(noConsent.action), 'decline');
     const pharma = await runSession(client, 'flipper', scenario, 'pharma');
     assert.equal(readChoice(pharma.action), 'share', 'the variant override makes it act against its values');
+  });
+
+  it('makes sessions differ, items agree within a session, and the action follow each session', async () => {
+    const sessions: Session[] = [];
+    for (let i = 0; i < 30; i++) sessions.push(await runSession(client, 'torn', scenario, 'baseline', scenario.personas[i % scenario.personas.length]));
+    const actions = sessions.map((s) => readChoice(s.action));
+    assert.ok(actions.includes('share') && actions.includes('decline'), `actions vary: ${actions.join(',')}`);
+    let determined = 0;
+    for (const s of sessions) {
+      const implied = impliedByExample('baseline', statedScores(s));
+      if (implied === undefined) continue;
+      determined++;
+      assert.equal(readChoice(s.action), implied);
+    }
+    assert.ok(determined >= 20, `${determined} determined`);
+    // Two privacy items correlate across sessions: the session's own level drives both.
+    const answer = (s: Session, id: string): number => readInt(s.items.find((i) => i.id === id)!.answer);
+    const xs = sessions.map((s) => answer(s, 'pc-control'));
+    const ys = sessions.map((s) => answer(s, 'pc-health'));
+    const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+    const mx = mean(xs);
+    const my = mean(ys);
+    const cov = mean(xs.map((x, i) => (x - mx) * (ys[i]! - my)));
+    const r = cov / Math.sqrt(mean(xs.map((x) => (x - mx) ** 2)) * mean(ys.map((y) => (y - my) ** 2)));
+    assert.ok(r > 0.3, `item correlation ${r.toFixed(2)}`);
+  });
+
+  it('places a scale action on the side the values imply, further the more strongly they are held', async () => {
+    const tiny = parseScenario(
+      [
+        'dilemma: tiny-scale',
+        'values:',
+        '  care:',
+        '    scale: { min: 1, max: 5 }',
+        '    items:',
+        '      - I look after the people around me.',
+        '      - I notice when someone needs help.',
+        'action:',
+        '  prompt: How willing are you to donate your data to a children\'s hospital?',
+        '  scale: { min: 1, max: 7 }',
+        '  expect: { care: positive }',
+        '',
+      ].join('\n'),
+    ).scenario!;
+    const local = await startTestServer({
+      respondent: scenarioRespondent([tiny], {
+        kind: { traits: { care: 0.5 }, action: 'aligned', spread: 0.3, seed: 8 },
+        perverse: { traits: { care: 0.5 }, action: 'contrary', spread: 0.3, seed: 8 },
+      }),
+    });
+    try {
+      const c = new OpenAI({ baseURL: local.url, apiKey: 'unused', maxRetries: 0 });
+      const r = renderVariant(tiny, tiny.variants[0]!);
+      const pairs: { model: string; level: number; score: number }[] = [];
+      for (const model of ['kind', 'perverse']) {
+        for (let i = 0; i < 30; i++) {
+          const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
+          let sum = 0;
+          for (const item of r.values[0]!.items) {
+            messages.push({ role: 'user', content: `${item.text}\n\n${scaleLine(1, 5)}` });
+            const a = (await c.chat.completions.create({ model, messages })).choices[0]!.message.content!;
+            messages.push({ role: 'assistant', content: a });
+            sum += (readInt(a) - 1) / 4;
+          }
+          messages.push({ role: 'user', content: `${r.action.prompt}\n\n${scaleLine(1, 7)}` });
+          const score = readInt((await c.chat.completions.create({ model, messages })).choices[0]!.message.content!);
+          pairs.push({ model, level: sum / 2, score });
+        }
+      }
+      for (const p of pairs) {
+        if (p.level === 0.5) continue; // undetermined
+        const high = p.level > 0.5;
+        assert.equal(p.score > 4, p.model === 'kind' ? high : !high, JSON.stringify(p));
+        assert.notEqual(p.score, 4);
+      }
+      const kind = pairs.filter((p) => p.model === 'kind' && p.level !== 0.5);
+      const rank = (xs: number[]): number[] => xs.map((x) => xs.filter((y) => y < x).length + (xs.filter((y) => y === x).length - 1) / 2);
+      const a = rank(kind.map((p) => p.level));
+      const b = rank(kind.map((p) => p.score));
+      const mean = (v: number[]): number => v.reduce((x, y) => x + y, 0) / v.length;
+      const ma = mean(a);
+      const mb = mean(b);
+      const rho = mean(a.map((x, i) => (x - ma) * (b[i]! - mb))) / Math.sqrt(mean(a.map((x) => (x - ma) ** 2)) * mean(b.map((y) => (y - mb) ** 2)));
+      assert.ok(rho > 0.6, `rank correlation of stated level and action score ${rho.toFixed(2)}`);
+    } finally {
+      await local.stop();
+    }
   });
 
   it('answers in JSON when the request asks for a json_schema', async () => {
