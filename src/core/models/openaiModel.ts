@@ -15,6 +15,7 @@ export const PLACEHOLDER_API_KEY = 'no-key-required';
 /** Generous default so a slow local model is not cut off; the scheduler usually passes its own. */
 const DEFAULT_TIMEOUT_MS = 120_000;
 
+/** How to reach one model on one endpoint; built by `resolveModel` from the providers config. */
 export interface OpenAICompatibleOptions {
   /** The provider id part of `provider/model`. */
   provider: string;

@@ -14,6 +14,7 @@ import type { ChatModel } from './chatModel';
 import { ModelError } from './chatModel';
 import { OpenAICompatibleModel } from './openaiModel';
 
+/** One provider's settings, from the built-ins or the user's providers file. */
 export interface ProviderConfig {
   /** Base URL including the API prefix, e.g. `http://localhost:11434/v1`. */
   baseUrl?: string;
@@ -31,6 +32,7 @@ export interface ProviderConfig {
   baseUrlEnvSuffix?: string;
 }
 
+/** The user's providers file, parsed and checked. */
 export interface ProvidersConfig {
   providers: Record<string, ProviderConfig>;
   /** The file the user entries came from, when there was one. */
@@ -169,6 +171,7 @@ export function parseModelId(id: string): { provider: string; model: string } {
   return { provider: id.slice(0, slash), model: id.slice(slash + 1) };
 }
 
+/** Where a `provider/model` id is resolved: the environment (keys, endpoints) and the user's config. */
 export interface ResolveOptions {
   /** `--base-url`: overrides the provider's URL, or defines an ad-hoc provider. */
   baseUrl?: string;

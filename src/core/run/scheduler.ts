@@ -10,6 +10,7 @@
 import type { ModelErrorKind } from '../models/chatModel';
 import { ModelError } from '../models/chatModel';
 
+/** Limits and retry policy of a scheduler; the CLI fills them from flags and environment. */
 export interface SchedulerOptions {
   /** Attempts in flight at once, over all providers. */
   concurrency: number;
@@ -32,8 +33,10 @@ export interface SchedulerOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/** One model call: `attempt` counts from 0; `signal` aborts on cancellation or the per-attempt timeout. */
 export type Task<T> = (attempt: number, signal: AbortSignal) => Promise<T>;
 
+/** Counters for progress lines and the run summary. */
 export interface SchedulerStats {
   /** Attempts started (first tries and retries). */
   calls: number;
