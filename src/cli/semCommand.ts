@@ -71,7 +71,7 @@ function toJson(fit: SemSuccess, multiGroup: boolean, vaar?: SemVaar): unknown {
     parameters: fit.estimates.map((e) => lavaanRow(e, multiGroup)),
     fit_measures: {
       npar: f.npar, chisq: f.chisq, df: f.df, pvalue: f.pvalue, 'baseline.chisq': f.baselineChisq, 'baseline.df': f.baselineDf,
-      cfi: f.cfi, tli: f.tli, rmsea: f.rmsea, srmr: f.srmr, logl: f.logl, aic: f.aic, bic: f.bic, ntotal: f.ntotal,
+      cfi: f.cfi, tli: f.tli, rmsea: f.rmsea, 'rmsea.ci.lower': f.rmseaCiLower, 'rmsea.ci.upper': f.rmseaCiUpper, srmr: f.srmr, logl: f.logl, aic: f.aic, bic: f.bic, ntotal: f.ntotal,
     },
     ...(fit.robust ? {
       robust_measures: {

@@ -46,6 +46,9 @@ export interface SemFitMeasures {
   cfi: number;
   tli: number;
   rmsea: number;
+  /** lavaan's 90% confidence interval of the RMSEA. */
+  rmseaCiLower: number;
+  rmseaCiUpper: number;
   srmr: number;
   logl: number;
   aic: number;

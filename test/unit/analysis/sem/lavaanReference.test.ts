@@ -80,10 +80,12 @@ describe('SEM engine against lavaan 0.6.14 (../shared/sem-reference)', () => {
         }
       });
 
-      it('matches CFI, TLI, RMSEA and SRMR (1e-6 absolute), logL, AIC and BIC', () => {
+      it('matches CFI, TLI, RMSEA with its 90% interval and SRMR (1e-6 absolute), logL, AIC and BIC', () => {
         const fm = ref.fit_measures;
         for (const k of ['cfi', 'tli', 'rmsea', 'srmr'] as const) near(fit.fit[k], fm[k]!, TOL.index, k);
         for (const k of ['logl', 'aic', 'bic'] as const) near(fit.fit[k] / fm[k]!, 1, 1e-8, k);
+        near(fit.fit.rmseaCiLower, fm['rmsea.ci.lower']!, TOL.index, 'rmsea.ci.lower');
+        near(fit.fit.rmseaCiUpper, fm['rmsea.ci.upper']!, TOL.index, 'rmsea.ci.upper');
       });
 
       if (ref.call.estimator === 'MLR') {

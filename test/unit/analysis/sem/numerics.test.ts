@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { chiSquareUpper, erfc, normalCdf, normalTwoSidedP } from '../../../../src/core/analysis/sem/distributions';
+import { chiSquareUpper, erfc, noncentralChiSquareCdf, normalCdf, normalTwoSidedP } from '../../../../src/core/analysis/sem/distributions';
 import { cholesky, inverse, inverseSpd, logDetFromCholesky, matMul, solve, transpose } from '../../../../src/core/analysis/sem/matrix';
 import { bfgs } from '../../../../src/core/analysis/sem/optimize';
 
@@ -48,6 +48,18 @@ describe('distribution functions', () => {
     // df = 2 is exponential: P(X > x) = exp(−x/2)
     for (const x of [0.1, 1, 7.5, 40]) assert.ok(Math.abs(chiSquareUpper(x, 2) / Math.exp(-x / 2) - 1) < 1e-12);
     assert.equal(chiSquareUpper(0, 5), 1);
+  });
+});
+
+describe('noncentral chi-square', () => {
+  it('matches R\'s pchisq(x, df, ncp) and reduces to the central case at ncp = 0', () => {
+    // Values printed by R 4.2.2: pchisq(10, 5, ncp = 3) etc.
+    const cases: [number, number, number, number][] = [
+      [10, 5, 3, 0.717236846431143382], [100, 50, 40, 0.743340095728130978],
+      [4839, 400, 4000, 0.999535941450471643], [0.5, 3, 0.2, 0.074105308376853751],
+    ];
+    for (const [x, df, ncp, v] of cases) assert.ok(Math.abs(noncentralChiSquareCdf(x, df, ncp) - v) < 1e-10, `pchisq(${x}, ${df}, ${ncp})`);
+    for (const x of [1, 5, 20]) assert.ok(Math.abs(noncentralChiSquareCdf(x, 4, 0) - (1 - chiSquareUpper(x, 4))) < 1e-15);
   });
 });
 
