@@ -129,7 +129,7 @@ for (const f of fits) {
   check(`${f.name}: npar and df`, fm.npar === ofm.npar && fm.df === ofm.df, `lavaan ${fm.npar}/${fm.df}, ours ${ofm.npar}/${ofm.df}`);
   const dch = Math.abs(ofm.chisq / fm.chisq - 1);
   check(`${f.name}: chisq`, dch <= TOL.chisqRel, `lavaan ${fm.chisq.toFixed(6)}, ours ${ofm.chisq.toFixed(6)}, rel diff ${dch.toExponential(2)} (tol ${TOL.chisqRel})`);
-  for (const k of ['cfi', 'tli', 'rmsea', 'srmr']) {
+  for (const k of ['cfi', 'tli', 'rmsea', 'rmsea.ci.lower', 'rmsea.ci.upper', 'srmr']) {
     const d = Math.abs(ofm[k] - fm[k]);
     check(`${f.name}: ${k}`, d <= TOL.index, `lavaan ${fm[k].toFixed(8)}, ours ${ofm[k].toFixed(8)}, |diff| ${d.toExponential(2)} (tol ${TOL.index})`);
   }

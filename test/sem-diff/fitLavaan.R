@@ -12,7 +12,7 @@ elapsed <- proc.time()[["elapsed"]] - t0
 pe <- parameterEstimates(fit, standardized = TRUE)
 pe$group_label <- lavInspect(fit, "group.label")[pe$group]
 all <- fitMeasures(fit)
-fm <- all[intersect(c("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "chisq.scaled", "chisq.scaling.factor",
+fm <- all[intersect(c("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper", "srmr", "chisq.scaled", "chisq.scaling.factor",
                       "cfi.robust", "tli.robust", "rmsea.robust"), names(all))]
 out <- list(converged = lavInspect(fit, "converged"), seconds = elapsed,
             params = pe[, c("lhs", "op", "rhs", "group", "group_label", "est", "se", "z", "pvalue", "std.all")],
