@@ -25,7 +25,11 @@ export interface SchedulerOptions {
   requestTimeoutMs: number;
   /** Attempts (first tries and retries) the whole run may make. */
   maxCalls?: number;
-  /** Upper bound on a server's `Retry-After`, so one header cannot stall a run for an hour. Default 60 s. */
+  /**
+   * Upper bound on a server's `Retry-After`, so one header cannot stall a run for an hour. Default 60 s.
+   * A 429 with `Retry-After` also holds back new attempts to that provider for that long (calls in
+   * flight go on), so a rate-limited endpoint is not hammered by the rest of the queue meanwhile.
+   */
   maxRetryAfterMs?: number;
   /** Uniform [0, 1) source for jitter; injectable for tests. */
   random?: () => number;
@@ -114,6 +118,10 @@ interface Lane {
   /** Live waiters (the queue may also hold abandoned ones until they reach its head). */
   waiting: number;
   queue: Fifo<Waiter>;
+  /** `performance.now()` until which a 429's Retry-After holds back new attempts; 0 when open. */
+  pausedUntil: number;
+  /** Re-opens the lane for its waiters; armed only while some wait, so it never holds a process up idly. */
+  resumeTimer?: ReturnType<typeof setTimeout>;
 }
 
 function abortedError(): ModelError {
@@ -188,10 +196,42 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     let l = lanes.get(provider);
     if (!l) {
       const limit = options.perProvider?.[provider];
-      l = { provider, limit: limit === undefined ? concurrency : positiveInt(limit, `perProvider.${provider}`), active: 0, waiting: 0, queue: new Fifo() };
+      l = { provider, limit: limit === undefined ? concurrency : positiveInt(limit, `perProvider.${provider}`), active: 0, waiting: 0, queue: new Fifo(), pausedUntil: 0 };
       lanes.set(provider, l);
     }
     return l;
+  };
+
+  const paused = (l: Lane): boolean => {
+    if (l.pausedUntil === 0) return false;
+    if (l.pausedUntil > performance.now()) return true;
+    l.pausedUntil = 0;
+    return false;
+  };
+
+  const armResume = (l: Lane): void => {
+    if (l.resumeTimer !== undefined || l.pausedUntil === 0) return;
+    l.resumeTimer = setTimeout(() => {
+      l.resumeTimer = undefined;
+      dispatch();
+    }, Math.max(0, l.pausedUntil - performance.now()));
+  };
+
+  const disarmResume = (l: Lane): void => {
+    if (l.resumeTimer === undefined) return;
+    clearTimeout(l.resumeTimer);
+    l.resumeTimer = undefined;
+  };
+
+  /** The server said when to come back: no new attempt goes to this provider before then. */
+  const pause = (provider: string, ms: number): void => {
+    const l = lanes.get(provider);
+    if (!l) return;
+    const until = performance.now() + Math.min(ms, maxRetryAfterMs);
+    if (until <= l.pausedUntil) return;
+    l.pausedUntil = until;
+    disarmResume(l);
+    if (l.waiting > 0) armResume(l);
   };
 
   const budgetSpent = (): boolean => maxCalls !== undefined && stats.calls >= maxCalls;
@@ -207,7 +247,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         waiter = l.queue.peek();
       }
       if (!waiter) continue;
-      if (l.active >= l.limit) {
+      if (l.active >= l.limit || paused(l)) {
+        if (l.pausedUntil !== 0) armResume(l);
         ready.push(l);
         idle++;
         continue;
@@ -227,7 +268,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   const acquire = (provider: string, signal?: AbortSignal): Promise<void> => {
     const l = lane(provider);
-    if (active < concurrency && l.active < l.limit && l.waiting === 0) {
+    if (active < concurrency && l.active < l.limit && l.waiting === 0 && !paused(l)) {
       l.active++;
       active++;
       return Promise.resolve();
@@ -240,6 +281,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           waiter.settled = true;
           l.waiting--;
           queued--;
+          if (l.waiting === 0) disarmResume(l);
           reject(abortedError());
         });
       }
@@ -247,8 +289,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       l.queue.push(waiter);
       l.waiting++;
       queued++;
+      if (paused(l)) armResume(l);
       // Only tombstones may have stood in the way: serve now if there is room.
-      if (active < concurrency) dispatch();
+      else if (active < concurrency) dispatch();
     });
   };
 
@@ -339,6 +382,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         stats.succeeded++;
         return value;
       } catch (error) {
+        // Before the slot goes to the next caller, so a 429 holds back the provider's queue at once.
+        if (error instanceof ModelError && error.kind === 'rate-limit' && error.retryAfterMs !== undefined) pause(provider, error.retryAfterMs);
         release(provider);
         if (signal?.aborted) throw abortedError();
         count(error);

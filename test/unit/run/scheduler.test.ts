@@ -69,11 +69,11 @@ describe('scheduler: limits', () => {
   });
 
   it('does not hold a slot during a backoff sleep', async () => {
-    const s = createScheduler({ ...defaults, concurrency: 1 });
+    const s = createScheduler({ ...defaults, concurrency: 1, baseDelayMs: 80, maxDelayMs: 80, random: () => 0.99 });
     const events: string[] = [];
     const flaky = s.run('a', async (attempt) => {
       events.push(`flaky:${attempt}`);
-      if (attempt === 0) throw new ModelError('rate-limit', '429', { retryAfterMs: 80 });
+      if (attempt === 0) throw new ModelError('server', '500');
     });
     await wait(5);
     const other = s.run('a', async () => void events.push('other'));
@@ -166,6 +166,44 @@ describe('scheduler: retries', () => {
     assert.equal(signals.length, 2);
     assert.ok(signals.every((sig) => sig.aborted));
     assert.ok(elapsed >= 80 && elapsed < 400, `${elapsed} ms`);
+  });
+});
+
+describe('scheduler: Retry-After holds back the provider', () => {
+  it('starts no new attempt for that provider until Retry-After has passed; others go on', async () => {
+    const s = createScheduler({ ...defaults, concurrency: 4, baseDelayMs: 1 });
+    const starts: { name: string; at: number }[] = [];
+    const t0 = performance.now();
+    const job = (name: string, provider = 'a', fail = false) =>
+      s.run(provider, async (attempt) => {
+        starts.push({ name: `${name}#${attempt}`, at: performance.now() - t0 });
+        if (fail && attempt === 0) throw new ModelError('rate-limit', '429', { retryAfterMs: 150 });
+        await wait(10);
+      });
+    const limited = job('limited', 'a', true);
+    await wait(5);
+    const rest = [job('a1'), job('a2'), job('b1', 'b')];
+    await Promise.all([limited, ...rest]);
+    const at = (name: string): number => starts.find((x) => x.name === name)!.at;
+    assert.ok(at('a1#0') >= 145 && at('a2#0') >= 145, JSON.stringify(starts));
+    assert.ok(at('b1#0') < 50, 'another provider is not held back');
+    assert.ok(at('limited#1') >= 150);
+  });
+
+  it('does not keep a pause timer alive once nobody waits', async () => {
+    const s = createScheduler({ ...defaults, maxRetries: 0 });
+    await assert.rejects(s.run('a', async () => {
+      throw new ModelError('rate-limit', '429', { retryAfterMs: 30_000 });
+    }));
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const gone = new AbortController();
+    const waiting = s.run('a', async () => 1, gone.signal);
+    assert.equal(timers(), before + 1, 'a waiter arms the resume timer');
+    gone.abort();
+    await assert.rejects(waiting);
+    assert.equal(s.stats().queued, 0);
+    assert.equal(timers(), before, 'the last waiter leaving disarms it');
   });
 });
 
