@@ -164,6 +164,7 @@ async function ladder(parsed: ReturnType<typeof parseArgv>, group: string, io: C
     steps.push({
       model: step.name, against: step.against ?? null, npar: r.fit.npar, chisq: r.fit.chisq, df: r.fit.df, cfi: r.fit.cfi, rmsea: r.fit.rmsea,
       ...(cmp ? { 'chisq.diff': cmp.dChisq, 'df.diff': cmp.dDf, pvalue: cmp.pvalue, 'cfi.diff': cmp.dCfi, 'rmsea.diff': cmp.dRmsea } : {}),
+      ...(cmp?.scaled ? { 'chisq.diff.scaled': cmp.scaled.dChisq, 'pvalue.scaled': cmp.scaled.pvalue } : {}),
     });
   }
   if (parsed.bool('json')) {
@@ -171,10 +172,12 @@ async function ladder(parsed: ReturnType<typeof parseArgv>, group: string, io: C
     return 0;
   }
   const n = (v: unknown, d = 3) => (typeof v === 'number' ? num(v, d) : '');
+  const robust = steps.some((s) => s['chisq.diff.scaled'] !== undefined);
   const rows = steps.map((s) => [String(s.model), String(s.against ?? ''), String(s.npar), n(s.chisq), String(s.df), n(s.cfi), n(s.rmsea),
-    n(s['chisq.diff']), s['df.diff'] === undefined ? '' : String(s['df.diff']), n(s.pvalue, 4), n(s['cfi.diff']), n(s['rmsea.diff'])]);
-  io.stdout(`${table(['model', 'against', 'npar', 'chisq', 'df', 'cfi', 'rmsea', 'Δchisq', 'Δdf', 'p', 'Δcfi', 'Δrmsea'], rows,
-    [false, false, true, true, true, true, true, true, true, true, true, true])}\n`);
+    n(s['chisq.diff']), s['df.diff'] === undefined ? '' : String(s['df.diff']), n(s.pvalue, 4),
+    ...(robust ? [n(s['chisq.diff.scaled']), n(s['pvalue.scaled'], 4)] : []), n(s['cfi.diff']), n(s['rmsea.diff'])]);
+  const head = ['model', 'against', 'npar', 'chisq', 'df', 'cfi', 'rmsea', 'Δchisq', 'Δdf', 'p', ...(robust ? ['Δchisq.scaled', 'p.scaled'] : []), 'Δcfi', 'Δrmsea'];
+  io.stdout(`${table(head, rows, head.map((_, i) => i >= 2))}\n`);
   return 0;
 }
 

@@ -25,6 +25,21 @@ describe('invariance ladder (Δχ² of nested fits)', () => {
     });
   }
 
+  it('with MLR fits adds the Satorra–Bentler (2001) scaled difference, as lavaan\'s lavTestLRT', () => {
+    const mlr = (equal: ('loadings')[]) => {
+      const r = fitSem({ ...inputFor(ref.fits.mlr_likert_configural!), equal });
+      assert.ok(r.ok);
+      return r as SemSuccess;
+    };
+    const c = compareNested(mlr(['loadings']), mlr([]));
+    // lavTestLRT(metric, configural) with estimator = "MLR" in lavaan 0.6.14 on mg_likert.csv printed
+    // Chisq diff 7.75766844427445 and Pr(>Chisq) 0.558739917383191 (options(digits = 15)).
+    assert.ok(c.scaled);
+    assert.ok(Math.abs(c.scaled.dChisq / 7.75766844427445 - 1) < 1e-4, String(c.scaled.dChisq));
+    assert.ok(Math.abs(c.scaled.pvalue - 0.558739917383191) < 1e-4);
+    assert.equal(compareNested(fit('ml_likert_metric'), fit('ml_likert_configural')).scaled, undefined);
+  });
+
   it('refuses a comparison in the wrong order', () => {
     assert.throws(() => compareNested(fit('ml_likert_configural'), fit('ml_likert_metric')), /must have more degrees of freedom \(102 vs 111\)/);
   });
