@@ -145,8 +145,10 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     const body = (req.body ?? {}) as { temperature?: unknown; response_format?: { type?: unknown; json_schema?: { schema?: unknown } } };
     const temperature = typeof body.temperature === 'number' ? body.temperature : 1;
     const convoKey = `${req.model}\u0000${JSON.stringify(messages)}`;
-    const n = temperature === 0 ? 0 : (occurrences.get(convoKey) ?? 0);
-    occurrences.set(convoKey, n + 1);
+    // Two independent 32-bit hashes: a compact key, so a long run does not keep every conversation's text.
+    const seen = `${hashString(convoKey, 1)}.${hashString(convoKey, 2)}`;
+    const n = temperature === 0 ? 0 : (occurrences.get(seen) ?? 0);
+    occurrences.set(seen, n + 1);
     const random = seededRandom(hashString(convoKey, (profile.seed ?? 0) * 7919 + n));
 
     const u = random();
