@@ -178,6 +178,24 @@ describe('OpenAICompatibleModel status mapping and key hygiene', () => {
     }
   });
 
+  it('times out a body that starts and never ends (the SDK timeout stops at the headers)', async () => {
+    const stall = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"id":"x","choices":[');
+    });
+    await new Promise<void>((r) => stall.listen(0, '127.0.0.1', r));
+    try {
+      const m = new OpenAICompatibleModel({ provider: 'slow', model: 'm', baseUrl: `http://127.0.0.1:${(stall.address() as AddressInfo).port}/v1` });
+      const t0 = Date.now();
+      const e = await failure(m.complete({ messages: [{ role: 'user', content: 'q' }], timeoutMs: 150 }));
+      assert.equal(e.kind, 'timeout');
+      assert.ok(Date.now() - t0 < 1000);
+    } finally {
+      stall.closeAllConnections();
+      await new Promise((r) => stall.close(r));
+    }
+  });
+
   it('reads Retry-After as seconds, HTTP date, or retry-after-ms', () => {
     const h = (o: Record<string, string>) => new Headers(o);
     assert.equal(parseRetryAfter(h({ 'retry-after': '3' })), 3000);
