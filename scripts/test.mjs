@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // The one test command: builds, then runs each suite and prints one closing line that sums them,
-// `N passed, N failed`. Usage: node scripts/test.mjs [unit] [integration] [e2e]  (default: all).
+// `N passed, N failed`. Usage: node scripts/test.mjs [unit] [integration] [e2e] [sem-diff]  (default: all).
 // The editor suites install what they need (chromium, code-server) through setup-vscode-server.sh.
-import { spawn, execFileSync } from 'node:child_process';
+// sem-diff (our SEM engine against R's lavaan on fresh data) needs Rscript with lavaan, which .ci/run
+// installs from Debian; without it the suite says so and counts as skipped, never as passed.
+import { spawn, execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const all = ['unit', 'integration', 'e2e'];
+const all = ['unit', 'integration', 'e2e', 'sem-diff'];
 const wanted = process.argv.slice(2).filter((a) => all.includes(a));
 const suites = wanted.length ? wanted : all;
 
@@ -26,6 +29,7 @@ function counts(out) {
 }
 
 const total = { passed: 0, failed: 0 };
+let skipped = 0;
 function add(name, r) {
   const c = counts(r.out);
   if (!c) { console.log(`[test] ${name}: no result line (exit ${r.code})`); total.failed += 1; return; }
@@ -43,7 +47,16 @@ if (suites.includes('integration') || suites.includes('e2e')) {
     .trim().split('\n').pop();
   const env = { ...process.env, CODE_SERVER: codeServer };
   if (suites.includes('integration')) add('integration', await sh(process.execPath, ['test/e2e/exthost.mjs'], { env }));
-  if (suites.includes('e2e')) add('e2e', await sh(process.execPath, ['test/e2e/ui.e2e.mjs'], { env }));
+  if (suites.includes('e2e')) {
+    for (const f of fs.readdirSync(path.join(root, 'test/e2e')).filter((n) => n.endsWith('.e2e.mjs')).sort()) {
+      add(`e2e ${f}`, await sh(process.execPath, [`test/e2e/${f}`], { env }));
+    }
+  }
 }
-console.log(`${total.passed} passed, ${total.failed} failed`);
+if (suites.includes('sem-diff')) {
+  const r = spawnSync('Rscript', ['-e', 'library(lavaan); library(jsonlite)'], { stdio: 'ignore' });
+  if (r.status === 0) add('sem-diff', await sh(process.execPath, ['test/sem-diff/differential.mjs']));
+  else { console.log('[test] sem-diff skipped: Rscript with lavaan and jsonlite is not installed (.ci/run installs r-base-core r-cran-lavaan r-cran-jsonlite)'); skipped += 1; }
+}
+console.log(`${total.passed} passed, ${total.failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(total.failed ? 1 : 0);
