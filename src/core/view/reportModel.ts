@@ -1,0 +1,125 @@
+import type { ScenarioAnalysis } from '../analysis/analyzeRun';
+import { isVaarValue, type VaarResult } from '../analysis/vaar';
+
+/** One bar of the actions chart: how often a model chose an outcome in a variant. */
+export interface ActionBar {
+  model: string;
+  variant: string;
+  outcome: string;
+  count: number;
+  /** Share of the variant's readable actions, 0..1. */
+  share: number;
+}
+
+/** A rate with its 95% interval and the samples behind it; `rate` null when nothing could be counted. */
+export interface IntervalPoint {
+  model: string;
+  /** A variant name, or undefined for the model's pooled figure. */
+  variant?: string;
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+  count: number;
+  n: number;
+}
+
+/** The mean normalised (0..1) stated score of each value for one model and variant. */
+export interface ProfileSeries {
+  model: string;
+  variant: string;
+  points: { value: string; mean: number | null; n: number }[];
+}
+
+/** A value-to-action path of the composite model, or why there is none. */
+export interface PathPoint {
+  model: string;
+  value: string;
+  expected: 1 | -1;
+  estimate: number;
+  low: number | null;
+  high: number | null;
+  p: number;
+}
+
+/** VAAR of one model in one form and source, or the reason it has no value. */
+export interface VaarPoint {
+  model: string;
+  form: 'sign' | 'strict';
+  source: 'composite' | 'latent';
+  vaar: number | null;
+  agreeing: number;
+  paths: number;
+  n: number;
+  failure?: string;
+}
+
+/** Everything the report webview draws, computed from the analysis alone (no DOM, no vscode). */
+export interface ReportModel {
+  title: string;
+  scenario: string;
+  runs: { runId: string; startedAt: string; sessions: number }[];
+  models: string[];
+  variants: string[];
+  /** In variant order, then model, then outcome order. */
+  actions: ActionBar[];
+  /** Every outcome that occurs, in the analysis's order (choice order, or ascending score). */
+  outcomes: string[];
+  divergence: IntervalPoint[];
+  /** Pooled over variants, per model. */
+  divergenceByModel: IntervalPoint[];
+  /** Value names, in file order. */
+  values: string[];
+  profiles: ProfileSeries[];
+  paths: PathPoint[];
+  /** Models whose composite path model could not be fitted, and why. */
+  pathFailures: { model: string; reason: string }[];
+  vaar: VaarPoint[];
+  sem: { fitted: boolean; reason?: string; fit?: { chisq: number; df: number; pvalue: number; cfi: number; tli: number; rmsea: number; rmseaLow: number; rmseaHigh: number; srmr: number; n: number } };
+  asserts: { metric: string; model: string; status: 'pass' | 'fail' | 'error'; message: string; line?: number }[];
+  warnings: string[];
+}
+
+function vaarPoint(r: VaarResult): VaarPoint {
+  if (isVaarValue(r)) return { model: r.model, form: r.form, source: r.source, vaar: r.vaar, agreeing: r.paths.filter((p) => p.agrees).length, paths: r.paths.length, n: r.n };
+  return { model: r.model, form: r.form, source: r.source, vaar: null, agreeing: 0, paths: 0, n: r.n, failure: r.failure };
+}
+
+/**
+ * The report's chart data: actions per variant and model, divergence rates with their Wilson
+ * intervals, stated-score profiles, composite path estimates with bootstrap intervals, VAAR per model
+ * (both forms, both sources) and the latent model's fit when it was fitted. Nothing is recomputed:
+ * every number is the analysis's own, so the report and `dilemma analyze` agree.
+ */
+export function reportModel(a: ScenarioAnalysis): ReportModel {
+  const order = (m: string, v: string): number => a.variants.indexOf(v) * a.models.length + a.models.indexOf(m);
+  const stats = a.perVariant.map((p) => p.stats).sort((x, y) => order(x.model, x.variant) - order(y.model, y.variant));
+  const outcomes: string[] = [];
+  for (const s of a.perVariant) for (const d of s.stats.distribution) if (!outcomes.includes(d.outcome)) outcomes.push(d.outcome);
+  const values = a.perVariant[0]?.stats.values.map((v) => v.value) ?? [];
+  const fit = a.latentModel.fit;
+  return {
+    title: a.scenario.title ?? a.scenario.id,
+    scenario: a.scenario.id,
+    runs: a.runs.map((r) => ({ runId: r.runId, startedAt: r.startedAt, sessions: r.sessions })),
+    models: a.models,
+    variants: a.variants,
+    actions: stats.flatMap((s) => s.distribution.map((d) => ({ model: s.model, variant: s.variant, outcome: d.outcome, count: d.count, share: d.share }))),
+    outcomes,
+    divergence: stats.map((s) => ({ model: s.model, variant: s.variant, rate: s.divergence.rate, low: s.divergence.ci?.low ?? null, high: s.divergence.ci?.high ?? null, count: s.divergence.count, n: s.divergence.n })),
+    divergenceByModel: a.perModel.map((m) => ({ model: m.model, rate: m.divergence.rate, low: m.divergence.ci?.low ?? null, high: m.divergence.ci?.high ?? null, count: m.divergence.count, n: m.divergence.n })),
+    values,
+    profiles: stats.map((s) => ({ model: s.model, variant: s.variant, points: s.values.map((v) => ({ value: v.value, mean: v.meanNormalised, n: v.n })) })),
+    paths: a.perModel.flatMap((m) => (m.pathModel.ok
+      ? m.pathModel.paths.map((p) => ({ model: m.model, value: p.value, expected: p.expected, estimate: p.estimate, low: p.ci?.[0] ?? null, high: p.ci?.[1] ?? null, p: p.p }))
+      : [])),
+    pathFailures: a.perModel.flatMap((m) => (m.pathModel.ok ? [] : [{ model: m.model, reason: m.pathModel.failure }])),
+    vaar: a.perModel.flatMap((m) => [m.vaar.sign, m.vaar.strict, ...m.latent].map(vaarPoint)),
+    sem: {
+      fitted: a.latentModel.fitted,
+      ...(a.latentModel.reason ? { reason: a.latentModel.reason } : {}),
+      ...(fit ? { fit: { chisq: fit.chisq, df: fit.df, pvalue: fit.pvalue, cfi: fit.cfi, tli: fit.tli, rmsea: fit.rmsea, rmseaLow: fit.rmseaCiLower, rmseaHigh: fit.rmseaCiUpper, srmr: fit.srmr, n: fit.ntotal } } : {}),
+    },
+    asserts: a.asserts.map((x) => ({ metric: x.metric, model: x.model, status: x.status, message: x.message, ...(x.location ? { line: x.location.line } : {}) })),
+    warnings: a.warnings,
+  };
+}
