@@ -15,3 +15,48 @@ export const SETTINGS = {
 
 /** Default of `SETTINGS.validationDebounceMs` (must match package.json). */
 export const DEFAULT_DEBOUNCE_MS = 200;
+
+/** Commands of running scenarios and reading their results (contributed in package.json). */
+export const COMMANDS = {
+  runScenario: 'dilemmaLens.runScenario',
+  runVariant: 'dilemmaLens.runVariant',
+  pickModel: 'dilemmaLens.pickModel',
+  setApiKey: 'dilemmaLens.setApiKey',
+  clearApiKey: 'dilemmaLens.clearApiKey',
+  showDivergence: 'dilemmaLens.showDivergence',
+  compareWithBaseline: 'dilemmaLens.compareWithBaseline',
+  showOutput: 'dilemmaLens.showOutput',
+} as const;
+
+/** Registered by the report panel (another part of the editor); the summary lens falls back to the Markdown report without it. */
+export const OPEN_REPORT_COMMAND = 'dilemmaLens.openReport';
+
+/** Settings of providers and runs. `providers` is application-scoped: read from user settings only. */
+export const RUN_SETTINGS = {
+  providers: 'dilemmaLens.providers',
+  concurrency: 'dilemmaLens.run.concurrency',
+} as const;
+
+/** Default of `RUN_SETTINGS.concurrency` (must match package.json). */
+export const DEFAULT_RUN_CONCURRENCY = 4;
+
+/** Themable colours contributed for the result decorations. */
+export const COLORS = {
+  aligned: 'dilemmaLens.alignedForeground',
+  diverging: 'dilemmaLens.divergingForeground',
+  failed: 'dilemmaLens.failedForeground',
+  summary: 'dilemmaLens.summaryForeground',
+  changedWordBackground: 'dilemmaLens.changedWordBackground',
+} as const;
+
+/** URI schemes of the read-only result documents. */
+export const DIVERGENCE_SCHEME = 'dilemma-divergence';
+export const TRANSCRIPT_SCHEME = 'dilemma-transcript';
+
+/** Name of the LogOutputChannel with request traces. */
+export const OUTPUT_CHANNEL_NAME = 'Dilemma Lens';
+
+/** Memento keys. */
+export const STATE_KEYS = {
+  selectedModels: 'dilemmaLens.selectedModels',
+} as const;

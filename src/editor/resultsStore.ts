@@ -1,0 +1,160 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { analyzeRun, type ScenarioAnalysis } from '../core/analysis/analyzeRun';
+import { scenarioHash } from '../core/run/engine';
+import type { RunHeader, SessionRecord } from '../core/run/record';
+import { readRunLog } from '../core/run/runLog';
+import type { Scenario } from '../core/scenario/model';
+import { parseScenario } from '../core/scenario/parse';
+import { renderVariant } from '../core/scenario/render';
+
+/** The results the editor shows for one scenario file: its latest run, possibly still running. */
+export interface ScenarioResults {
+  uri: vscode.Uri;
+  runId: string;
+  logFile: string;
+  records: SessionRecord[];
+  analysis?: ScenarioAnalysis;
+  running: boolean;
+}
+
+interface Entry {
+  results: ScenarioResults;
+  scenario: Scenario;
+  text: string;
+  header: RunHeader;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** How often, at most, results arriving during a run are re-analysed (and the editor refreshed). */
+const REANALYSE_MS = 300;
+
+/**
+ * The analysis shown live in the editor: the same `analyzeRun` as the CLI with fewer bootstrap
+ * draws and no latent model, so it stays quick enough to re-run as sessions arrive.
+ */
+export function analyzeForEditor(scenario: Scenario, text: string, header: RunHeader, records: readonly SessionRecord[], file: string): ScenarioAnalysis {
+  return analyzeRun(scenario, [{ header, sessions: [...records], file }], {
+    bootstrap: 200,
+    permutations: 2000,
+    latentModel: false,
+    scenarioText: text,
+    render: (s, v, persona) => renderVariant(s, v, persona),
+  });
+}
+
+/**
+ * The results of each scenario file, keyed by URI: filled by the run controller as sessions end,
+ * and from the newest matching run log when an unchanged scenario is re-opened.
+ */
+export class ResultsStore implements vscode.Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange: vscode.Event<vscode.Uri> = this.emitter.event;
+
+  /** @param runDirOf where the run logs of a scenario file live (the CLI's `.dilemma/runs` under its workspace root). */
+  constructor(private readonly runDirOf: (file: string) => string) {}
+
+  get(uri: vscode.Uri): ScenarioResults | undefined {
+    return this.entries.get(uri.toString())?.results;
+  }
+
+  /** Starts showing a run: its header and the sessions its log already holds (a resume keeps them). */
+  begin(uri: vscode.Uri, scenario: Scenario, text: string, header: RunHeader, logFile: string, records: SessionRecord[]): void {
+    this.clearTimer(uri);
+    const entry: Entry = { scenario, text, header, results: { uri, runId: header.runId, logFile, records: [...records], running: true } };
+    if (records.length > 0) entry.results.analysis = analyzeForEditor(scenario, text, header, records, logFile);
+    this.entries.set(uri.toString(), entry);
+    this.emitter.fire(uri);
+  }
+
+  /** A session ended: keep it and re-analyse soon (throttled, so a fast run does not re-analyse per session). */
+  add(uri: vscode.Uri, record: SessionRecord): void {
+    const entry = this.entries.get(uri.toString());
+    if (!entry || record.runId !== entry.results.runId) return;
+    entry.results.records.push(record);
+    entry.timer ??= setTimeout(() => {
+      entry.timer = undefined;
+      this.reanalyse(entry);
+    }, REANALYSE_MS);
+  }
+
+  /** The run ended (done, cancelled or stopped): analyse what it has and mark it not running. */
+  finish(uri: vscode.Uri): ScenarioResults | undefined {
+    const entry = this.entries.get(uri.toString());
+    if (!entry) return undefined;
+    this.clearTimer(uri);
+    entry.results.running = false;
+    this.reanalyse(entry);
+    return entry.results;
+  }
+
+  /** Re-opens an unchanged scenario with its last results: the newest run log whose header scenarioHash matches the text. */
+  async load(uri: vscode.Uri, text: string): Promise<ScenarioResults | undefined> {
+    const current = this.entries.get(uri.toString());
+    if (current?.results.running) return current.results;
+    const hash = scenarioHash(text);
+    if (current && current.header.scenarioHash === hash) return current.results;
+    const scenario = parseScenario(text).scenario;
+    if (!scenario || uri.scheme !== 'file') return undefined;
+    const dir = path.join(this.runDirOf(uri.fsPath), scenario.id);
+    let names: string[];
+    try {
+      names = (await fs.promises.readdir(dir)).filter((n) => n.endsWith('.jsonl'));
+    } catch {
+      return undefined;
+    }
+    // Run ids start with their UTC start time, so the name order is the start order.
+    for (const name of names.sort().reverse()) {
+      const file = path.join(dir, name);
+      let log;
+      try {
+        log = await readRunLog(file);
+      } catch {
+        continue;
+      }
+      if (log.header.scenarioHash !== hash) continue;
+      const entry: Entry = { scenario, text, header: log.header, results: { uri, runId: log.header.runId, logFile: file, records: log.sessions, running: false } };
+      entry.results.analysis = analyzeForEditor(scenario, text, log.header, log.sessions, file);
+      // A run may have started while the log was being read: it wins.
+      if (this.entries.get(uri.toString())?.results.running) return this.get(uri);
+      this.entries.set(uri.toString(), entry);
+      this.emitter.fire(uri);
+      return entry.results;
+    }
+    return undefined;
+  }
+
+  /** Forgets a file's results (its text changed, so they no longer describe it). */
+  forget(uri: vscode.Uri): void {
+    const entry = this.entries.get(uri.toString());
+    if (!entry || entry.results.running) return;
+    this.clearTimer(uri);
+    this.entries.delete(uri.toString());
+    this.emitter.fire(uri);
+  }
+
+  /** The scenario text a file's results were computed from. */
+  textOf(uri: vscode.Uri): string | undefined {
+    return this.entries.get(uri.toString())?.text;
+  }
+
+  private reanalyse(entry: Entry): void {
+    const r = entry.results;
+    if (r.records.length > 0) r.analysis = analyzeForEditor(entry.scenario, entry.text, entry.header, r.records, r.logFile);
+    this.emitter.fire(r.uri);
+  }
+
+  private clearTimer(uri: vscode.Uri): void {
+    const entry = this.entries.get(uri.toString());
+    if (entry?.timer) clearTimeout(entry.timer);
+    if (entry) entry.timer = undefined;
+  }
+
+  dispose(): void {
+    for (const e of this.entries.values()) if (e.timer) clearTimeout(e.timer);
+    this.entries.clear();
+    this.emitter.dispose();
+  }
+}
