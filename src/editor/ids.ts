@@ -60,3 +60,8 @@ export const OUTPUT_CHANNEL_NAME = 'Dilemma Lens';
 export const STATE_KEYS = {
   selectedModels: 'dilemmaLens.selectedModels',
 } as const;
+
+/** The Testing view's controller of scenario files. */
+export const TEST_CONTROLLER_ID = 'dilemmaLens.tests';
+/** The report webview's view type (also its `onWebviewPanel:` activation event and serializer). */
+export const REPORT_VIEW_TYPE = 'dilemmaLens.report';

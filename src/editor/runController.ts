@@ -19,6 +19,7 @@ import { tracedModel } from './outputChannel';
 import { readProviders } from './providerSettings';
 import type { ResultsStore } from './resultsStore';
 import { showRunError } from './runErrors';
+import { ensureTrusted } from './trust';
 import type { ApiKeys } from './secrets';
 
 /** What to run: a scenario file, optionally one variant, optionally other models than the current selection. */
@@ -70,6 +71,7 @@ export class RunController implements vscode.Disposable {
 
   /** Runs with a progress notification (per-variant progress, cancel); resolves undefined when the user cancelled before start or the run could not start (the error was already shown with its fix button). */
   async run(req: RunRequest, token?: vscode.CancellationToken): Promise<RunOutcome | undefined> {
+    if (!(await ensureTrusted())) return undefined; // untrusted workspace: nothing is sent to a model
     const key = req.uri.toString();
     if (this.running.has(key)) {
       void vscode.window.showInformationMessage('Dilemma Lens: this scenario is already running; cancel it from its progress notification first.');
