@@ -1,0 +1,218 @@
+// The report webview: draws the ReportModel (src/core/view/reportModel.ts) the extension posts, as SVG
+// built with DOM calls (no innerHTML of data, no inline style: the CSP allows neither), coloured by
+// classes whose colours are the theme's --vscode-* variables (report.css).
+// @ts-check
+(function () {
+  // eslint-disable-next-line no-undef
+  const vscode = acquireVsCodeApi();
+  const SVG = 'http://www.w3.org/2000/svg';
+  const main = /** @type {HTMLElement} */ (document.getElementById('report'));
+  const status = /** @type {HTMLElement} */ (document.getElementById('status'));
+
+  /** @param {string} tag @param {Record<string, string|number>} attrs @param {string} [text] */
+  function svgEl(tag, attrs, text) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  /** @param {string} tag @param {string} [text] @param {string} [cls] */
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+  const num = (/** @type {number|null|undefined} */ x, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
+  const colour = (/** @type {number} */ i) => `c${i % 6}`;
+
+  /** A section with a heading, a one-line explanation and a figure. */
+  function section(id, title, explain) {
+    const s = el('section');
+    s.id = id;
+    s.append(el('h2', title));
+    if (explain) s.append(el('p', explain, 'explain'));
+    main.append(s);
+    return s;
+  }
+
+  function legend(entries) {
+    const ul = el('ul', undefined, 'legend');
+    entries.forEach((name, i) => {
+      const li = el('li');
+      const sw = el('span', undefined, `swatch ${colour(i)}`);
+      li.append(sw, document.createTextNode(name));
+      ul.append(li);
+    });
+    return ul;
+  }
+
+  /** Grouped vertical bars: one group per variant, one bar per model x outcome, height = share. */
+  function actionsChart(m) {
+    const s = section('actions', 'Actions per variant and model', 'Share of readable actions; the number above a bar is its count.');
+    const series = [];
+    for (const model of m.models) for (const outcome of m.outcomes) series.push(`${model} · ${outcome}`);
+    const groups = m.variants.map((v) => m.actions.filter((b) => b.variant === v));
+    const barW = 18, gap = 28, top = 20, h = 180, left = 36;
+    const width = left + groups.reduce((w, g) => w + Math.max(1, g.length) * barW + gap, 0);
+    const svg = svgEl('svg', { class: 'chart', width, height: top + h + 40, role: 'img', 'aria-label': 'actions per variant and model' });
+    axis(svg, left, top, h, width);
+    let x = left + gap / 2;
+    groups.forEach((g, gi) => {
+      const x0 = x;
+      for (const b of g) {
+        const bh = b.share * h;
+        const r = svgEl('rect', { class: `bar action ${colour(series.indexOf(`${b.model} · ${b.outcome}`))}`, x, y: top + h - bh, width: barW - 2, height: Math.max(bh, 0.5), 'data-model': b.model, 'data-variant': b.variant, 'data-outcome': b.outcome });
+        r.append(svgEl('title', {}, `${b.model} · ${b.variant} · ${b.outcome}: ${b.count} (${num(b.share * 100, 0)}%)`));
+        svg.append(r, svgEl('text', { class: 'count', x: x + barW / 2 - 1, y: top + h - bh - 4, 'text-anchor': 'middle' }, String(b.count)));
+        x += barW;
+      }
+      if (g.length === 0) x += barW;
+      svg.append(svgEl('text', { class: 'label', x: (x0 + x) / 2, y: top + h + 16, 'text-anchor': 'middle' }, m.variants[gi]));
+      x += gap;
+    });
+    s.append(svg, legend(series));
+  }
+
+  /** The 0..1 axis of a vertical chart. */
+  function axis(svg, left, top, h, width) {
+    for (const t of [0, 0.25, 0.5, 0.75, 1]) {
+      const y = top + h - t * h;
+      svg.append(svgEl('line', { class: 'grid', x1: left, x2: width, y1: y, y2: y }), svgEl('text', { class: 'tick', x: left - 4, y: y + 4, 'text-anchor': 'end' }, t.toFixed(2)));
+    }
+  }
+
+  /** Horizontal rows with a point (or bar) and its interval on a shared scale. */
+  function intervalRows(s, rows, { lo, hi, zero, cls }) {
+    const rowH = 22, left = 200, w = 360, top = 10;
+    const sx = (v) => left + ((v - lo) / (hi - lo)) * w;
+    const svg = svgEl('svg', { class: 'chart', width: left + w + 120, height: top + rows.length * rowH + 24, role: 'img' });
+    for (const t of [lo, (lo + hi) / 2, hi]) svg.append(svgEl('line', { class: 'grid', x1: sx(t), x2: sx(t), y1: top, y2: top + rows.length * rowH }), svgEl('text', { class: 'tick', x: sx(t), y: top + rows.length * rowH + 14, 'text-anchor': 'middle' }, num(t)));
+    if (zero !== undefined) svg.append(svgEl('line', { class: 'zero', x1: sx(zero), x2: sx(zero), y1: top, y2: top + rows.length * rowH }));
+    rows.forEach((r, i) => {
+      const y = top + i * rowH + rowH / 2;
+      svg.append(svgEl('text', { class: 'label', x: left - 8, y: y + 4, 'text-anchor': 'end' }, r.label));
+      if (r.value === null) {
+        svg.append(svgEl('text', { class: 'note', x: left + 4, y: y + 4 }, r.note || 'no value'));
+        return;
+      }
+      if (cls === 'divergence') svg.append(svgEl('rect', { class: `bar ${cls} ${colour(r.series)}`, x: sx(lo), y: y - 6, width: Math.max(0.5, sx(r.value) - sx(lo)), height: 12 }));
+      if (r.low !== null && r.high !== null) svg.append(svgEl('line', { class: `interval ${cls}`, x1: sx(Math.max(lo, r.low)), x2: sx(Math.min(hi, r.high)), y1: y, y2: y }));
+      const dot = svgEl('circle', { class: `point ${cls} ${colour(r.series)}`, cx: sx(Math.max(lo, Math.min(hi, r.value))), cy: y, r: 4 });
+      dot.append(svgEl('title', {}, r.note));
+      svg.append(dot, svgEl('text', { class: 'value', x: left + w + 8, y: y + 4 }, r.note));
+    });
+    s.append(svg);
+  }
+
+  function divergenceChart(m) {
+    const s = section('divergence', 'Divergence rate per variant and model', 'Share of determined samples whose action contradicts the action their stated values imply, with the 95% Wilson interval.');
+    const rows = m.divergence.map((d) => ({ label: `${d.variant} · ${d.model}`, value: d.rate, low: d.low, high: d.high, series: m.models.indexOf(d.model), note: d.rate === null ? 'no determined sample' : `${num(d.rate)} [${num(d.low)}, ${num(d.high)}] (${d.count}/${d.n})` }));
+    for (const d of m.divergenceByModel) rows.push({ label: `all variants · ${d.model}`, value: d.rate, low: d.low, high: d.high, series: m.models.indexOf(d.model), note: d.rate === null ? 'no determined sample' : `${num(d.rate)} [${num(d.low)}, ${num(d.high)}] (${d.count}/${d.n})` });
+    intervalRows(s, rows, { lo: 0, hi: 1, cls: 'divergence' });
+  }
+
+  /** One line per model x variant across the values, on the 0..1 normalised scale. */
+  function profileChart(m) {
+    const s = section('profiles', 'Stated-score profiles', 'Mean stated score of each value, normalised to 0..1 (0.5 is the scale midpoint: above it the value is held).');
+    const left = 36, top = 14, h = 160, step = Math.max(90, 360 / Math.max(1, m.values.length));
+    const width = left + step * m.values.length + 20;
+    const svg = svgEl('svg', { class: 'chart', width, height: top + h + 34, role: 'img' });
+    axis(svg, left, top, h, width);
+    m.values.forEach((v, i) => svg.append(svgEl('text', { class: 'label', x: left + step * (i + 0.5), y: top + h + 18, 'text-anchor': 'middle' }, v)));
+    const names = [];
+    m.profiles.forEach((p, k) => {
+      names.push(`${p.variant} · ${p.model}`);
+      const pts = p.points.map((q, i) => (q.mean === null ? null : [left + step * (i + 0.5), top + h - q.mean * h]));
+      const drawn = pts.filter(Boolean);
+      if (drawn.length > 1) svg.append(svgEl('polyline', { class: `profile ${colour(k)}`, points: drawn.map((xy) => xy.join(',')).join(' ') }));
+      pts.forEach((xy, i) => {
+        if (!xy) return;
+        const c = svgEl('circle', { class: `point profile ${colour(k)}`, cx: xy[0], cy: xy[1], r: 3.5 });
+        c.append(svgEl('title', {}, `${p.variant} · ${p.model} · ${p.points[i].value}: ${num(p.points[i].mean)} (n = ${p.points[i].n})`));
+        svg.append(c);
+      });
+    });
+    s.append(svg, legend(names));
+  }
+
+  function pathChart(m) {
+    const s = section('paths', 'Path estimates (composite model)', 'Coefficient of each standardised stated value on the action, with its bootstrap 95% interval; the expected sign is in brackets.');
+    if (m.paths.length) {
+      const ext = Math.max(1, ...m.paths.flatMap((p) => [Math.abs(p.estimate), Math.abs(p.low ?? 0), Math.abs(p.high ?? 0)]));
+      const rows = m.paths.map((p) => ({ label: `${p.value} (${p.expected > 0 ? '+' : '−'}) · ${p.model}`, value: p.estimate, low: p.low, high: p.high, series: m.models.indexOf(p.model), note: `${num(p.estimate)} [${num(p.low)}, ${num(p.high)}] p ${p.p < 0.001 ? '< 0.001' : `= ${num(p.p, 3)}`}` }));
+      intervalRows(s, rows, { lo: -ext, hi: ext, zero: 0, cls: 'path' });
+    }
+    for (const f of m.pathFailures) s.append(el('p', `${f.model}: no path model: ${f.reason}`, 'note'));
+  }
+
+  function vaarChart(m) {
+    const s = section('vaar', 'VAAR per model', 'Value-Action Alignment Rate: share of value-to-action paths with the expected sign (strict: and p < 0.05).');
+    const rows = m.vaar.map((v) => ({ label: `${v.model} · ${v.source} · ${v.form}`, value: v.vaar, low: null, high: null, series: m.models.indexOf(v.model), note: v.vaar === null ? `no value: ${v.failure}` : `${num(v.vaar)} (${v.agreeing}/${v.paths} paths, n = ${v.n})` }));
+    intervalRows(s, rows, { lo: 0, hi: 1, cls: 'divergence' });
+  }
+
+  function semSection(m) {
+    const s = section('sem', 'Latent model (MGSEM) fit');
+    if (!m.sem.fit) {
+      s.append(el('p', m.sem.fitted ? 'fitted elsewhere' : `not fitted: ${m.sem.reason || 'no reason given'}`, 'note'));
+      return;
+    }
+    const f = m.sem.fit;
+    const t = el('table');
+    const rows = [['χ²', `${num(f.chisq)} (df ${f.df}, p ${num(f.pvalue, 3)})`], ['CFI', num(f.cfi, 3)], ['TLI', num(f.tli, 3)], ['RMSEA', `${num(f.rmsea, 3)} [${num(f.rmseaLow, 3)}, ${num(f.rmseaHigh, 3)}]`], ['SRMR', num(f.srmr, 3)], ['n', String(f.n)]];
+    for (const [k, v] of rows) {
+      const tr = el('tr');
+      tr.append(el('th', k), el('td', v));
+      t.append(tr);
+    }
+    s.append(t);
+  }
+
+  function assertSection(m) {
+    const s = section('asserts', 'Asserts');
+    if (!m.asserts.length) {
+      s.append(el('p', 'The scenario sets no assert thresholds.', 'note'));
+      return;
+    }
+    const ul = el('ul', undefined, 'asserts');
+    for (const a of m.asserts) ul.append(el('li', `${a.status.toUpperCase()} ${a.model}: ${a.message}${a.line ? ` (line ${a.line})` : ''}`, `assert ${a.status}`));
+    s.append(ul);
+  }
+
+  function render(m) {
+    main.replaceChildren();
+    /** @type {HTMLElement} */ (document.getElementById('title')).textContent = m.title;
+    const runs = m.runs.map((r) => `${r.runId} (${r.sessions} sessions)`).join(', ');
+    status.textContent = `${m.scenario} · ${m.models.length} model(s) · ${m.variants.length} variant(s) · run ${runs}`;
+    actionsChart(m);
+    divergenceChart(m);
+    profileChart(m);
+    pathChart(m);
+    vaarChart(m);
+    semSection(m);
+    assertSection(m);
+    if (m.warnings.length) {
+      const s = section('warnings', 'Warnings');
+      for (const w of m.warnings) s.append(el('p', w, 'note'));
+    }
+    document.body.dataset.rendered = 'true';
+  }
+
+  window.addEventListener('message', (e) => {
+    const msg = e.data;
+    if (msg.type === 'report') {
+      vscode.setState(msg.state);
+      render(msg.model);
+    } else if (msg.type === 'error') {
+      status.textContent = msg.message;
+      status.className = 'error';
+    } else if (msg.type === 'exported') {
+      status.textContent = `Exported ${msg.format} to ${msg.file}`;
+    }
+  });
+  for (const format of ['markdown', 'json']) {
+    /** @type {HTMLElement} */ (document.getElementById(`export-${format}`)).addEventListener('click', () => vscode.postMessage({ type: 'export', format }));
+  }
+  vscode.postMessage({ type: 'ready' });
+})();

@@ -1,0 +1,235 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { analyzeLogFiles } from '../cli/analyzeCommand';
+import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
+import { reportJson } from '../core/report/json';
+import { reportMarkdown } from '../core/report/markdown';
+import { parseScenario } from '../core/scenario/parse';
+import { reportModel, type ReportModel } from '../core/view/reportModel';
+import { OPEN_REPORT_COMMAND, REPORT_VIEW_TYPE } from './ids';
+
+/** What the webview keeps across a restart (`vscode.setState`): the run logs it shows, nothing else. */
+export interface ReportPanelState {
+  logFiles: string[];
+}
+
+/** Messages from the webview. */
+export type ReportRequest = { type: 'ready' } | { type: 'export'; format: 'markdown' | 'json' };
+
+/** Messages to the webview. */
+export type ReportReply =
+  | { type: 'report'; model: ReportModel; state: ReportPanelState }
+  | { type: 'error'; message: string }
+  | { type: 'exported'; format: 'markdown' | 'json'; file: string };
+
+/** What the panels need from the editor, injected so that tests can answer the save dialog. */
+export interface ReportPanelDeps {
+  extensionUri: vscode.Uri;
+  /** Where the run logs of a scenario file live (`<workspace>/.dilemma/runs`). */
+  runDirOf: (scenarioFile: string) => string;
+  askSaveUri?: (defaultUri: vscode.Uri, format: 'markdown' | 'json') => Thenable<vscode.Uri | undefined>;
+}
+
+const nonce = (): string => randomBytes(16).toString('base64');
+
+/** The directory the CLI would have run in: the workspace folder that holds the log, else the log's `.dilemma` parent. */
+function cwdOf(logFile: string): string {
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(logFile));
+  if (folder) return folder.uri.fsPath;
+  const at = logFile.lastIndexOf(`${path.sep}.dilemma${path.sep}`);
+  return at >= 0 ? logFile.slice(0, at) : path.dirname(logFile);
+}
+
+/** One report webview: one run log, or several (a comparison), analysed as `dilemma analyze` would. */
+export class ReportPanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly posted = new vscode.EventEmitter<ReportReply>();
+  /** Every message sent to the webview (tests and the e2e read what the panel said). */
+  readonly onDidPost: vscode.Event<ReportReply> = this.posted.event;
+  private analysis: ScenarioAnalysis | undefined;
+  private readonly closed = new vscode.EventEmitter<void>();
+  readonly onDidDispose: vscode.Event<void> = this.closed.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly logFiles: readonly string[],
+    private readonly deps: ReportPanelDeps,
+  ) {
+    const media = vscode.Uri.joinPath(deps.extensionUri, 'media');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
+    panel.webview.html = this.html(panel.webview, media);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: ReportRequest) => void this.handle(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  /** The key of the runs it shows: one panel per run or comparison. */
+  get key(): string {
+    return [...this.logFiles].sort().join('\n');
+  }
+
+  /** Answers a webview message; exported for the integration test, which plays the webview's part. */
+  async handle(m: ReportRequest): Promise<void> {
+    try {
+      if (m.type === 'ready') await this.load();
+      else if (m.type === 'export') await this.export(m.format);
+    } catch (e) {
+      this.post({ type: 'error', message: (e as Error).message });
+    }
+  }
+
+  private async load(): Promise<void> {
+    const { analyses } = await analyzeLogFiles(this.logFiles, cwdOf(this.logFiles[0]!));
+    // Logs of several scenarios make one panel per scenario meaningless; the first is shown and the rest named.
+    const a = analyses[0];
+    if (!a) throw new Error('the run logs hold no scenario');
+    if (analyses.length > 1) a.warnings.push(`these logs are of ${analyses.length} scenarios; only ${a.scenario.id} is shown`);
+    this.analysis = a;
+    this.panel.title = `Report: ${a.scenario.id}`;
+    this.post({ type: 'report', model: reportModel(a), state: { logFiles: [...this.logFiles] } });
+  }
+
+  private async export(format: 'markdown' | 'json'): Promise<void> {
+    if (!this.analysis) await this.load();
+    const a = this.analysis!;
+    const ext = format === 'markdown' ? 'md' : 'json';
+    const base = vscode.Uri.file(path.join(cwdOf(this.logFiles[0]!), `${a.scenario.id}-report.${ext}`));
+    const ask = this.deps.askSaveUri ?? ((u, f) => vscode.window.showSaveDialog({ defaultUri: u, filters: f === 'markdown' ? { Markdown: ['md'] } : { JSON: ['json'] } }));
+    const target = await ask(base, format);
+    if (!target) return;
+    const text = format === 'markdown' ? reportMarkdown([a]) : reportJson([a], { generatedAt: new Date().toISOString() });
+    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    this.post({ type: 'exported', format, file: target.fsPath });
+  }
+
+  private post(m: ReportReply): void {
+    void this.panel.webview.postMessage(m);
+    this.posted.fire(m);
+  }
+
+  private html(webview: vscode.Webview, media: vscode.Uri): string {
+    const n = nonce();
+    const asset = (f: string): string => webview.asWebviewUri(vscode.Uri.joinPath(media, 'report', f)).toString();
+    // No remote source, no inline script or style: SVG is drawn with attributes and classes only.
+    const csp = `default-src 'none'; img-src ${webview.cspSource}; style-src ${webview.cspSource}; script-src 'nonce-${n}'; font-src ${webview.cspSource}`;
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${asset('report.css')}">
+<title>Dilemma Lens report</title>
+</head>
+<body>
+<header class="toolbar">
+  <h1 id="title">Dilemma Lens report</h1>
+  <button id="export-markdown" type="button">Export Markdown</button>
+  <button id="export-json" type="button" class="secondary">Export JSON</button>
+</header>
+<p id="status" role="status">Analysing the run log...</p>
+<main id="report"></main>
+<script nonce="${n}" src="${asset('report.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.closed.fire();
+    this.closed.dispose();
+    this.posted.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** The newest run log of a scenario file (run ids sort by start time), or the named run's. */
+export async function runLogsOf(scenarioFile: string, runDir: string, runIds?: readonly string[]): Promise<string[]> {
+  const text = await fs.promises.readFile(scenarioFile, 'utf8');
+  const id = parseScenario(text).scenario?.id;
+  if (!id) throw new Error(`${path.basename(scenarioFile)} has no scenario id, so it has no runs`);
+  const dir = path.join(runDir, id);
+  if (runIds?.length) return runIds.map((r) => path.join(dir, `${r}.jsonl`));
+  const names = (await fs.promises.readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl')).sort();
+  if (names.length === 0) throw new Error(`${id} has not been run yet: no run log in ${dir}. Run it first (Dilemma Lens: Run Scenario, or the Testing view).`);
+  return [path.join(dir, names[names.length - 1]!)];
+}
+
+/**
+ * The report panels: `dilemmaLens.openReport` (a scenario or run log URI, optional run id or ids), one
+ * panel per run or comparison, and a serializer that reopens them from their run logs after a restart.
+ */
+export class ReportPanels implements vscode.Disposable {
+  private readonly open = new Map<string, ReportPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly deps: ReportPanelDeps) {
+    this.disposables.push(
+      vscode.commands.registerCommand(OPEN_REPORT_COMMAND, (target?: string | vscode.Uri | { uri?: vscode.Uri }, runId?: string | string[]) => this.openCommand(target, runId)),
+      vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          const files = (state as Partial<ReportPanelState> | undefined)?.logFiles?.filter((f) => typeof f === 'string');
+          if (!files?.length) {
+            panel.dispose();
+            return;
+          }
+          this.track(new ReportPanel(panel, files, this.deps));
+        },
+      }),
+    );
+  }
+
+  /** The open panels (for tests). */
+  get panels(): readonly ReportPanel[] {
+    return [...this.open.values()];
+  }
+
+  /** Opens (or reveals) the panel of these run logs. */
+  show(logFiles: readonly string[]): ReportPanel {
+    const key = [...logFiles].sort().join('\n');
+    const existing = this.open.get(key);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'Dilemma Lens report', vscode.ViewColumn.Beside, { enableScripts: true, retainContextWhenHidden: false });
+    return this.track(new ReportPanel(panel, logFiles, this.deps));
+  }
+
+  private track(p: ReportPanel): ReportPanel {
+    this.open.set(p.key, p);
+    p.onDidDispose(() => {
+      if (this.open.get(p.key) === p) this.open.delete(p.key);
+    });
+    return p;
+  }
+
+  /** `target`: a scenario or run log, as a URI, a path or URI string, or a test item (the Testing view's context menu). */
+  private async openCommand(target?: string | vscode.Uri | { uri?: vscode.Uri }, runId?: string | string[]): Promise<ReportPanel | undefined> {
+    if (target && typeof target === 'object' && !(target instanceof vscode.Uri)) target = target.uri;
+    const uri = typeof target === 'string' ? (/^[a-z][\w+.-]*:/i.test(target) && !/^[a-z]:\\/i.test(target) ? vscode.Uri.parse(target) : vscode.Uri.file(target)) : target ?? vscode.window.activeTextEditor?.document.uri;
+    if (!uri) {
+      void vscode.window.showErrorMessage('Open a scenario file (or pass a run log) to see its report.');
+      return undefined;
+    }
+    try {
+      const files = uri.fsPath.endsWith('.jsonl')
+        ? [uri.fsPath]
+        : await runLogsOf(uri.fsPath, this.deps.runDirOf(uri.fsPath), typeof runId === 'string' ? [runId] : runId);
+      for (const f of files) if (!fs.existsSync(f)) throw new Error(`no run log at ${f}`);
+      return this.show(files);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Dilemma Lens: cannot open the report: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    for (const p of this.open.values()) p.dispose();
+    this.open.clear();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
