@@ -26,6 +26,8 @@ export const COMMANDS = {
   showDivergence: 'dilemmaLens.showDivergence',
   compareWithBaseline: 'dilemmaLens.compareWithBaseline',
   showOutput: 'dilemmaLens.showOutput',
+  /** Opens the Markdown report of a file's last results (the summary lens's fallback without the report panel). */
+  showMarkdownReport: 'dilemmaLens.showMarkdownReport',
 } as const;
 
 /** Registered by the report panel (another part of the editor); the summary lens falls back to the Markdown report without it. */

@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeRun, type ScenarioAnalysis } from '../core/analysis/analyzeRun';
+import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
 import { scenarioHash } from '../core/run/engine';
 import type { RunHeader, SessionRecord } from '../core/run/record';
 import { readRunLog } from '../core/run/runLog';
 import type { Scenario } from '../core/scenario/model';
 import { parseScenario } from '../core/scenario/parse';
-import { renderVariant } from '../core/scenario/render';
+import { analyzeForEditor } from '../core/view/editorAnalysis';
 
 /** The results the editor shows for one scenario file: its latest run, possibly still running. */
 export interface ScenarioResults {
@@ -29,20 +29,6 @@ interface Entry {
 
 /** How often, at most, results arriving during a run are re-analysed (and the editor refreshed). */
 const REANALYSE_MS = 300;
-
-/**
- * The analysis shown live in the editor: the same `analyzeRun` as the CLI with fewer bootstrap
- * draws and no latent model, so it stays quick enough to re-run as sessions arrive.
- */
-export function analyzeForEditor(scenario: Scenario, text: string, header: RunHeader, records: readonly SessionRecord[], file: string): ScenarioAnalysis {
-  return analyzeRun(scenario, [{ header, sessions: [...records], file }], {
-    bootstrap: 200,
-    permutations: 2000,
-    latentModel: false,
-    scenarioText: text,
-    render: (s, v, persona) => renderVariant(s, v, persona),
-  });
-}
 
 /**
  * The results of each scenario file, keyed by URI: filled by the run controller as sessions end,

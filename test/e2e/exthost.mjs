@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import util from 'node:util';
 import { execFileSync } from 'node:child_process';
-import { startCodeServer, launchBrowser, prepareWorkspace, repoRoot, log, cleanup, watchdog, codeServerBin } from './lib.mjs';
+import { startCodeServer, launchBrowser, prepareWorkspace, repoRoot, log, cleanup, watchdog, codeServerBin, startSimServer } from './lib.mjs';
 
 watchdog(Number(process.env.EXTHOST_TIMEOUT_S || 180) + 30);
 // INTEGRATION_TESTS: another compiled runner (e.g. from tsc --outDir elsewhere); default: what npm test compiles.
@@ -26,7 +26,16 @@ try {
   // VS Code >= ~1.10x honours the dev/test payload on a built workbench only with enable-smoke-test-driver.
   const help = execFileSync(codeServerBin(), ['--help'], { encoding: 'utf8' });
   const extraArgs = help.includes('--vscode-option') ? ['--vscode-option', 'enable-smoke-test-driver'] : [];
-  const server = await startCodeServer({ folder, extraArgs, env: { EXTHOST_TEST_RESULT: resultFile } });
+  // The run tests call a real OpenAI-compatible server: a fast one, and a slow one to cancel mid-run.
+  const sim = await startSimServer();
+  const slow = await startSimServer({ latencyMs: 150 });
+  const server = await startCodeServer({ folder, extraArgs, env: {
+    EXTHOST_TEST_RESULT: resultFile,
+    DILEMMA_TEST_SERVER_URL: sim.server.url,
+    DILEMMA_TEST_SLOW_SERVER_URL: slow.server.url,
+    DILEMMA_TEST_MODEL: sim.model,
+    DILEMMA_TEST_DIVERGING: sim.divergingVariants.join(','),
+  } });
   const ctx = await launchBrowser();
   const page = ctx.pages()[0] ?? await ctx.newPage();
   page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));

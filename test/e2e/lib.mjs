@@ -167,3 +167,30 @@ export function checks() {
 }
 
 export const expect = (cond, msg) => { if (!cond) throw new Error(msg); };
+
+/**
+ * Starts the OpenAI-compatible test server (compiled to out/test/support by `npm run compile-tests`)
+ * with the simulated respondent over the repo's examples. Its one model, `sim-mixed`, follows its
+ * stated values on every variant except the third of each scenario, where it acts against them, so
+ * that variant diverges. Answers are synthetic. Stopped at cleanup.
+ */
+export async function startSimServer({ latencyMs = 0 } = {}) {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const out = path.join(repoRoot, 'out');
+  const { startTestServer } = require(path.join(out, 'test', 'support', 'openaiServer.js'));
+  const { scenarioRespondent } = require(path.join(out, 'test', 'support', 'respondent.js'));
+  const { parseScenario } = require(path.join(out, 'src', 'core', 'scenario', 'parse.js'));
+  const dir = path.join(repoRoot, 'examples');
+  const scenarios = fs.readdirSync(dir).filter((f) => /\.dilemma\.ya?ml$/.test(f)).sort()
+    .map((f) => parseScenario(fs.readFileSync(path.join(dir, f), 'utf8')).scenario).filter(Boolean);
+  const traits = {};
+  const levels = [0.7, 0.35, 0.65, 0.4];
+  for (const s of scenarios) s.values.forEach((v, i) => { traits[v.name] ??= levels[i % levels.length]; });
+  const variants = {};
+  for (const s of scenarios) if (s.variants[2]) variants[s.variants[2].name] = { action: 'contrary' };
+  const profiles = { 'sim-mixed': { traits, spread: 0.1, action: 'aligned', variants, unparsedRate: 0, refusalRate: 0, seed: 3 } };
+  const server = await startTestServer({ models: Object.keys(profiles), respondent: scenarioRespondent(scenarios, profiles), faults: { latencyMs } });
+  onCleanup(() => server.stop());
+  return { server, model: 'sim-mixed', divergingVariants: Object.keys(variants) };
+}

@@ -1,0 +1,263 @@
+/**
+ * What the editor draws on a scenario file after a run, as offsets into the file's text: a summary
+ * after each variant line with a gutter mark (aligned, diverging, failed), the mean stated answer
+ * after each value item, and on a diverging variant the words its prompt changed against the
+ * baseline, with a hover that explains the divergence. Pure: the decoration owner only applies it.
+ */
+import type { PromptDiff, ScenarioAnalysis } from '../analysis/analyzeRun';
+import type { SampleAnalysis } from '../analysis/divergence';
+import type { VariantStats } from '../analysis/variantStats';
+import type { SessionRecord } from '../run/record';
+import type { Item, Scenario, Span, Template, Variant, VarEntry } from '../scenario/model';
+
+export type VariantKind = 'aligned' | 'diverging' | 'failed';
+
+export interface VariantMark {
+  variant: string;
+  kind: VariantKind;
+  /** Where the after-text goes: the end of the variant's first line. */
+  at: number;
+  /** Start of that line, for the gutter mark. */
+  line: number;
+  text: string;
+  hover: string;
+}
+
+export interface ItemMark {
+  item: string;
+  at: number;
+  text: string;
+}
+
+export interface ChangedWords {
+  variant: string;
+  range: Span;
+  hover: string;
+}
+
+export interface DecorationPlan {
+  model: string;
+  variants: VariantMark[];
+  items: ItemMark[];
+  changed: ChangedWords[];
+}
+
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+const num = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+
+function lineEnd(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  const end = nl < 0 ? text.length : nl;
+  return text[end - 1] === '\r' ? end - 1 : end;
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+}
+
+/**
+ * The divergence limit a variant is judged against: the scenario's `assert: divergence: { max }`
+ * when it has one, else any divergent sample makes the variant diverging.
+ */
+export function divergenceLimit(scenario: Scenario): number {
+  const t = scenario.assert.find((a) => a.metric === 'divergence' && a.max !== undefined);
+  return t?.max ?? 0;
+}
+
+/** Aligned, diverging or failed, from a variant's statistics. */
+export function variantKind(stats: VariantStats, limit: number): VariantKind {
+  if (stats.sessions > 0 && (stats.failedSessions === stats.sessions || stats.actions === 0)) return 'failed';
+  const r = stats.divergence.rate;
+  return r !== null && r > limit ? 'diverging' : 'aligned';
+}
+
+/** "share ×7 · decline ×3 │ diverge 20% (2/10)": the action distribution and the divergence rate with its n. */
+export function variantSummary(stats: VariantStats): string {
+  const dist = stats.distribution.map((d) => `${d.outcome} ×${d.count}`).join(' · ') || 'no readable action';
+  const d = stats.divergence;
+  const div = d.rate === null ? 'diverge n/a (0 determined)' : `diverge ${pct(d.rate)} (${d.count}/${d.n})`;
+  const failed = stats.failedSessions > 0 ? ` │ ${stats.failedSessions} failed` : '';
+  return `${dist} │ ${div}${failed}`;
+}
+
+/** The commonest reason among the arbiter's decisions for the divergent samples. */
+function commonReason(samples: readonly SampleAnalysis[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const s of samples) counts.set(s.implied.reason, (counts.get(s.implied.reason) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+function transcriptExcerpt(r: SessionRecord, maxChars = 600): string {
+  const lines = (r.transcript ?? []).slice(-4).map((m) => `**${m.role}:** ${m.content.replace(/\s+/g, ' ').trim()}`);
+  const text = lines.join('\n\n');
+  return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+}
+
+/** Hover markdown of a variant: stated scores, the action, the arbiter's reason and sample transcripts. */
+export function variantHover(stats: VariantStats, samples: readonly SampleAnalysis[], records: readonly SessionRecord[], kind: VariantKind): string {
+  const out = [`**${stats.variant}** on \`${stats.model}\`: ${kind} (${stats.sessions} sessions)`, ''];
+  out.push('| value | mean stated | held |', '|---|---|---|');
+  for (const v of stats.values) out.push(`| ${v.value} | ${v.mean === null ? 'n/a' : num(v.mean)}${v.sd !== null ? ` ± ${num(v.sd)}` : ''} (n=${v.n}) | ${v.held}/${v.n} |`);
+  out.push('', `**Action:** ${variantSummary(stats)}`);
+  const divergent = samples.filter((s) => s.divergent === true);
+  const reason = commonReason(divergent);
+  if (reason) out.push('', `**Arbiter:** ${reason}`);
+  const byKey = new Map(records.map((r) => [r.key, r] as const));
+  const shown = divergent.slice(0, 2).map((s) => byKey.get(s.key)).filter((r): r is SessionRecord => !!r?.transcript?.length);
+  for (const r of shown) {
+    const s = divergent.find((x) => x.key === r.key)!;
+    out.push('', `---`, `*Sample ${r.sample + 1}${r.persona ? `, persona ${r.persona + 1}` : ''}: implied **${s.implied.action ?? '?'}**, took **${s.action.outcome ?? s.action.status}***`, '', transcriptExcerpt(r));
+  }
+  return out.join('\n');
+}
+
+/** Mean of the raw answers to each item (before reverse-coding, as the model wrote them), with n. */
+export function itemMeans(records: readonly SessionRecord[], model: string): Map<string, { mean: number; n: number }> {
+  const acc = new Map<string, { sum: number; n: number }>();
+  for (const r of records) {
+    if (r.model !== model) continue;
+    for (const a of r.items) {
+      if (a.status !== 'ok' || typeof a.answer !== 'number') continue;
+      const e = acc.get(a.item) ?? { sum: 0, n: 0 };
+      e.sum += a.answer;
+      e.n++;
+      acc.set(a.item, e);
+    }
+  }
+  return new Map([...acc].map(([k, e]) => [k, { mean: e.sum / e.n, n: e.n }]));
+}
+
+/** A piece of rendered text and where it came from in the source. */
+interface Piece {
+  start: number;
+  end: number;
+  /** Source offset of the piece's first character, when it maps one to one; else the range to mark whole. */
+  source: { offset: number } | { range: Span };
+}
+
+/**
+ * Maps a template's text to source offsets line by line (a block scalar indents every line in the
+ * source; a plain or single-line scalar is found as written). Lines it cannot find map to nothing.
+ */
+function templateOffsets(t: Template, text: string): (number | undefined)[] {
+  const map: (number | undefined)[] = new Array<number | undefined>(t.text.length).fill(undefined);
+  let cursor = t.range.start;
+  let at = 0;
+  for (const line of t.text.split('\n')) {
+    if (line.length > 0) {
+      const found = text.indexOf(line, cursor);
+      if (found >= 0 && found < t.range.end) {
+        for (let i = 0; i < line.length; i++) map[at + i] = found + i;
+        cursor = found + line.length;
+      }
+    }
+    at += line.length + 1;
+  }
+  return map;
+}
+
+function valueOffset(entry: VarEntry, text: string): { offset: number } | { range: Span } {
+  const i = text.slice(entry.valueRange.start, entry.valueRange.end).indexOf(entry.value);
+  return i >= 0 ? { offset: entry.valueRange.start + i } : { range: entry.valueRange };
+}
+
+/**
+ * Renders a template as `renderTemplate` does, recording for every piece of the output where it
+ * came from: literal text to the template's source, a placeholder's value to the var that set it
+ * (the variant's own var value when the variant sets it, else the placeholder in the template).
+ */
+function renderWithSources(scenario: Scenario, variant: Variant, t: Template, text: string): { rendered: string; pieces: Piece[] } {
+  const sources = new Map<string, VarEntry>();
+  for (const set of [scenario.vars, scenario.personas[0], variant.vars]) if (set) for (const [k, e] of set) sources.set(k, e);
+  const offsets = templateOffsets(t, text);
+  const pieces: Piece[] = [];
+  let rendered = '';
+  let last = 0;
+  let index = 0;
+  const literal = (from: number, to: number): void => {
+    for (let i = from; i < to; i++) {
+      const o = offsets[i];
+      if (o !== undefined) pieces.push({ start: rendered.length + i - from, end: rendered.length + i - from + 1, source: { offset: o } });
+    }
+    rendered += t.text.slice(from, to);
+  };
+  for (const m of t.text.matchAll(/\{\{([^{}]*)\}\}/g)) {
+    const name = (m[1] ?? '').trim();
+    const entry = sources.get(name);
+    const located = t.placeholders[index]?.name === name ? t.placeholders[index] : t.placeholders.find((p) => p.name === name);
+    index++;
+    if (!entry) continue;
+    literal(last, m.index);
+    const start = rendered.length;
+    rendered += entry.value;
+    const fromVariant = variant.vars.get(name) === entry;
+    const src = fromVariant ? valueOffset(entry, text) : { range: located?.range ?? t.range };
+    if ('offset' in src) for (let i = 0; i < entry.value.length; i++) pieces.push({ start: start + i, end: start + i + 1, source: { offset: src.offset + i } });
+    else pieces.push({ start, end: rendered.length, source: src });
+    last = m.index + m[0].length;
+  }
+  literal(last, t.text.length);
+  return { rendered, pieces };
+}
+
+/** Source ranges of the words a variant's action prompt added against the baseline's (merged, in order). */
+export function changedWordRanges(scenario: Scenario, variant: Variant, diff: PromptDiff, text: string): Span[] {
+  const t = variant.action?.prompt ?? scenario.action?.prompt;
+  if (!t) return [];
+  const { rendered, pieces } = renderWithSources(scenario, variant, t, text);
+  // The analysis rendered the same prompt; if not (e.g. persona vars in the prompt), mark nothing rather than the wrong words.
+  if (rendered !== diff.prompt.variant) return [];
+  const spans: Span[] = [];
+  for (const seg of diff.prompt.segments) {
+    if (seg.kind !== 'added' || !seg.text.trim()) continue;
+    // Leading and trailing whitespace of a segment is not a word.
+    const lead = seg.text.length - seg.text.trimStart().length;
+    const trail = seg.text.length - seg.text.trimEnd().length;
+    const from = seg.start + lead;
+    const to = seg.end - trail;
+    for (const p of pieces) {
+      if (p.end <= from || p.start >= to) continue;
+      const span = 'offset' in p.source ? { start: p.source.offset, end: p.source.offset + 1 } : p.source.range;
+      const prev = spans[spans.length - 1];
+      if (prev && span.start >= prev.start && span.start <= prev.end) prev.end = Math.max(prev.end, span.end);
+      else spans.push({ ...span });
+    }
+  }
+  return spans;
+}
+
+function variantAnchor(scenario: Scenario, v: Variant): number {
+  return v.implicit ? scenario.idRange.start : v.nameRange.start;
+}
+
+/**
+ * The decoration plan of one model's results on a scenario file. `model` defaults to the first model
+ * of the analysis. Items of reworded questionnaires are marked where they are written.
+ */
+export function decorationPlan(scenario: Scenario, text: string, analysis: ScenarioAnalysis, records: readonly SessionRecord[], model = analysis.models[0]): DecorationPlan {
+  const plan: DecorationPlan = { model: model ?? '', variants: [], items: [], changed: [] };
+  if (!model) return plan;
+  const limit = divergenceLimit(scenario);
+  const modelRecords = records.filter((r) => r.model === model);
+  for (const v of scenario.variants) {
+    const va = analysis.perVariant.find((p) => p.stats.model === model && p.stats.variant === v.name);
+    if (!va) continue;
+    const anchor = variantAnchor(scenario, v);
+    const samples = analysis.samples.filter((s) => s.model === model && s.variant === v.name);
+    const kind = variantKind(va.stats, limit);
+    const hover = variantHover(va.stats, samples, modelRecords, kind);
+    plan.variants.push({ variant: v.name, kind, at: lineEnd(text, anchor), line: lineStart(text, anchor), text: variantSummary(va.stats), hover });
+    const diff = analysis.promptDiffs.find((d) => d.variant === v.name);
+    if (kind === 'diverging' && diff && !diff.prompt.identical) {
+      for (const range of changedWordRanges(scenario, v, diff, text)) plan.changed.push({ variant: v.name, range, hover });
+    }
+  }
+  const means = itemMeans(records, model);
+  const items: Item[] = [...scenario.values.flatMap((v) => v.items), ...scenario.variants.flatMap((v) => [...(v.values?.values() ?? [])].flat())];
+  for (const item of items) {
+    const m = means.get(item.id);
+    if (!m) continue;
+    plan.items.push({ item: item.id, at: lineEnd(text, item.text.range.start), text: `mean ${m.mean.toFixed(1)} (n=${m.n})` });
+  }
+  return plan;
+}

@@ -1,0 +1,137 @@
+import * as vscode from 'vscode';
+import { decorationPlan, type DecorationPlan, type VariantKind } from '../core/view/decorationPlan';
+import { COLORS, LANGUAGE_ID } from './ids';
+import type { ResultsStore } from './resultsStore';
+import type { ParseCache } from './scenarioDocuments';
+
+/** A decoration as applied, in line/character terms, for tests and the extension API. */
+export interface AppliedDecoration {
+  line: number;
+  startCharacter: number;
+  endLine: number;
+  endCharacter: number;
+  text?: string;
+}
+
+/** What the owner applied to an editor, per decoration type. */
+export type AppliedDecorations = Record<'aligned' | 'diverging' | 'failed' | 'items' | 'changed', AppliedDecoration[]> & { model: string };
+
+/** A small filled circle for the gutter; gutter icons are images, so their colour follows the contributed colour's default. */
+function dot(fill: string): vscode.Uri {
+  return vscode.Uri.parse(`data:image/svg+xml;utf8,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><circle cx="8" cy="8" r="4" fill="${fill}"/></svg>`)}`);
+}
+
+const KINDS: readonly VariantKind[] = ['aligned', 'diverging', 'failed'];
+
+/**
+ * The one owner of result decorations: on each pass it computes the plan (a pure function of the
+ * file and its results) and sets every decoration type, with empty arrays clearing what no longer holds.
+ */
+export class ResultDecorations implements vscode.Disposable {
+  private readonly types: Record<VariantKind | 'items' | 'changed', vscode.TextEditorDecorationType>;
+  private readonly subscriptions: vscode.Disposable[];
+  private readonly applied = new Map<string, AppliedDecorations>();
+  private pending: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly cache: ParseCache,
+    private readonly store: ResultsStore,
+  ) {
+    const variantType = (kind: VariantKind, colour: string, icon: string): vscode.TextEditorDecorationType =>
+      vscode.window.createTextEditorDecorationType({
+        gutterIconPath: dot(icon),
+        gutterIconSize: 'contain',
+        overviewRulerColor: new vscode.ThemeColor(colour),
+        overviewRulerLane: vscode.OverviewRulerLane.Left,
+        after: { color: new vscode.ThemeColor(colour), margin: '0 0 0 2em', fontStyle: kind === 'aligned' ? 'normal' : 'italic' },
+      });
+    this.types = {
+      aligned: variantType('aligned', COLORS.aligned, '#3fb950'),
+      diverging: variantType('diverging', COLORS.diverging, '#d29922'),
+      failed: variantType('failed', COLORS.failed, '#f85149'),
+      items: vscode.window.createTextEditorDecorationType({ after: { color: new vscode.ThemeColor(COLORS.summary), margin: '0 0 0 2em' } }),
+      changed: vscode.window.createTextEditorDecorationType({
+        backgroundColor: new vscode.ThemeColor(COLORS.changedWordBackground),
+        borderRadius: '2px',
+        textDecoration: `underline dotted`,
+      }),
+    };
+    this.subscriptions = [
+      store.onDidChange(() => this.schedule()),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.schedule()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.languageId === LANGUAGE_ID) this.schedule();
+      }),
+    ];
+    this.refresh();
+  }
+
+  /** What was applied to the visible editor of `uri` on the last pass. */
+  appliedTo(uri: vscode.Uri): AppliedDecorations | undefined {
+    return this.applied.get(uri.toString());
+  }
+
+  private schedule(): void {
+    this.pending ??= setTimeout(() => {
+      this.pending = undefined;
+      this.refresh();
+    }, 50);
+  }
+
+  /** Sets every decoration type on every visible scenario editor. */
+  refresh(): void {
+    this.applied.clear();
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document.languageId !== LANGUAGE_ID) continue;
+      this.apply(editor);
+    }
+  }
+
+  private planFor(doc: vscode.TextDocument): DecorationPlan | undefined {
+    const results = this.store.get(doc.uri);
+    const scenario = this.cache.get(doc).scenario;
+    if (!results?.analysis || !scenario) return undefined;
+    return decorationPlan(scenario, doc.getText(), results.analysis, results.records);
+  }
+
+  private apply(editor: vscode.TextEditor): void {
+    const doc = editor.document;
+    const plan = this.planFor(doc);
+    const options: Record<VariantKind | 'items' | 'changed', vscode.DecorationOptions[]> = { aligned: [], diverging: [], failed: [], items: [], changed: [] };
+    const hover = (md: string): vscode.MarkdownString => {
+      const m = new vscode.MarkdownString(md);
+      m.supportThemeIcons = true;
+      return m;
+    };
+    if (plan) {
+      for (const v of plan.variants) {
+        options[v.kind].push({ range: new vscode.Range(doc.positionAt(v.line), doc.positionAt(v.at)), hoverMessage: hover(v.hover), renderOptions: { after: { contentText: v.text } } });
+      }
+      for (const i of plan.items) {
+        const at = doc.positionAt(i.at);
+        options.items.push({ range: new vscode.Range(at, at), renderOptions: { after: { contentText: i.text } } });
+      }
+      for (const c of plan.changed) {
+        options.changed.push({ range: new vscode.Range(doc.positionAt(c.range.start), doc.positionAt(c.range.end)), hoverMessage: hover(c.hover) });
+      }
+    }
+    const applied = { model: plan?.model ?? '' } as AppliedDecorations;
+    for (const key of [...KINDS, 'items', 'changed'] as const) {
+      editor.setDecorations(this.types[key], options[key]);
+      applied[key] = options[key].map((o) => ({
+        line: o.range.start.line,
+        startCharacter: o.range.start.character,
+        endLine: o.range.end.line,
+        endCharacter: o.range.end.character,
+        ...(o.renderOptions?.after?.contentText ? { text: o.renderOptions.after.contentText } : {}),
+      }));
+    }
+    this.applied.set(doc.uri.toString(), applied);
+  }
+
+  dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
+    for (const s of this.subscriptions) s.dispose();
+    for (const t of Object.values(this.types)) t.dispose();
+  }
+}

@@ -1,0 +1,94 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { wordDiff } from '../../../src/core/analysis/textDiff';
+import { parseScenario } from '../../../src/core/scenario/parse';
+import { renderVariant } from '../../../src/core/scenario/render';
+import { changedWordRanges, decorationPlan } from '../../../src/core/view/decorationPlan';
+import { repoPath } from '../../support/paths';
+import { simRun, type SimRun } from './simRun';
+
+describe('decoration plan: what the editor draws after a run', () => {
+  let run: SimRun;
+  before(async function () {
+    this.timeout(60_000);
+    run = await simRun('school-records.dilemma.yaml');
+  });
+
+  it('puts a summary at the end of every variant line, with the action counts and divergence counted from the records', () => {
+    const plan = decorationPlan(run.scenario, run.text, run.analysis, run.records);
+    assert.equal(plan.variants.length, run.scenario.variants.length);
+    for (const mark of plan.variants) {
+      const line = run.text.slice(mark.line, mark.at);
+      assert.match(line, new RegExp(`name: ${mark.variant}$`), `the mark of ${mark.variant} sits on its own line end`);
+      const mine = run.records.filter((r) => r.variant === mark.variant && r.action?.status === 'ok');
+      const counts = new Map<string, number>();
+      for (const r of mine) counts.set(String(r.action!.score ?? r.action!.choice), (counts.get(String(r.action!.score ?? r.action!.choice)) ?? 0) + 1);
+      for (const [outcome, n] of counts) assert.ok(mark.text.includes(`${outcome} ×${n}`), `${mark.variant}: "${mark.text}" lacks ${outcome} ×${n}`);
+      const samples = run.analysis.samples.filter((s) => s.variant === mark.variant && s.divergent !== null);
+      const divergent = samples.filter((s) => s.divergent).length;
+      assert.ok(mark.text.includes(`(${divergent}/${samples.length})`), `${mark.variant}: "${mark.text}" lacks (${divergent}/${samples.length})`);
+      // without an assert on divergence, any divergent sample makes the variant diverging
+      assert.equal(mark.kind, divergent > 0 ? 'diverging' : 'aligned');
+    }
+    assert.equal(plan.variants.find((v) => v.variant === run.contrary)?.kind, 'diverging');
+  });
+
+  it('shows on a diverging variant the words its prompt changed, inside the var value that changed them', () => {
+    const plan = decorationPlan(run.scenario, run.text, run.analysis, run.records);
+    const changed = plan.changed.filter((c) => c.variant === run.contrary);
+    assert.ok(changed.length > 0);
+    const variant = run.scenario.variants.find((v) => v.name === run.contrary)!;
+    const values = [...variant.vars.values()].map((e) => e.valueRange);
+    for (const c of changed) {
+      assert.ok(values.some((r) => r.start <= c.range.start && c.range.end <= r.end), `"${run.text.slice(c.range.start, c.range.end)}" is outside the variant's vars`);
+      const diff = run.analysis.promptDiffs.find((d) => d.variant === run.contrary)!;
+      const added = diff.prompt.segments.filter((s) => s.kind === 'added').map((s) => s.text).join(' ');
+      for (const word of run.text.slice(c.range.start, c.range.end).split(/\s+/).filter(Boolean)) assert.ok(added.includes(word), `${word} was not added`);
+    }
+    // only diverging variants get changed words
+    const diverging = new Set(plan.variants.filter((v) => v.kind === 'diverging').map((v) => v.variant));
+    assert.ok(plan.changed.every((c) => diverging.has(c.variant)));
+  });
+
+  it('gives a diverging variant a hover with stated scores, the action, the arbiter\'s reason and a sample transcript', () => {
+    const plan = decorationPlan(run.scenario, run.text, run.analysis, run.records);
+    const hover = plan.variants.find((v) => v.variant === run.contrary)!.hover;
+    for (const value of run.scenario.values) assert.ok(hover.includes(`| ${value.name} |`), `no row for ${value.name}`);
+    assert.ok(hover.includes('**Action:**'));
+    const reason = run.analysis.samples.find((s) => s.variant === run.contrary && s.divergent)!.implied.reason;
+    assert.ok(hover.includes(`**Arbiter:**`) && run.analysis.samples.some((s) => s.divergent && hover.includes(s.implied.reason)), reason);
+    assert.ok(hover.includes('**user:**') && hover.includes('**assistant:**'), 'a transcript excerpt');
+  });
+
+  it('puts the mean stated answer, computed from the records, after each item', () => {
+    const plan = decorationPlan(run.scenario, run.text, run.analysis, run.records);
+    const items = run.scenario.values.flatMap((v) => v.items);
+    for (const item of items) {
+      const answers = run.records.flatMap((r) => r.items).filter((a) => a.item === item.id && a.status === 'ok').map((a) => a.answer!);
+      const mark = plan.items.find((m) => m.item === item.id)!;
+      assert.equal(mark.text, `mean ${(answers.reduce((a, b) => a + b, 0) / answers.length).toFixed(1)} (n=${answers.length})`);
+      assert.ok(mark.at > item.text.range.start && !run.text.slice(item.text.range.start, mark.at).includes('\n'));
+    }
+  });
+
+  it('maps the words a reworded prompt added to the prompt template itself (a block scalar)', () => {
+    const text = fs.readFileSync(repoPath('examples', 'health-registry.dilemma.yaml'), 'utf8');
+    const s = parseScenario(text).scenario!;
+    const reworded = s.variants.find((v) => v.name === 'reworded')!;
+    const base = renderVariant(s, s.variants[0]!, s.personas[0]).action.prompt;
+    const mine = renderVariant(s, reworded, s.personas[0]).action.prompt;
+    const diff = { variant: 'reworded', prompt: wordDiff(base, mine) };
+    const spans = changedWordRanges(s, reworded, diff, text);
+    const marked = spans.map((r) => text.slice(r.start, r.end)).join(' ').split(/\s+/).filter(Boolean);
+    const added = diff.prompt.segments.filter((x) => x.kind === 'added').map((x) => x.text).join(' ').split(/\s+/).filter(Boolean);
+    const template = reworded.action!.prompt!.range;
+    assert.ok(spans.every((r) => r.start >= template.start && r.end <= template.end));
+    // every added word written literally in the template is marked (words from vars are marked at their placeholder)
+    for (const w of added.filter((w) => reworded.action!.prompt!.text.includes(w))) assert.ok(marked.includes(w) || marked.some((m) => m.includes(w)), `${w} not marked`);
+  });
+
+  it('is empty without results for a model', () => {
+    const plan = decorationPlan(run.scenario, run.text, { ...run.analysis, models: [] }, run.records);
+    assert.deepEqual([plan.variants, plan.items, plan.changed], [[], [], []]);
+  });
+});
