@@ -15,6 +15,8 @@ import { registerRunCommands } from './editor/runCommands';
 import { runDirOf, RunController } from './editor/runController';
 import { ApiKeys, registerSecretCommands } from './editor/secrets';
 import { ModelStatusBar } from './editor/statusBar';
+import { ReportPanels } from './editor/reportPanel';
+import { ScenarioTests } from './editor/testController';
 
 /** What the extension returns from `activate`: its parts, for integration tests and other extensions. */
 export interface DilemmaLensApi {
@@ -25,6 +27,8 @@ export interface DilemmaLensApi {
   readonly statusBar: ModelStatusBar;
   readonly decorations: ResultDecorations;
   readonly keys: ApiKeys;
+  readonly tests: ScenarioTests;
+  readonly reports: ReportPanels;
 }
 
 /** The editor's composition root: one owned context, disposed with the extension. */
@@ -58,7 +62,10 @@ class DilemmaContext implements vscode.Disposable {
       new DivergenceView(results), new CompareView(results),
       vscode.workspace.onDidOpenTextDocument(loadResults),
     );
-    this.api = { results, runs, selection, picker, statusBar, decorations, keys };
+    const tests = new ScenarioTests(runs);
+    const reports = new ReportPanels({ extensionUri: context.extensionUri, runDirOf });
+    this.disposables.push(tests, reports);
+    this.api = { results, runs, selection, picker, statusBar, decorations, keys, tests, reports };
   }
 
   dispose(): void {

@@ -49,6 +49,8 @@ export class ReportPanel implements vscode.Disposable {
   /** Every message sent to the webview (tests and the e2e read what the panel said). */
   readonly onDidPost: vscode.Event<ReportReply> = this.posted.event;
   private analysis: ScenarioAnalysis | undefined;
+  /** The last message sent to the webview. */
+  latest: ReportReply | undefined;
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidDispose: vscode.Event<void> = this.closed.event;
 
@@ -99,13 +101,20 @@ export class ReportPanel implements vscode.Disposable {
     const base = vscode.Uri.file(path.join(cwdOf(this.logFiles[0]!), `${a.scenario.id}-report.${ext}`));
     const ask = this.deps.askSaveUri ?? ((u, f) => vscode.window.showSaveDialog({ defaultUri: u, filters: f === 'markdown' ? { Markdown: ['md'] } : { JSON: ['json'] } }));
     const target = await ask(base, format);
-    if (!target) return;
+    if (target) await this.exportTo(format, target);
+  }
+
+  /** Writes the report in a format (the core's Markdown or JSON report, as `dilemma analyze` writes it) and tells the webview. */
+  async exportTo(format: 'markdown' | 'json', target: vscode.Uri): Promise<void> {
+    if (!this.analysis) await this.load();
+    const a = this.analysis!;
     const text = format === 'markdown' ? reportMarkdown([a]) : reportJson([a], { generatedAt: new Date().toISOString() });
     await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
     this.post({ type: 'exported', format, file: target.fsPath });
   }
 
   private post(m: ReportReply): void {
+    this.latest = m;
     void this.panel.webview.postMessage(m);
     this.posted.fire(m);
   }

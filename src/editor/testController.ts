@@ -11,6 +11,13 @@ export interface ScenarioRunner {
   run(req: { uri: vscode.Uri; variant?: string }, token?: vscode.CancellationToken): Promise<{ runId: string; logFile: string; analysis: ScenarioAnalysis } | undefined>;
 }
 
+/** One item's outcome in a test run, as it was given to VS Code (for tests of the controller). */
+export interface ItemOutcome {
+  id: string;
+  status: 'passed' | 'failed' | 'errored' | 'skipped';
+  messages: vscode.TestMessage[];
+}
+
 /** The glob of scenario files in the workspace. */
 const SCENARIO_GLOB = '**/*.dilemma.{yaml,yml}';
 
@@ -29,7 +36,11 @@ const toRange = (parsed: ParsedScenario, span: Span): vscode.Range => {
  */
 export class ScenarioTests implements vscode.Disposable {
   readonly controller: vscode.TestController;
+  readonly runProfile: vscode.TestRunProfile;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly outcomes = new vscode.EventEmitter<ItemOutcome>();
+  /** Fires for every outcome reported to VS Code: the Test Results API is not public, so tests read it here. */
+  readonly onDidReport: vscode.Event<ItemOutcome> = this.outcomes.event;
 
   constructor(private readonly runner: ScenarioRunner) {
     this.controller = vscode.tests.createTestController(TEST_CONTROLLER_ID, 'Dilemma scenarios');
@@ -37,9 +48,10 @@ export class ScenarioTests implements vscode.Disposable {
       if (!item) await this.discover();
     };
     this.controller.refreshHandler = () => this.discover();
-    this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, token) => this.runTests(req, token), true);
+    this.runProfile = this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, token) => this.runTests(req, token), true);
     const watcher = vscode.workspace.createFileSystemWatcher(SCENARIO_GLOB);
     this.disposables.push(
+      this.outcomes,
       this.controller,
       watcher,
       watcher.onDidCreate((u) => void this.updateFromDisk(u)),
@@ -118,7 +130,7 @@ export class ScenarioTests implements vscode.Disposable {
         const all = variants ?? [file, ...iterate(file.children)];
         for (const t of all) run.enqueued(t);
         if (!(await ensureTrusted())) {
-          for (const t of all) run.skipped(t);
+          for (const t of all) this.settle(run, t, 'skipped');
           run.appendOutput('Skipped: the workspace is not trusted, so nothing is sent to a model.\r\n');
           continue;
         }
@@ -132,11 +144,11 @@ export class ScenarioTests implements vscode.Disposable {
           try {
             outcome = await this.runner.run({ uri: file.uri!, ...(job.variant !== undefined ? { variant: job.variant } : {}) }, token);
           } catch (e) {
-            for (const t of job.items) run.errored(t, new vscode.TestMessage(`The run failed: ${(e as Error).message}`));
+            for (const t of job.items) this.settle(run, t, 'errored', [new vscode.TestMessage(`The run failed: ${(e as Error).message}`)]);
             continue;
           }
           if (!outcome) {
-            for (const t of job.items) run.skipped(t);
+            for (const t of job.items) this.settle(run, t, 'skipped');
             continue;
           }
           run.appendOutput(`${file.label}${job.variant ? ` · ${job.variant}` : ''}: run ${outcome.runId}, log ${outcome.logFile}\r\n`);
@@ -148,6 +160,15 @@ export class ScenarioTests implements vscode.Disposable {
     }
   }
 
+  /** Gives VS Code an item's outcome and fires it on `onDidReport`. */
+  private settle(run: vscode.TestRun, item: vscode.TestItem, status: ItemOutcome['status'], messages: vscode.TestMessage[] = [], ms?: number): void {
+    if (status === 'passed') run.passed(item, ms);
+    else if (status === 'failed') run.failed(item, messages, ms);
+    else if (status === 'errored') run.errored(item, messages, ms);
+    else run.skipped(item);
+    this.outcomes.fire({ id: item.id, status, messages });
+  }
+
   /** Sets each item's outcome from the analysis, with its messages placed at the thresholds in the file. */
   private async report(run: vscode.TestRun, file: vscode.TestItem, items: readonly vscode.TestItem[], analysis: ScenarioAnalysis, ms: number): Promise<void> {
     const doc = await vscode.workspace.openTextDocument(file.uri!);
@@ -155,7 +176,7 @@ export class ScenarioTests implements vscode.Disposable {
     for (const item of items) {
       const verdict = item === file ? scenarioVerdict(analysis) : variantVerdict(analysis, thresholds, item.label);
       if (!verdict) {
-        run.skipped(item);
+        this.settle(run, item, 'skipped');
         continue;
       }
       this.apply(run, item, verdict, doc, ms);
@@ -164,7 +185,7 @@ export class ScenarioTests implements vscode.Disposable {
 
   private apply(run: vscode.TestRun, item: vscode.TestItem, verdict: TestVerdict, doc: vscode.TextDocument, ms: number): void {
     if (verdict.status === 'passed') {
-      run.passed(item, ms);
+      this.settle(run, item, 'passed', [], ms);
       return;
     }
     const messages = verdict.messages.map((m) => {
@@ -173,8 +194,7 @@ export class ScenarioTests implements vscode.Disposable {
       msg.location = new vscode.Location(doc.uri, span ? new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end)) : item.range!);
       return msg;
     });
-    if (verdict.status === 'failed') run.failed(item, messages, ms);
-    else run.errored(item, messages, ms);
+    this.settle(run, item, verdict.status, messages, ms);
   }
 
   dispose(): void {
