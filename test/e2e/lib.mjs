@@ -61,8 +61,11 @@ function killGroup(proc, signal) {
   try { process.kill(-proc.pid, signal); } catch { /* already gone */ }
 }
 
-/** Starts code-server. `extensionFolder`: an unpacked extension to link into the extensions dir. */
-export async function startCodeServer({ folder, extensionFolder, extraArgs = [], settings = {}, env = {} } = {}) {
+/**
+ * Starts code-server. `extensionFolder`: an unpacked extension to link into the extensions dir.
+ * `trust`: keep Workspace Trust on (the folder then opens in Restricted Mode until trusted).
+ */
+export async function startCodeServer({ folder, extensionFolder, extraArgs = [], settings = {}, env = {}, trust = false } = {}) {
   const bin = codeServerBin();
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'dilemma-cs-'));
   const dirs = { base, ud: path.join(base, 'ud'), ext: path.join(base, 'ext'), cfg: path.join(base, 'config.yaml') };
@@ -73,7 +76,7 @@ export async function startCodeServer({ folder, extensionFolder, extraArgs = [],
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'workbench.colorTheme': 'Default Dark Modern',
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': trust,
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
@@ -92,7 +95,7 @@ export async function startCodeServer({ folder, extensionFolder, extraArgs = [],
   const port = 20000 + Math.floor(Math.random() * 20000);
   const args = ['--config', dirs.cfg, '--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext,
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', ...extraArgs];
+    ...(trust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', ...extraArgs];
   if (folder) args.push(folder);
   const t = Date.now();
   // detached: its own process group, so cleanup reaches the extension hosts it forks
