@@ -252,12 +252,20 @@ export function decorationPlan(scenario: Scenario, text: string, analysis: Scena
       for (const range of changedWordRanges(scenario, v, diff, text)) plan.changed.push({ variant: v.name, range, hover });
     }
   }
-  const means = itemMeans(records, model);
-  const items: Item[] = [...scenario.values.flatMap((v) => v.items), ...scenario.variants.flatMap((v) => [...(v.values?.values() ?? [])].flat())];
-  for (const item of items) {
-    const m = means.get(item.id);
-    if (!m) continue;
-    plan.items.push({ item: item.id, at: lineEnd(text, item.text.range.start), text: `mean ${m.mean.toFixed(1)} (n=${m.n})` });
+  // A reworded questionnaire shares item ids with the scenario's: each item's mean is taken only over
+  // the sessions that were asked that wording.
+  const rewords = (v: Variant | undefined, value: string): boolean => !!v?.values?.has(value);
+  const byName = new Map(scenario.variants.map((v) => [v.name, v] as const));
+  const mark = (item: Item, sessions: readonly SessionRecord[]): void => {
+    const m = itemMeans(sessions, model).get(item.id);
+    if (m) plan.items.push({ item: item.id, at: lineEnd(text, item.text.range.start), text: `mean ${m.mean.toFixed(1)} (n=${m.n})` });
+  };
+  for (const value of scenario.values) {
+    const asked = modelRecords.filter((r) => !rewords(byName.get(r.variant), value.name));
+    for (const item of value.items) mark(item, asked);
+  }
+  for (const v of scenario.variants) {
+    for (const items of v.values?.values() ?? []) for (const item of items) mark(item, modelRecords.filter((r) => r.variant === v.name));
   }
   return plan;
 }

@@ -60,12 +60,18 @@ describe('decoration plan: what the editor draws after a run', () => {
     assert.ok(hover.includes('**user:**') && hover.includes('**assistant:**'), 'a transcript excerpt');
   });
 
-  it('puts the mean stated answer, computed from the records, after each item', () => {
+  it('puts the mean stated answer, computed from the records that were asked that wording, after each item', () => {
     const plan = decorationPlan(run.scenario, run.text, run.analysis, run.records);
-    const items = run.scenario.values.flatMap((v) => v.items);
-    for (const item of items) {
-      const answers = run.records.flatMap((r) => r.items).filter((a) => a.item === item.id && a.status === 'ok').map((a) => a.answer!);
-      const mark = plan.items.find((m) => m.item === item.id)!;
+    const reworded = run.scenario.variants.filter((v) => v.values?.size);
+    assert.ok(reworded.length > 0, 'the example rewords a questionnaire');
+    const cases = [
+      ...run.scenario.values.flatMap((v) => v.items.map((item) => ({ item, asked: run.records.filter((r) => !reworded.some((w) => w.name === r.variant && w.values!.has(v.name))) }))),
+      ...reworded.flatMap((w) => [...w.values!.values()].flat().map((item) => ({ item, asked: run.records.filter((r) => r.variant === w.name) }))),
+    ];
+    assert.equal(plan.items.length, cases.length);
+    for (const { item, asked } of cases) {
+      const answers = asked.flatMap((r) => r.items).filter((a) => a.item === item.id && a.status === 'ok').map((a) => a.answer!);
+      const mark = plan.items.find((m) => m.at > item.text.range.start && !run.text.slice(item.text.range.start, m.at).includes('\n'))!;
       assert.equal(mark.text, `mean ${(answers.reduce((a, b) => a + b, 0) / answers.length).toFixed(1)} (n=${answers.length})`);
       assert.ok(mark.at > item.text.range.start && !run.text.slice(item.text.range.start, mark.at).includes('\n'));
     }

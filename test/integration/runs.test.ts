@@ -1,0 +1,224 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readRunLog } from '../../src/core/run/runLog';
+import { decorationPlan } from '../../src/core/view/decorationPlan';
+import { parseScenario } from '../../src/core/scenario/parse';
+import type { DilemmaLensApi } from '../../src/extension';
+import { COMMANDS } from '../../src/editor/ids';
+import { openWorkspaceFile, waitFor } from './support';
+
+// The launcher (test/e2e/exthost.mjs) starts two OpenAI-compatible test servers with a simulated
+// respondent and passes their URLs; `sim-mixed` acts against its stated values on the variants in
+// DILEMMA_TEST_DIVERGING and follows them elsewhere.
+const FAST = process.env.DILEMMA_TEST_SERVER_URL ?? '';
+const SLOW = process.env.DILEMMA_TEST_SLOW_SERVER_URL ?? '';
+const MODEL = process.env.DILEMMA_TEST_MODEL ?? 'sim-mixed';
+const DIVERGING = (process.env.DILEMMA_TEST_DIVERGING ?? '').split(',').filter(Boolean);
+const SECRET = 'sk-integration-0123456789abcdef';
+
+async function api(): Promise<DilemmaLensApi> {
+  const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'dilemma-lens');
+  assert.ok(ext, 'the extension is loaded');
+  return (await ext.activate()) as DilemmaLensApi;
+}
+
+async function lenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+}
+
+describe('runs from the editor', function () {
+  this.timeout(90_000);
+  let dl: DilemmaLensApi;
+  let editor: vscode.TextEditor;
+  let uri: vscode.Uri;
+
+  before(async () => {
+    assert.ok(FAST && SLOW, 'the launcher passes the test servers\' URLs');
+    dl = await api();
+    // A closed port: bound once, then released, so nothing answers there.
+    await vscode.workspace.getConfiguration().update('dilemmaLens.providers', [
+      { id: 'sim', baseUrl: FAST, apiKeyRequired: false },
+      { id: 'slow', baseUrl: SLOW, models: [MODEL], apiKeyRequired: false },
+      { id: 'hosted', baseUrl: 'http://127.0.0.1:9/v1', models: ['big-model'], apiKeyRequired: true },
+      { id: 'gone', baseUrl: 'http://127.0.0.1:1/v1', models: ['m'], apiKeyRequired: false },
+    ], vscode.ConfigurationTarget.Global);
+    editor = await openWorkspaceFile('**/school-records.dilemma.yaml');
+    uri = editor.document.uri;
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration().update('dilemmaLens.providers', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('lists the providers\' models in the picker (read from /v1/models where none are given) and picks one through the quick pick', async () => {
+    const items = await dl.picker.items();
+    const ids = items.filter((i) => i.id).map((i) => i.id);
+    for (const id of [`sim/${MODEL}`, `slow/${MODEL}`, 'hosted/big-model', 'gone/m']) assert.ok(ids.includes(id), `${id} in ${ids.join(', ')}`);
+    await dl.selection.set(['gone/m']);
+    // Drive the real quick pick: accept its first entry once it is shown.
+    let settled = false;
+    const picked = Promise.resolve(vscode.commands.executeCommand<readonly string[] | undefined>(COMMANDS.pickModel)).finally(() => { settled = true; });
+    await waitFor(async () => {
+      if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return settled;
+    }, 'the model quick pick to accept an item');
+    assert.deepEqual(await picked, [ids[0]]);
+    assert.deepEqual(dl.selection.current, [ids[0]]);
+  });
+
+  it('shows the current model in the status bar, which opens the picker', async () => {
+    await vscode.commands.executeCommand(COMMANDS.pickModel, `sim/${MODEL}`);
+    assert.equal(dl.statusBar.item.text, `$(beaker) sim/${MODEL}`);
+    assert.equal(dl.statusBar.item.command, COMMANDS.pickModel);
+    await dl.selection.set([`sim/${MODEL}`, `slow/${MODEL}`]);
+    assert.equal(dl.statusBar.item.text, '$(beaker) 2 models');
+    await dl.selection.set([`sim/${MODEL}`]);
+  });
+
+  it('puts run lenses on the dilemma line and on each variant, with the file and variant as arguments', async () => {
+    const found = await waitFor(async () => {
+      const l = await lenses(uri);
+      return l.some((x) => x.command?.title.includes(`sim/${MODEL}`)) ? l : undefined;
+    }, 'lenses naming the selected model');
+    const run = found.find((l) => l.command?.command === COMMANDS.runScenario)!;
+    assert.equal(run.command!.title, `▶ Run scenario · sim/${MODEL}`);
+    assert.deepEqual(run.command!.arguments, [uri.toString()]);
+    assert.equal(editor.document.lineAt(run.range.start.line).text, 'dilemma: school-records');
+    assert.ok(found.some((l) => l.command?.command === COMMANDS.pickModel && l.range.start.line === run.range.start.line));
+    const variants = found.filter((l) => l.command?.command === COMMANDS.runVariant);
+    const names = parseScenario(editor.document.getText()).scenario!.variants.map((v) => v.name);
+    assert.deepEqual(variants.map((l) => l.command!.arguments), names.map((n) => [uri.toString(), n]));
+    for (const l of variants) assert.ok(editor.document.lineAt(l.range.start.line).text.includes(`name: ${l.command!.arguments![1]}`));
+  });
+
+  it('stores API keys in SecretStorage only, and clears them', async () => {
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.setApiKey, 'hosted', SECRET), true);
+    assert.equal(await dl.keys.get('hosted'), SECRET);
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('dilemmaLens').inspect('providers')) + JSON.stringify(vscode.workspace.getConfiguration('dilemmaLens'));
+    assert.ok(!settings.includes(SECRET), 'the key is not in any setting');
+    await vscode.commands.executeCommand(COMMANDS.clearApiKey, 'hosted');
+    assert.equal(await dl.keys.get('hosted'), undefined);
+  });
+
+  it('refuses to run without a key, offering "Set API key"', async () => {
+    assert.equal(await dl.runs.run({ uri, models: ['hosted/big-model'] }), undefined);
+    assert.deepEqual(dl.runs.lastError?.fix, { kind: 'setApiKey', label: 'Set API key', provider: 'hosted' });
+  });
+
+  it('stops on an unreachable endpoint or an unknown model, offering "Open settings"', async () => {
+    await dl.runs.run({ uri, models: ['gone/m'], variant: 'baseline' });
+    assert.equal(dl.runs.lastError?.fix?.kind, 'openSettings');
+    assert.match(dl.runs.lastError!.message, /could not be reached/);
+    await dl.runs.run({ uri, models: ['sim/no-such-model'], variant: 'baseline' });
+    assert.equal(dl.runs.lastError?.fix?.kind, 'openSettings');
+    assert.match(dl.runs.lastError!.message, /does not know this model/);
+    assert.equal(await dl.runs.run({ uri, models: ['nowhere/m'] }), undefined);
+    assert.equal(dl.runs.lastError?.fix?.kind, 'openSettings');
+  });
+
+  it('refuses an invalid scenario, offering "Show problem" at its first error', async () => {
+    const broken = (await vscode.workspace.findFiles('**/broken.dilemma.yaml'))[0]!;
+    await vscode.window.showTextDocument(broken, { preview: false });
+    assert.equal(await dl.runs.run({ uri: broken }), undefined);
+    const fix = dl.runs.lastError?.fix;
+    assert.equal(fix?.kind, 'showProblem');
+    const diagnostics = await waitFor(() => {
+      const d = vscode.languages.getDiagnostics(broken).filter((x) => x.severity === vscode.DiagnosticSeverity.Error);
+      return d.length ? d : undefined;
+    }, 'the broken file\'s diagnostics');
+    const doc = await vscode.workspace.openTextDocument(broken);
+    const first = [...diagnostics].sort((a, b) => doc.offsetAt(a.range.start) - doc.offsetAt(b.range.start))[0]!;
+    assert.equal(fix?.kind === 'showProblem' ? fix.offset : -1, doc.offsetAt(first.range.start));
+  });
+
+  it('runs the scenario against the test server into the CLI\'s run log, with results, a summary lens and decorations', async () => {
+    await vscode.window.showTextDocument(editor.document);
+    const outcome = await vscode.commands.executeCommand<Awaited<ReturnType<DilemmaLensApi['runs']['run']>>>(COMMANDS.runScenario, uri.toString());
+    assert.ok(outcome, 'the run produced an outcome');
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    assert.equal(path.dirname(outcome.logFile), path.join(root, '.dilemma', 'runs', 'school-records'));
+    const log = await readRunLog(outcome.logFile);
+    assert.equal(log.sessions.length, outcome.summary.planned);
+    assert.equal(outcome.summary.complete, log.sessions.length);
+    const results = dl.results.get(uri)!;
+    assert.equal(results.running, false);
+    assert.equal(results.records.length, log.sessions.length);
+
+    const summary = await waitFor(async () => (await lenses(uri)).find((l) => /aligned · \d+ diverge/.test(l.command?.title ?? '')), 'the summary lens');
+    const determined = outcome.analysis.samples.filter((s) => s.divergent !== null);
+    const diverge = determined.filter((s) => s.divergent).length;
+    assert.ok(summary.command!.title.startsWith(`${determined.length - diverge}/${determined.length} aligned · ${diverge} diverge`), summary.command!.title);
+    assert.deepEqual(summary.command!.arguments, [uri.toString()]);
+
+    // The owner applied exactly what the pure plan computes for this file and these results.
+    const applied = await waitFor(() => {
+      const a = dl.decorations.appliedTo(uri);
+      return a && a.diverging.length + a.aligned.length === results.analysis!.variants.length ? a : undefined;
+    }, 'variant decorations');
+    const doc = editor.document;
+    const plan = decorationPlan(parseScenario(doc.getText()).scenario!, doc.getText(), results.analysis!, results.records);
+    for (const kind of ['aligned', 'diverging', 'failed'] as const) {
+      assert.deepEqual(applied[kind].map((d) => [d.line, d.endCharacter, d.text]), plan.variants.filter((v) => v.kind === kind).map((v) => [doc.positionAt(v.at).line, doc.positionAt(v.at).character, v.text]));
+    }
+    assert.deepEqual(applied.items.map((d) => [d.line, d.text]), plan.items.map((i) => [doc.positionAt(i.at).line, i.text]));
+    assert.deepEqual(applied.changed.map((d) => [d.line, d.startCharacter, d.endCharacter]), plan.changed.map((c) => [doc.positionAt(c.range.start).line, doc.positionAt(c.range.start).character, doc.positionAt(c.range.end).character]));
+    // the variant the respondent acts against is marked diverging, on its own line, with changed words
+    for (const v of DIVERGING.filter((n) => results.analysis!.variants.includes(n))) {
+      const mark = applied.diverging.find((d) => doc.lineAt(d.line).text.includes(`name: ${v}`));
+      assert.ok(mark, `${v} is marked diverging`);
+      assert.match(mark.text!, /diverge \d+% \(\d+\/\d+\)/);
+    }
+    assert.ok(applied.changed.length > 0, 'changed words are marked');
+  });
+
+  it('re-opens an unchanged scenario with its last results, from the newest matching run log', async () => {
+    const before = dl.results.get(uri)!;
+    dl.results.forget(uri);
+    assert.equal(dl.results.get(uri), undefined);
+    const loaded = await dl.results.load(uri, editor.document.getText());
+    assert.equal(loaded?.runId, before.runId);
+    assert.equal(loaded?.records.length, before.records.length);
+    // a changed text matches no run log's hash
+    assert.equal(await dl.results.load(uri, `${editor.document.getText()}\n# changed\n`), undefined);
+  });
+
+  it('opens the divergence view and the compare view of a diverging variant', async () => {
+    const variant = DIVERGING.find((n) => dl.results.get(uri)!.analysis!.variants.includes(n))!;
+    const divUri = await vscode.commands.executeCommand<string>(COMMANDS.showDivergence, uri.toString(), variant);
+    const div = await vscode.workspace.openTextDocument(vscode.Uri.parse(divUri));
+    assert.equal(div.uri.scheme, 'dilemma-divergence');
+    const divergent = dl.results.get(uri)!.analysis!.samples.filter((s) => s.variant === variant && s.divergent).length;
+    assert.equal(div.getText().match(/^## Sample .*: DIVERGES$/gm)?.length ?? 0, divergent);
+    const [left, right] = (await vscode.commands.executeCommand<string[]>(COMMANDS.compareWithBaseline, uri.toString(), variant))!;
+    const l = await vscode.workspace.openTextDocument(vscode.Uri.parse(left!));
+    const r = await vscode.workspace.openTextDocument(vscode.Uri.parse(right!));
+    assert.match(l.getText(), /^# baseline /);
+    assert.match(r.getText(), new RegExp(`^# ${variant} `));
+    assert.ok(l.getText().includes('## user') && r.getText().includes('## assistant'));
+    await waitFor(() => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === right)), 'the diff editor tab');
+  });
+
+  it('cancels promptly and keeps the sessions that completed', async () => {
+    const cts = new vscode.CancellationTokenSource();
+    const running = dl.runs.run({ uri, models: [`slow/${MODEL}`] }, cts.token);
+    await waitFor(() => {
+      const r = dl.results.get(uri);
+      return r?.running && r.records.length >= 2;
+    }, 'the first sessions of the slow run', 60_000);
+    const t = Date.now();
+    cts.cancel();
+    const outcome = await running;
+    const took = Date.now() - t;
+    assert.ok(took < 3000, `cancelled in ${took} ms`);
+    assert.ok(outcome, 'a cancelled run still returns what it has');
+    assert.equal(outcome.summary.stopped, 'aborted');
+    assert.ok(outcome.summary.notRun > 0);
+    const log = await readRunLog(outcome.logFile);
+    assert.equal(log.sessions.length, outcome.summary.complete + outcome.summary.failed);
+    assert.ok(log.sessions.length >= 2);
+    assert.equal(dl.results.get(uri)!.records.length, log.sessions.length);
+    assert.ok(fs.existsSync(outcome.logFile));
+  });
+});
