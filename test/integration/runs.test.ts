@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -219,6 +220,23 @@ describe('runs from the editor', function () {
     assert.equal(log.sessions.length, outcome.summary.complete + outcome.summary.failed);
     assert.ok(log.sessions.length >= 2);
     assert.equal(dl.results.get(uri)!.records.length, log.sessions.length);
-    assert.ok(fs.existsSync(outcome.logFile));
+
+    // The CLI resumes the editor's run: same run log, same cache, only the missing sessions.
+    const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'dilemma-lens')!;
+    const config = path.join(path.dirname(outcome.logFile), 'providers.test.json');
+    fs.writeFileSync(config, JSON.stringify({ providers: { slow: { baseUrl: SLOW } } }));
+    const cli = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const p = execFile(process.execPath, [path.join(ext.extensionPath, 'dist', 'cli.js'), 'run', uri.fsPath, '--resume', outcome.runId, '--concurrency', '8'],
+        { env: { ...process.env, DILEMMA_CONFIG: config } }, (_err, stdout, stderr) => resolve({ code: p.exitCode, out: stdout + stderr }));
+    });
+    fs.rmSync(config);
+    assert.equal(cli.code, 0, cli.out);
+    const resumed = await readRunLog(outcome.logFile);
+    assert.equal(resumed.sessions.length, outcome.summary.planned, cli.out);
+    assert.deepEqual(resumed.sessions.slice(0, log.sessions.length).map((s) => s.key), log.sessions.map((s) => s.key));
+    // ...and the editor re-opens the file with the run the CLI finished.
+    dl.results.forget(uri);
+    const reopened = await dl.results.load(uri, editor.document.getText());
+    assert.deepEqual([reopened?.runId, reopened?.records.length], [outcome.runId, outcome.summary.planned]);
   });
 });
