@@ -15,7 +15,7 @@ import { VariantProgress } from '../core/view/variantProgress';
 import { DEFAULT_RUN_CONCURRENCY, RUN_SETTINGS } from './ids';
 import { LanguageModelChat } from './lmModel';
 import type { ModelSelection } from './modelSelection';
-import { tracedModel } from './outputChannel';
+import { tracedModel } from '../core/view/tracedModel';
 import { readProviders } from './providerSettings';
 import type { ResultsStore } from './resultsStore';
 import { showRunError } from './runErrors';

@@ -131,6 +131,25 @@ try {
     await page.screenshot({ path: path.join(shotDir, 'run-diverging-variant.png') });
   });
 
+  await check('hovering a word the diverging variant changed shows its stated scores, action and the arbiter\'s reason', async () => {
+    const box = await until(() => page.evaluate(() => {
+      const el = [...document.querySelectorAll('.monaco-editor .view-line span[class*="TextEditorDecorationType"]')]
+        .find((s) => s.textContent.replace(/\u00a0/g, ' ').trim().length > 3 && s.children.length === 0);
+      if (!el) return undefined;
+      const r = el.getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + r.height / 2, word: el.textContent };
+    }), { what: 'a marked word' });
+    log('hovering', JSON.stringify(box.word));
+    await page.mouse.move(box.x, box.y);
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Arbiter' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 20_000 });
+    const shown = await hover.innerText();
+    for (const v of scenario.values) expect(shown.includes(v.name), `the hover lacks the stated score of ${v.name}: ${shown.slice(0, 300)}`);
+    expect(shown.includes('Action:'), 'the hover shows the action');
+    await page.screenshot({ path: path.join(shotDir, 'run-changed-word-hover.png') });
+    await page.keyboard.press('Escape');
+  });
+
   await check('the divergence view sets the stated answers beside the action', async () => {
     await paletteThenPick(page, 'Dilemma Lens: Show Divergence of a Variant', diverging);
     await page.locator('.tab', { hasText: `${diverging} divergence.md` }).first().waitFor({ timeout: 20_000 });
