@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { divergenceDocument } from '../core/view/divergenceDocument';
+import { contradictedLines, divergenceDocument } from '../core/view/divergenceDocument';
 import { parseScenario } from '../core/scenario/parse';
-import { COMMANDS, DIVERGENCE_SCHEME } from './ids';
+import { COLORS, COMMANDS, DIVERGENCE_SCHEME } from './ids';
 import type { ResultsStore } from './resultsStore';
 
 /** `dilemma-divergence:/<variant>.md?<scenario uri>`: one read-only document per variant of a scenario file. */
@@ -38,9 +38,20 @@ export class DivergenceView implements vscode.TextDocumentContentProvider, vscod
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[];
+  /** Highlights the statements the action contradicts, on every pass for every visible divergence document. */
+  private readonly contradicted = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor(COLORS.changedWordBackground),
+    overviewRulerColor: new vscode.ThemeColor(COLORS.diverging),
+  });
 
   constructor(private readonly store: ResultsStore) {
     this.subscriptions = [
+      this.contradicted,
+      vscode.window.onDidChangeVisibleTextEditors(() => this.highlight()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.scheme === DIVERGENCE_SCHEME) this.highlight();
+      }),
       vscode.workspace.registerTextDocumentContentProvider(DIVERGENCE_SCHEME, this),
       store.onDidChange((changed) => {
         for (const doc of vscode.workspace.textDocuments) {
@@ -57,6 +68,13 @@ export class DivergenceView implements vscode.TextDocumentContentProvider, vscod
         return doc.uri.toString();
       }),
     ];
+  }
+
+  private highlight(): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document.uri.scheme !== DIVERGENCE_SCHEME) continue;
+      editor.setDecorations(this.contradicted, contradictedLines(editor.document.getText()).map((l) => editor.document.lineAt(l).range));
+    }
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {

@@ -154,6 +154,11 @@ try {
     await paletteThenPick(page, 'Dilemma Lens: Show Divergence of a Variant', diverging);
     await page.locator('.tab', { hasText: `${diverging} divergence.md` }).first().waitFor({ timeout: 20_000 });
     await page.locator('.monaco-editor .view-line', { hasText: 'DIVERGES' }).first().waitFor({ timeout: 20_000 });
+    // the contradicted statements are highlighted: whole-line decorations in the divergence document's editor
+    const view = page.locator('.monaco-editor[data-uri^="dilemma-divergence:"]');
+    await view.locator('.view-overlays div[class*="TextEditorDecorationType"]').first().waitFor({ timeout: 20_000 });
+    const marked = await view.locator('.view-line', { hasText: '⚠' }).count();
+    expect(marked > 0, 'no contradicted statement is shown');
     await page.screenshot({ path: path.join(shotDir, 'run-divergence-view.png') });
   });
 

@@ -13,7 +13,13 @@ function pullsTowards(scenario: Scenario, value: string): string | undefined {
   return scenario.action?.expect.find((e) => e.value === value)?.target;
 }
 
-const CONTRADICTED = '⚠ contradicted by the action';
+const MARK = '⚠';
+const CONTRADICTED = `${MARK} contradicted by the action`;
+
+/** The 0-based lines of a divergence document that hold a statement the action contradicts (for highlighting). */
+export function contradictedLines(text: string): number[] {
+  return text.split('\n').flatMap((l, i) => (l.trimEnd().endsWith(MARK) || l.includes(CONTRADICTED) ? [i] : []));
+}
 
 /**
  * The divergence document of a variant for one model (default: the first of the analysis). A
@@ -49,8 +55,8 @@ export function divergenceDocument(scenario: Scenario, analysis: ScenarioAnalysi
       const contradicted = s.divergent === true && held && target !== undefined && s.action.outcome !== undefined && target !== s.action.outcome;
       out.push(`- **${value.label}** (${value.name}): ${score ? `${score.mean.toFixed(2)} on ${value.scale?.min ?? '?'}..${value.scale?.max ?? '?'}${held ? ', held' : ''}` : 'no readable answer'}${contradicted ? ` · ${CONTRADICTED}` : ''}`);
       for (const a of r?.items.filter((i) => i.value === value.name) ?? []) {
-        const line = `    - ${texts.get(a.item) ?? a.item}: ${a.status === 'ok' ? a.answer : a.status}`;
-        out.push(contradicted ? `${line} ⚠` : line);
+        const line = `    - ${a.status === 'ok' ? a.answer : a.status} · ${texts.get(a.item) ?? a.item}`;
+        out.push(contradicted ? `${line} ${MARK}` : line);
       }
     }
     out.push('');

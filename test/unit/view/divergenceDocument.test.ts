@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { divergenceDocument } from '../../../src/core/view/divergenceDocument';
+import { contradictedLines, divergenceDocument } from '../../../src/core/view/divergenceDocument';
 import { pickSession, transcriptDocument } from '../../../src/core/view/transcriptDocument';
 import { simRun, type SimRun } from './simRun';
 
@@ -22,8 +22,11 @@ describe('divergence document and transcripts', () => {
     }
     // every item answer of the first sample appears under its value
     const first = run.records.find((r) => r.key === samples[0]!.key)!;
-    for (const a of first.items.filter((i) => i.status === 'ok')) assert.ok(sections.some((s) => s.includes(`: ${a.answer}`)));
+    for (const a of first.items.filter((i) => i.status === 'ok')) assert.ok(sections.some((s) => s.includes(`    - ${a.answer} · `)));
     assert.ok(sections.some((s) => s.includes('⚠ contradicted by the action')));
+    // the lines to highlight are exactly those with the mark
+    const lines = doc.split('\n');
+    assert.deepEqual(contradictedLines(doc), lines.flatMap((l, i) => (l.includes('⚠') ? [i] : [])));
   });
 
   it('says when a variant has no results', () => {
