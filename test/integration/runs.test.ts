@@ -239,4 +239,20 @@ describe('runs from the editor', function () {
     const reopened = await dl.results.load(uri, editor.document.getText());
     assert.deepEqual([reopened?.runId, reopened?.records.length], [outcome.runId, outcome.summary.planned]);
   });
+
+  it('runs a variant on several models picked for a comparison, each model on the variant\'s line', async () => {
+    const models = [`sim/${MODEL}`, `slow/${MODEL}`];
+    await dl.selection.set(models);
+    const outcome = await vscode.commands.executeCommand<Awaited<ReturnType<DilemmaLensApi['runs']['run']>>>(COMMANDS.runVariant, uri.toString(), 'baseline');
+    assert.ok(outcome);
+    assert.deepEqual(outcome.analysis.models, models);
+    assert.deepEqual([...new Set(outcome.analysis.samples.map((s) => s.variant))], ['baseline']);
+    const line = editor.document.getText().split('\n').findIndex((l) => l.trim() === '- name: baseline');
+    const mark = await waitFor(() => {
+      const a = dl.decorations.appliedTo(uri);
+      return a && [...a.aligned, ...a.diverging, ...a.failed].find((d) => d.line === line && d.text?.includes(' ║ '));
+    }, 'the baseline line with both models');
+    assert.match(mark.text!, new RegExp(`^${MODEL}: .* ║ ${MODEL}: `));
+    await dl.selection.set([`sim/${MODEL}`]);
+  });
 });

@@ -36,6 +36,7 @@ export interface ChangedWords {
 }
 
 export interface DecorationPlan {
+  /** The models shown, comma-separated. */
   model: string;
   variants: VariantMark[];
   items: ItemMark[];
@@ -230,23 +231,35 @@ function variantAnchor(scenario: Scenario, v: Variant): number {
   return v.implicit ? scenario.idRange.start : v.nameRange.start;
 }
 
+const SEVERITY: Record<VariantKind, number> = { aligned: 0, diverging: 1, failed: 2 };
+
+/** The model's name without its provider, to keep a comparison's after-text short. */
+const shortName = (model: string): string => model.slice(model.indexOf('/') + 1);
+
 /**
- * The decoration plan of one model's results on a scenario file. `model` defaults to the first model
- * of the analysis. Items of reworded questionnaires are marked where they are written.
+ * The decoration plan of a scenario's results. With several models (a comparison run) each variant
+ * line lists every model's summary, takes the worst kind, and each item the mean per model.
+ * Items of reworded questionnaires are marked where they are written.
  */
-export function decorationPlan(scenario: Scenario, text: string, analysis: ScenarioAnalysis, records: readonly SessionRecord[], model = analysis.models[0]): DecorationPlan {
-  const plan: DecorationPlan = { model: model ?? '', variants: [], items: [], changed: [] };
-  if (!model) return plan;
+export function decorationPlan(scenario: Scenario, text: string, analysis: ScenarioAnalysis, records: readonly SessionRecord[], models: readonly string[] = analysis.models): DecorationPlan {
+  const plan: DecorationPlan = { model: models.join(', '), variants: [], items: [], changed: [] };
+  if (models.length === 0) return plan;
+  const many = models.length > 1;
   const limit = divergenceLimit(scenario);
-  const modelRecords = records.filter((r) => r.model === model);
   for (const v of scenario.variants) {
-    const va = analysis.perVariant.find((p) => p.stats.model === model && p.stats.variant === v.name);
-    if (!va) continue;
+    const parts = models.flatMap((model) => {
+      const va = analysis.perVariant.find((p) => p.stats.model === model && p.stats.variant === v.name);
+      if (!va) return [];
+      const samples = analysis.samples.filter((s) => s.model === model && s.variant === v.name);
+      const kind = variantKind(va.stats, limit);
+      const summary = variantSummary(va.stats);
+      return [{ kind, text: many ? `${shortName(model)}: ${summary}` : summary, hover: variantHover(va.stats, samples, records.filter((r) => r.model === model), kind) }];
+    });
+    if (parts.length === 0) continue;
     const anchor = variantAnchor(scenario, v);
-    const samples = analysis.samples.filter((s) => s.model === model && s.variant === v.name);
-    const kind = variantKind(va.stats, limit);
-    const hover = variantHover(va.stats, samples, modelRecords, kind);
-    plan.variants.push({ variant: v.name, kind, at: lineEnd(text, anchor), line: lineStart(text, anchor), text: variantSummary(va.stats), hover });
+    const kind = parts.reduce<VariantKind>((k, p) => (SEVERITY[p.kind] > SEVERITY[k] ? p.kind : k), 'aligned');
+    const hover = parts.map((p) => p.hover).join('\n\n---\n\n');
+    plan.variants.push({ variant: v.name, kind, at: lineEnd(text, anchor), line: lineStart(text, anchor), text: parts.map((p) => p.text).join(' ║ '), hover });
     const diff = analysis.promptDiffs.find((d) => d.variant === v.name);
     if (kind === 'diverging' && diff && !diff.prompt.identical) {
       for (const range of changedWordRanges(scenario, v, diff, text)) plan.changed.push({ variant: v.name, range, hover });
@@ -257,15 +270,18 @@ export function decorationPlan(scenario: Scenario, text: string, analysis: Scena
   const rewords = (v: Variant | undefined, value: string): boolean => !!v?.values?.has(value);
   const byName = new Map(scenario.variants.map((v) => [v.name, v] as const));
   const mark = (item: Item, sessions: readonly SessionRecord[]): void => {
-    const m = itemMeans(sessions, model).get(item.id);
-    if (m) plan.items.push({ item: item.id, at: lineEnd(text, item.text.range.start), text: `mean ${m.mean.toFixed(1)} (n=${m.n})` });
+    const means = models.flatMap((model) => {
+      const m = itemMeans(sessions, model).get(item.id);
+      return m ? [`${many ? `${shortName(model)} ` : ''}${m.mean.toFixed(1)} (n=${m.n})`] : [];
+    });
+    if (means.length) plan.items.push({ item: item.id, at: lineEnd(text, item.text.range.start), text: `mean ${means.join(' · ')}` });
   };
   for (const value of scenario.values) {
-    const asked = modelRecords.filter((r) => !rewords(byName.get(r.variant), value.name));
+    const asked = records.filter((r) => !rewords(byName.get(r.variant), value.name));
     for (const item of value.items) mark(item, asked);
   }
   for (const v of scenario.variants) {
-    for (const items of v.values?.values() ?? []) for (const item of items) mark(item, modelRecords.filter((r) => r.variant === v.name));
+    for (const items of v.values?.values() ?? []) for (const item of items) mark(item, records.filter((r) => r.variant === v.name));
   }
   return plan;
 }

@@ -4,6 +4,7 @@ import { wordDiff } from '../../../src/core/analysis/textDiff';
 import { parseScenario } from '../../../src/core/scenario/parse';
 import { renderVariant } from '../../../src/core/scenario/render';
 import { changedWordRanges, decorationPlan } from '../../../src/core/view/decorationPlan';
+import { analyzeForEditor } from '../../../src/core/view/editorAnalysis';
 import { repoPath } from '../../support/paths';
 import { simRun, type SimRun } from './simRun';
 
@@ -91,6 +92,23 @@ describe('decoration plan: what the editor draws after a run', () => {
     assert.ok(spans.every((r) => r.start >= template.start && r.end <= template.end));
     // every added word written literally in the template is marked (words from vars are marked at their placeholder)
     for (const w of added.filter((w) => reworded.action!.prompt!.text.includes(w))) assert.ok(marked.includes(w) || marked.some((m) => m.includes(w)), `${w} not marked`);
+  });
+
+  it('lists every model of a comparison run on each variant line, and takes the worst kind', () => {
+    // a second model that answered exactly as the first, except it always follows its values on the contrary variant
+    const other = run.records.filter((r) => r.variant !== run.contrary).map((r) => ({ ...r, model: 'sim/other', key: r.key.replace(r.model, 'sim/other') }));
+    const records = [...run.records, ...other];
+    const header = { v: 1 as const, kind: 'run' as const, runId: 'r', scenario: run.scenario.id, file: 'f', scenarioHash: 'h', models: [run.analysis.models[0]!, 'sim/other'], variants: run.scenario.variants.map((v) => v.name), personas: 1, samples: 6, startedAt: '2026-01-01T00:00:00Z' };
+    const analysis = analyzeForEditor(run.scenario, run.text, header, records, 'f');
+    const plan = decorationPlan(run.scenario, run.text, analysis, records);
+    const single = decorationPlan(run.scenario, run.text, run.analysis, run.records);
+    for (const mark of plan.variants) {
+      const one = single.variants.find((v) => v.variant === mark.variant)!;
+      assert.ok(mark.text.startsWith(`sim-mixed: ${one.text}`), mark.text);
+      assert.equal(mark.text.includes(' ║ other: '), mark.variant !== run.contrary, mark.text);
+      assert.equal(mark.kind, one.kind);
+    }
+    assert.ok(plan.items.every((i) => /^mean sim-mixed \d\.\d \(n=\d+\) · other \d\.\d \(n=\d+\)$/.test(i.text)), plan.items[0]!.text);
   });
 
   it('is empty without results for a model', () => {
