@@ -1,8 +1,9 @@
 /**
  * `dilemma run <files...>`: validate the scenarios, resolve the models (providers from the user's
  * config file, keys from the environment), print the preflight estimate, run with a progress bar,
- * and end with where the run log is. Exit codes: 0 done, 1 stopped by the call budget, 2 usage or
- * scenario error, 3 a model could not be reached, 130 cancelled.
+ * say where the run log is, and end with the analysis of every completed run. Exit codes: 0 done
+ * and every assert passed, 1 an assert failed or could not be measured (or the call budget stopped
+ * the run), 2 usage or scenario error, 3 a model could not be reached, 130 cancelled.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,6 +19,12 @@ import { newRunId, readRunLog, runLogPath, isValidRunId } from '../core/run/runL
 import { createProgress, formatPreflight } from './progress';
 import { flagHelp, parseArgv, UsageError, type CliCommand, type FlagSpec } from './argv';
 import { positionAt } from './location';
+import { analyzeLogFiles, AnalyzeInputError } from './analyzeCommand';
+import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
+import { buildReport } from '../core/report/json';
+import { reportJunit } from '../core/report/junit';
+import { reportMarkdown } from '../core/report/markdown';
+import { reportText } from '../core/report/text';
 
 export interface RunIo {
   stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
@@ -34,7 +41,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'samples', kind: 'string', description: 'sessions per model x variant x persona (default: run.samples)' },
   { name: 'concurrency', kind: 'string', description: 'sessions and calls in flight (default 8)' },
   { name: 'variant', kind: 'string', description: 'run only this variant' },
-  { name: 'format', kind: 'string', choices: ['text', 'json'], description: 'output (default text)' },
+  { name: 'format', kind: 'string', choices: ['text', 'json', 'markdown', 'junit'], description: 'output: text (default), json, markdown or junit; the analysis of the run ends it' },
   { name: 'out', kind: 'string', description: 'run logs go to DIR/<scenario>/<run-id>.jsonl (default <workspace>/.dilemma/runs)' },
   { name: 'no-cache', kind: 'boolean', description: 'neither read nor write the response cache' },
   { name: 'resume', kind: 'string', description: 'run only the sessions of run ID missing from its log' },
@@ -48,7 +55,10 @@ ${flagHelp(FLAGS)}
 
 Providers come from ~/.config/dilemma-lens/providers.json (or $DILEMMA_CONFIG); API keys only from
 the environment (OPENAI_API_KEY, or the provider's apiKeyEnv). See docs/run.md.
-Exit code: 0 done, 1 stopped by --max-calls, 2 usage or scenario error, 3 a model could not be reached, 130 cancelled.`;
+Exit code: 0 done and every assert passed, 1 an assert failed or could not be measured, or stopped by
+--max-calls, 2 usage or scenario error, 3 a model could not be reached, 130 cancelled.`;
+
+type RunFormat = 'text' | 'json' | 'markdown' | 'junit';
 
 interface RunArgs {
   files: string[];
@@ -57,7 +67,7 @@ interface RunArgs {
   samples?: number;
   concurrency: number;
   variant?: string;
-  format: 'text' | 'json';
+  format: RunFormat;
   out?: string;
   cache: boolean;
   resume?: string;
@@ -85,7 +95,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     files: p.positionals,
     models: p.list('model'),
     concurrency: integer('concurrency', p.string('concurrency'), 1) ?? 8,
-    format: (p.string('format') ?? 'text') as 'text' | 'json',
+    format: (p.string('format') ?? 'text') as RunFormat,
     cache: !p.bool('no-cache'),
     help: p.bool('help'),
     ...(baseUrl !== undefined ? { baseUrl } : {}),
@@ -204,7 +214,8 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
   if (io.signal) io.signal.addEventListener('abort', onSigint, { once: true });
   else process.once('SIGINT', onSigint);
   const runId = args.resume ?? newRunId();
-  const info = args.format === 'json' ? io.stderr : io.stdout;
+  // Only text mixes progress notes into stdout; the other formats keep it for the report alone.
+  const info = args.format === 'text' ? io.stdout : io.stderr;
   const summaries: (RunSummary & { estimate?: Preflight['estimate']; cachedAtStart?: number })[] = [];
   let exit = 0;
   try {
@@ -245,7 +256,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
         progress.finish();
       }
       summaries.push({ ...summary, ...(pre ? { estimate: pre.estimate, ...(pre.cachedCalls !== undefined ? { cachedAtStart: pre.cachedCalls } : {}) } : {}) });
-      if (args.format === 'text') io.stdout.write(formatSummary(summary));
+      if (args.format !== 'json') info.write(formatSummary(summary));
       if (summary.stopped === 'unreachable') exit = Math.max(exit, 3);
       else if (summary.stopped === 'budget') {
         exit = Math.max(exit, 1);
@@ -256,7 +267,35 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     if (io.signal) io.signal.removeEventListener('abort', onSigint);
     else process.removeListener('SIGINT', onSigint);
   }
-  if (args.format === 'json') io.stdout.write(`${JSON.stringify({ runId, runs: summaries }, null, 2)}\n`);
+  // Only runs that ended by themselves are analysed: a stopped run's sessions are a biased subset.
+  const analyses: ScenarioAnalysis[] = [];
+  try {
+    for (const s of summaries) {
+      if (s.stopped) continue;
+      const log = path.relative(io.cwd, s.logPath) || s.logPath;
+      analyses.push(...(await analyzeLogFiles([log], io.cwd, { scenarioFile: s.file })).analyses);
+    }
+  } catch (err) {
+    if (!(err instanceof AnalyzeInputError)) throw err;
+    io.stderr.write(`dilemma run: cannot analyse the run: ${err.message}\n`);
+    return Math.max(exit, 2);
+  }
+  switch (args.format) {
+    case 'json':
+      io.stdout.write(`${JSON.stringify({ runId, runs: summaries, ...(analyses.length > 0 ? { report: buildReport(analyses, { generatedAt: new Date().toISOString() }) } : {}) }, null, 2)}\n`);
+      break;
+    case 'markdown':
+      if (analyses.length > 0) io.stdout.write(reportMarkdown(analyses));
+      break;
+    case 'junit':
+      if (analyses.length > 0) io.stdout.write(reportJunit(analyses));
+      break;
+    default:
+      if (analyses.length > 0) io.stdout.write(`\nAnalysis:\n${reportText(analyses)}`);
+  }
+  if (args.format !== 'text') for (const a of analyses) for (const w of a.warnings) io.stderr.write(`warning: ${w}\n`);
+  // The asserts speak only when nothing else went wrong: 2, 3 and 130 say more, and a budget stop is already 1.
+  if (exit === 0 && analyses.some((a) => a.asserts.some((r) => r.status !== 'pass'))) exit = 1;
   return exit;
 }
 

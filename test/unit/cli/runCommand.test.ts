@@ -85,7 +85,7 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
   };
   const allKeys = () => planRun(parseScenario(TEXT).scenario!, { models: ['lab/sim-aligned'] }).sessions.map((s) => s.key).sort();
 
-  it('runs, prints the preflight estimate, and ends with where the run log is', async () => {
+  it('runs, prints the preflight estimate, says where the run log is, and ends with its analysis', async () => {
     const r = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--concurrency', '4']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /20 sessions = 1 model\(s\) x 2 variant\(s\) x 1 persona\(s\) x 10 sample\(s\), history sessions/);
@@ -93,7 +93,12 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
     assert.match(r.stdout, /cached: 0 of 80 calls \(0%\)/);
     const [log] = logFiles();
     assert.ok(log);
-    assert.ok(r.stdout.trimEnd().endsWith(`Run log: ${log}`), r.stdout);
+    const [runPart, analysis] = r.stdout.split('\nAnalysis:\n');
+    assert.ok(runPart!.trimEnd().endsWith(`Run log: ${log}`), r.stdout);
+    assert.ok(analysis, 'the analysis follows the run');
+    const analyze = spawnSync(process.execPath, [cli, 'analyze', path.relative(dir, log)], { cwd: dir, env, encoding: 'utf8' });
+    assert.equal(analysis, analyze.stdout, 'the same text as dilemma analyze of the log');
+    assert.match(analysis, /lab\/sim-aligned: divergence .*\n\s+VAAR /);
     assert.match(r.stderr, /cli-demo: 20\/20 sessions/, 'plain progress lines off a TTY');
     assert.equal(server.requests.length, 80);
     assert.equal(server.requests[0]!.headers.authorization, `Bearer ${CANARY}`, 'the key from the environment reached the endpoint');
@@ -254,6 +259,81 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
     assert.match(unknownModel.stdout, /lab\/nope could not be reached \(not-found\)/);
   });
 
+  const withAsserts = (asserts: string, samples = 10) => TEXT.replace('  samples: 10', `  samples: ${samples}\nassert:\n${asserts}`);
+  const logOf = (out: { runs: { logPath: string }[] }) => path.relative(dir, out.runs[0]!.logPath);
+  const analyzeOut = (log: string, format: string) => spawnSync(process.execPath, [cli, 'analyze', log, '--format', format], { cwd: dir, env, encoding: 'utf8' });
+
+  it('--format markdown and junit print only the analysis on stdout, the same report dilemma analyze makes of the log', async () => {
+    fs.writeFileSync(file, withAsserts('  divergence: { max: 0.5 }\n  parse-failures: { max: 0 }'));
+    const json = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--format', 'json']);
+    assert.equal(json.code, 0, json.stderr);
+    const out = JSON.parse(json.stdout);
+    const log = logOf(out);
+    const fromAnalyze = JSON.parse(analyzeOut(log, 'json').stdout);
+    assert.deepEqual(out.report.scenarios, fromAnalyze.scenarios, 'the JSON report of the run is the analysis of its log');
+    assert.deepEqual(out.report.summary, fromAnalyze.summary);
+    assert.equal(out.report.schemaVersion, fromAnalyze.schemaVersion);
+    assert.equal(out.report.summary.asserts.pass, 2, 'both asserts were evaluated');
+    for (const format of ['markdown', 'junit']) {
+      // The cache replays the same answers, so a second run is analysed from an identical log.
+      const r = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--format', format]);
+      assert.equal(r.code, 0, r.stderr);
+      const again = path.relative(dir, /Run log: (\S+)/.exec(r.stderr)![1]!);
+      assert.notEqual(again, log, 'a new run log');
+      assert.equal(r.stdout, analyzeOut(again, format).stdout, `${format}: the report of dilemma analyze`);
+      assert.match(r.stderr, /20 sessions = 1 model/, 'the preflight goes to stderr');
+      assert.match(r.stderr, /cli-demo: 20 complete, 0 failed/, 'so does the summary');
+    }
+    const junit = (await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--format', 'junit'])).stdout;
+    assert.ok(junit.startsWith('<?xml'), junit.slice(0, 80));
+    assert.match(junit, /<testcase name="divergence \[lab\/sim-aligned\]" classname="cli-demo"/);
+  });
+
+  it('the scenario\'s asserts decide exit 1 after a completed run: a failed or unmeasurable assert, never a passing one', async () => {
+    const cases = [
+      { asserts: '  divergence: { max: 0.5 }', samples: 10 },
+      { asserts: '  divergence: { min: 0.5 }', samples: 10 },
+      { asserts: '  vaar: { min: 0.5 }', samples: 1 },
+    ];
+    const statuses: string[] = [];
+    for (const c of cases) {
+      fs.writeFileSync(file, withAsserts(c.asserts, c.samples));
+      const r = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--format', 'json']);
+      const report = JSON.parse(r.stdout).report;
+      const [a] = report.scenarios[0].asserts;
+      statuses.push(a.status);
+      assert.equal(r.code, a.status === 'pass' ? 0 : 1, `${c.asserts}: ${a.message}`);
+      assert.equal(report.summary.ok, a.status === 'pass');
+      // The same verdict as dilemma analyze of the same log.
+      assert.equal(analyzeOut(logOf(JSON.parse(r.stdout)), 'json').status, r.code);
+    }
+    assert.deepEqual(statuses, ['pass', 'fail', 'error'], 'the aligned respondent never diverges, and one sample per variant is too few for a path model');
+    fs.writeFileSync(file, withAsserts('  divergence: { min: 0.5 }', 10));
+    const text = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned']);
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /FAIL cli-demo\.dilemma\.yaml:\d+:\d+ divergence 0 over n = \d+, expected min 0\.50*: fails/);
+  });
+
+  it('with failing asserts, a budget stop keeps exit 1, an unreachable model 3 and a scenario error 2, and nothing is analysed', async () => {
+    fs.writeFileSync(file, withAsserts('  divergence: { min: 0.5 }'));
+    const budget = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--max-calls', '8', '--no-cache', '--concurrency', '1']);
+    assert.equal(budget.code, 1, budget.stderr);
+    assert.match(budget.stdout, /stopped: .*--max-calls 8/);
+    assert.ok(!budget.stdout.includes('Analysis:'), 'a stopped run is not analysed');
+    const budgetJson = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--max-calls', '8', '--no-cache', '--format', 'json']);
+    assert.equal(budgetJson.code, 1);
+    assert.equal(JSON.parse(budgetJson.stdout).report, undefined);
+    const junit = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--max-calls', '8', '--no-cache', '--format', 'junit']);
+    assert.equal(junit.code, 1);
+    assert.equal(junit.stdout, '', 'no report of a partial run');
+    const dead = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--base-url', 'http://127.0.0.1:9/v1', '--no-cache']);
+    assert.equal(dead.code, 3, dead.stderr);
+    assert.ok(!dead.stdout.includes('Analysis:'));
+    fs.writeFileSync(path.join(dir, 'broken.dilemma.yaml'), withAsserts('  divergence: { min: 0.5 }').replace('prosocial: share }', 'prosocial: shre }'));
+    const broken = await run(['broken.dilemma.yaml', 'cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned']);
+    assert.equal(broken.code, 2, broken.stderr);
+  });
+
   it('--max-calls stops the run (exit 1) and --resume finishes it', async () => {
     const r = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--max-calls', '12', '--no-cache', '--concurrency', '1']);
     assert.equal(r.code, 1, r.stderr);
@@ -273,7 +353,9 @@ describe('cli: run arguments and progress (in process)', () => {
     assert.deepEqual(a, { files: ['a.dilemma.yaml', 'b.dilemma.yaml'], models: ['openai/x', 'ollama/y'], baseUrl: 'http://h/v1', samples: 3, concurrency: 16, variant: 'pharma', format: 'json', out: 'o', cache: false, resume: '20261127-000000-abcdef', maxCalls: 0, help: false });
     assert.throws(() => parseRunArgs(['--samples', '0']), /--samples needs a positive integer, got "0"/);
     assert.throws(() => parseRunArgs(['--resume', '../etc']), /--resume needs a run id/);
-    assert.throws(() => parseRunArgs(['--format', 'xml']), /--format must be one of text, json/);
+    assert.throws(() => parseRunArgs(['--format', 'xml']), /--format must be one of text, json, markdown, junit/);
+    assert.equal(parseRunArgs(['--format', 'markdown']).format, 'markdown');
+    assert.equal(parseRunArgs(['--format=junit']).format, 'junit');
     assert.throws(() => parseRunArgs(['--concurency', '2']), /unknown flag --concurency.*did you mean --concurrency/);
   });
 
