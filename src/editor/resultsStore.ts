@@ -27,6 +27,23 @@ interface Entry {
   timer?: ReturnType<typeof setTimeout>;
 }
 
+/** The `scenarioHash` of a run log's header line, read without reading the sessions; undefined when unreadable. */
+async function headerHash(file: string): Promise<string | undefined> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(file, 'r');
+    const buf = Buffer.alloc(16 * 1024);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const first = buf.subarray(0, bytesRead).toString('utf8').split('\n')[0] ?? '';
+    const header = JSON.parse(first) as { kind?: unknown; scenarioHash?: unknown };
+    return header.kind === 'run' && typeof header.scenarioHash === 'string' ? header.scenarioHash : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close();
+  }
+}
+
 /** How often, at most, results arriving during a run are re-analysed (and the editor refreshed). */
 const REANALYSE_MS = 300;
 
@@ -94,6 +111,8 @@ export class ResultsStore implements vscode.Disposable {
     // Run ids start with their UTC start time, so the name order is the start order.
     for (const name of names.sort().reverse()) {
       const file = path.join(dir, name);
+      // Only the header says whether a log belongs to this text: read the rest only for the match.
+      if ((await headerHash(file)) !== hash) continue;
       let log;
       try {
         log = await readRunLog(file);

@@ -97,6 +97,8 @@ export class RunController implements vscode.Disposable {
   private async runOnce(req: RunRequest, abort: AbortController, token: vscode.CancellationToken | undefined): Promise<RunOutcome | undefined> {
     this.lastError = undefined;
     const doc = await vscode.workspace.openTextDocument(req.uri);
+    // Run what is on disk, so the CLI can resume the run (it checks the file's hash against the log's).
+    if (doc.isDirty && !(await doc.save())) throw new RunFailed({ kind: 'invalid-scenario', message: 'the file could not be saved before the run', offset: 0, errors: 1 });
     const text = doc.getText();
     const { parsed, problems } = checkScenario(text);
     const errors = problems.filter((p) => p.severity === 'error');
