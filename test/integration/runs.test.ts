@@ -212,6 +212,7 @@ describe('runs from the editor', function () {
     cts.cancel();
     const outcome = await running;
     const took = Date.now() - t;
+    console.log(`      cancelled after ${outcome?.summary.complete} sessions in ${took} ms`);
     assert.ok(took < 3000, `cancelled in ${took} ms`);
     assert.ok(outcome, 'a cancelled run still returns what it has');
     assert.equal(outcome.summary.stopped, 'aborted');
