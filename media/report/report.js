@@ -36,8 +36,9 @@
     return s;
   }
 
-  function legend(entries) {
+  function legend(entries, title) {
     const ul = el('ul', undefined, 'legend');
+    if (title) ul.append(el('li', title, 'legend-title'));
     entries.forEach((name, i) => {
       const li = el('li');
       const sw = el('span', undefined, `swatch ${colour(i)}`);
@@ -51,27 +52,31 @@
   function actionsChart(m) {
     const s = section('actions', 'Actions per variant and model', 'Share of readable actions; the number above a bar is its count.');
     const series = [];
-    for (const model of m.models) for (const outcome of m.outcomes) series.push(`${model} · ${outcome}`);
+    // one colour per model and outcome; a single model needs only the outcome in the legend
+    for (const model of m.models) for (const outcome of m.outcomes) series.push(m.models.length > 1 ? `${model} · ${outcome}` : outcome);
     const groups = m.variants.map((v) => m.actions.filter((b) => b.variant === v));
-    const barW = 18, gap = 28, top = 20, h = 180, left = 36;
-    const width = left + groups.reduce((w, g) => w + Math.max(1, g.length) * barW + gap, 0);
+    const barW = 18, gap = 16, top = 20, h = 180, left = 36;
+    // a group is as wide as its bars or its label, whichever is wider, so labels never overlap
+    const groupW = groups.map((g, i) => Math.max(Math.max(1, g.length) * barW, m.variants[i].length * 7));
+    const width = left + groupW.reduce((w, gw) => w + gw + gap, 0);
     const svg = svgEl('svg', { class: 'chart', width, height: top + h + 40, role: 'img', 'aria-label': 'actions per variant and model' });
     axis(svg, left, top, h, width);
     let x = left + gap / 2;
     groups.forEach((g, gi) => {
       const x0 = x;
+      x += (groupW[gi] - Math.max(1, g.length) * barW) / 2;
       for (const b of g) {
         const bh = b.share * h;
-        const r = svgEl('rect', { class: `bar action ${colour(series.indexOf(`${b.model} · ${b.outcome}`))}`, x, y: top + h - bh, width: barW - 2, height: Math.max(bh, 0.5), 'data-model': b.model, 'data-variant': b.variant, 'data-outcome': b.outcome });
+        const r = svgEl('rect', { class: `bar action ${colour(series.indexOf(m.models.length > 1 ? `${b.model} · ${b.outcome}` : b.outcome))}`, x, y: top + h - bh, width: barW - 2, height: Math.max(bh, 0.5), 'data-model': b.model, 'data-variant': b.variant, 'data-outcome': b.outcome });
         r.append(svgEl('title', {}, `${b.model} · ${b.variant} · ${b.outcome}: ${b.count} (${num(b.share * 100, 0)}%)`));
         svg.append(r, svgEl('text', { class: 'count', x: x + barW / 2 - 1, y: top + h - bh - 4, 'text-anchor': 'middle' }, String(b.count)));
         x += barW;
       }
       if (g.length === 0) x += barW;
-      svg.append(svgEl('text', { class: 'label', x: (x0 + x) / 2, y: top + h + 16, 'text-anchor': 'middle' }, m.variants[gi]));
-      x += gap;
+      svg.append(svgEl('text', { class: 'label', x: x0 + groupW[gi] / 2, y: top + h + 16, 'text-anchor': 'middle' }, m.variants[gi]));
+      x = x0 + groupW[gi] + gap;
     });
-    s.append(svg, legend(series));
+    s.append(svg, legend(series, m.models.length > 1 ? 'Model · action:' : 'Action:'));
   }
 
   /** The 0..1 axis of a vertical chart. */

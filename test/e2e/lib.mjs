@@ -2,7 +2,7 @@
 // on loopback with fresh dirs, launch Debian Chromium through playwright-core, prepare a scratch
 // workspace, and make sure both processes are gone when the script ends, however it ends.
 import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,8 +64,9 @@ function killGroup(proc, signal) {
 /**
  * Starts code-server. `extensionFolder`: an unpacked extension to link into the extensions dir.
  * `trust`: keep Workspace Trust on (the folder then opens in Restricted Mode until trusted).
+ * `install`: VSIX files to install into the fresh extensions dir (`--install-extension`) before it starts.
  */
-export async function startCodeServer({ folder, extensionFolder, extraArgs = [], settings = {}, env = {}, trust = false } = {}) {
+export async function startCodeServer({ folder, extensionFolder, extraArgs = [], settings = {}, env = {}, trust = false, install = [] } = {}) {
   const bin = codeServerBin();
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'dilemma-cs-'));
   const dirs = { base, ud: path.join(base, 'ud'), ext: path.join(base, 'ext'), cfg: path.join(base, 'config.yaml') };
@@ -91,6 +92,11 @@ export async function startCodeServer({ folder, extensionFolder, extraArgs = [],
   if (extensionFolder) {
     const pj = JSON.parse(fs.readFileSync(path.join(extensionFolder, 'package.json'), 'utf8'));
     fs.symlinkSync(extensionFolder, path.join(dirs.ext, `${pj.publisher}.${pj.name}-${pj.version}`));
+  }
+  for (const vsix of install) {
+    const r = spawnSync(bin, ['--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext, '--install-extension', vsix], { encoding: 'utf8', env: { EXTENSIONS_GALLERY: '{}', ...process.env } });
+    if (r.status !== 0) throw new Error(`code-server --install-extension ${path.basename(vsix)} failed (${r.status}): ${(r.stderr || r.stdout).slice(-600)}`);
+    log(`installed ${path.basename(vsix)}: ${r.stdout.trim().split('\n').pop()}`);
   }
   const port = 20000 + Math.floor(Math.random() * 20000);
   const args = ['--config', dirs.cfg, '--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext,
