@@ -14,7 +14,7 @@ export type ActionMode = 'aligned' | 'contrary' | 'random';
 export interface RespondentProfile {
   /** Latent level 0..1 of each value (by value name); the item answer is drawn around it on the item's scale, reverse items mirrored. */
   traits: Record<string, number>;
-  /** How the action relates to the stated values: 'aligned' follows the arbiter/expect direction of the values it states, 'contrary' goes the other way, 'random'. */
+  /** How the action relates to the stated values: 'aligned' follows the arbiter/expect direction of the values it states (where the arbiter leaves a choice open, the choice its values pull towards hardest), 'contrary' goes the other way, 'random'. */
   action: ActionMode;
   /** Per variant name: trait shifts and/or an action mode override, so a variant can flip the decision. */
   variants?: Record<string, { traits?: Record<string, number>; action?: ActionMode }>;
@@ -183,10 +183,13 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     if (target.choices && target.choices.length > 0) {
       const ids = target.choices.map((c) => c.id);
       const pick = (from: string[]): string => from[Math.floor(random() * from.length)] ?? ids[0]!;
+      // Where the hierarchy leaves the decision open (no held value, or a tie), a person still leans
+      // the way its values pull hardest; a coin here would hide every value but the top-ranked one.
+      const side = implied ?? leaningOf(target.scenario, levels, ids);
       let choice: string;
-      if (mode === 'random' || implied === undefined || !ids.includes(implied)) choice = pick(ids);
-      else if (mode === 'aligned') choice = implied;
-      else choice = pick(ids.filter((id) => id !== implied));
+      if (mode === 'random' || side === undefined || !ids.includes(side)) choice = pick(ids);
+      else if (mode === 'aligned') choice = side;
+      else choice = pick(ids.filter((id) => id !== side));
       return format(choice, schema, random);
     }
     const scale = target.scale ?? { min: 1, max: 7, range: { start: 0, end: 0 } };
@@ -239,6 +242,21 @@ function pullOf(scenario: Scenario, levels: Map<string, number>): number {
     n++;
   }
   return n ? sum / n : 0;
+}
+
+/**
+ * The choice the values pull towards hardest: each value's level above or below the midpoint counts
+ * for the choice its `expect` names (a choice no value names stays at 0). Undefined on a tie.
+ */
+function leaningOf(scenario: Scenario, levels: Map<string, number>, ids: readonly string[]): string | undefined {
+  const pull = new Map<string, number>(ids.map((id) => [id, 0]));
+  for (const e of scenario.action?.expect ?? []) {
+    const level = levels.get(e.value);
+    if (level === undefined || !pull.has(e.target)) continue;
+    pull.set(e.target, (pull.get(e.target) ?? 0) + (level - 0.5));
+  }
+  const ranked = [...pull].sort((a, b) => b[1] - a[1]);
+  return ranked[0] && (ranked.length === 1 || ranked[0][1] > ranked[1]![1]) ? ranked[0][0] : undefined;
 }
 
 /** Sum and count of the normalised, reverse-coded item answers the conversation has given per value. */
