@@ -27,16 +27,17 @@ interface Entry {
   timer?: ReturnType<typeof setTimeout>;
 }
 
-/** The `scenarioHash` of a run log's header line, read without reading the sessions; undefined when unreadable. */
-async function headerHash(file: string): Promise<string | undefined> {
+/** The hash and start time of a run log's header line, read without reading the sessions; undefined when unreadable. */
+async function readHeader(file: string): Promise<{ scenarioHash: string; startedAt?: string } | undefined> {
   let handle: fs.promises.FileHandle | undefined;
   try {
     handle = await fs.promises.open(file, 'r');
     const buf = Buffer.alloc(16 * 1024);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     const first = buf.subarray(0, bytesRead).toString('utf8').split('\n')[0] ?? '';
-    const header = JSON.parse(first) as { kind?: unknown; scenarioHash?: unknown };
-    return header.kind === 'run' && typeof header.scenarioHash === 'string' ? header.scenarioHash : undefined;
+    const header = JSON.parse(first) as { kind?: unknown; scenarioHash?: unknown; startedAt?: unknown };
+    if (header.kind !== 'run' || typeof header.scenarioHash !== 'string') return undefined;
+    return { scenarioHash: header.scenarioHash, ...(typeof header.startedAt === 'string' ? { startedAt: header.startedAt } : {}) };
   } catch {
     return undefined;
   } finally {
@@ -93,7 +94,7 @@ export class ResultsStore implements vscode.Disposable {
     return entry.results;
   }
 
-  /** Re-opens an unchanged scenario with its last results: the newest run log whose header scenarioHash matches the text. */
+  /** Re-opens an unchanged scenario with its last results: the newest run log whose header scenarioHash matches the text (and that has sessions). */
   async load(uri: vscode.Uri, text: string): Promise<ScenarioResults | undefined> {
     const current = this.entries.get(uri.toString());
     if (current?.results.running) return current.results;
@@ -108,18 +109,19 @@ export class ResultsStore implements vscode.Disposable {
     } catch {
       return undefined;
     }
-    // Run ids start with their UTC start time, so the name order is the start order.
-    for (const name of names.sort().reverse()) {
-      const file = path.join(dir, name);
-      // Only the header says whether a log belongs to this text: read the rest only for the match.
-      if ((await headerHash(file)) !== hash) continue;
+    // Newest first by the header's start time (run ids carry only seconds; runs may start within one).
+    const candidates = (await Promise.all(names.map(async (name) => ({ file: path.join(dir, name), header: await readHeader(path.join(dir, name)) }))))
+      .filter((c) => c.header?.scenarioHash === hash)
+      .sort((a, b) => (b.header!.startedAt ?? '').localeCompare(a.header!.startedAt ?? '') || b.file.localeCompare(a.file));
+    for (const { file } of candidates) {
       let log;
       try {
         log = await readRunLog(file);
       } catch {
         continue;
       }
-      if (log.header.scenarioHash !== hash) continue;
+      // A run that ended before any session (an unreachable model) has no results to show.
+      if (log.sessions.length === 0) continue;
       const entry: Entry = { scenario, text, header: log.header, results: { uri, runId: log.header.runId, logFile: file, records: log.sessions, running: false } };
       entry.results.analysis = analyzeForEditor(scenario, text, log.header, log.sessions, file);
       // A run may have started while the log was being read: it wins.
