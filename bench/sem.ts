@@ -9,22 +9,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseCsv } from '../src/core/analysis/sem/csv';
 import { fitSem } from '../src/core/analysis/sem/fitSem';
+import { seededRandom } from '../src/core/random';
 import type { SemSuccess } from '../src/core/analysis/sem/result';
 
 const si = process.argv.indexOf('--seed');
 const seed = si > 0 ? Number(process.argv[si + 1]) : 777;
 
-function rng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(seed);
+const rand = seededRandom(seed);
 const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 const unif = (a: number, b: number) => a + (b - a) * rand();
 

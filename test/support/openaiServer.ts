@@ -6,6 +6,7 @@
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { seededRandom } from '../../src/core/random';
 
 export interface FaultPlan {
   /** Added to every response. */
@@ -57,18 +58,6 @@ export interface TestServerOptions {
   respondent?: Respondent;
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
   apiKey?: string;
-}
-
-/** mulberry32: small, fast, good enough for fault draws. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Deterministic default answer: a Likert digit 1..5 from a hash of the conversation. */

@@ -7,7 +7,7 @@
 import type { Scale, Scenario, Variant, VarSet } from '../../src/core/scenario/model';
 import { effectiveVars, renderVariant } from '../../src/core/scenario/render';
 import type { RecordedRequest, Respondent } from './openaiServer';
-import { seededRandom } from './openaiServer';
+import { seededRandom } from '../../src/core/random';
 
 export type ActionMode = 'aligned' | 'contrary' | 'random';
 

@@ -1,6 +1,7 @@
 import type { Scenario } from '../scenario/model';
 import type { SampleAnalysis } from './divergence';
-import { normalTwoSided, quantile, randomInt, sampleSd, seededRandom, tTwoSided, mean } from './stats';
+import { normalTwoSided, quantile, sampleSd, tTwoSided, mean } from './stats';
+import { randomInt, seededRandom } from '../random';
 
 /** One value-to-action path of the composite model. */
 export interface PathEstimate {

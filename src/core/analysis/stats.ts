@@ -2,28 +2,9 @@
  * The statistics the analysis needs, written out so that nothing depends on R at run time:
  * distribution functions (normal, chi-square, Student t) through the regularised incomplete gamma
  * and beta functions, the Wilson score interval, the exact (Fisher / Freeman-Halton) and seeded
- * permutation tests for a 2 x K table, a seeded PRNG, and sample quantiles as R's type 7.
+ * permutation tests for a 2 x K table, and sample quantiles as R's type 7.
  */
-
-/** A seeded pseudo-random source in [0, 1). Same seed, same sequence (mulberry32). */
-export type Random = () => number;
-
-/** A seeded PRNG (mulberry32): small, fast, and reproducible across platforms. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** An integer in [0, n) from a PRNG. */
-export function randomInt(random: Random, n: number): number {
-  return Math.min(n - 1, Math.floor(random() * n));
-}
+import { randomInt, seededRandom, type Random } from '../random';
 
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
@@ -177,8 +158,9 @@ export function chiSquareCdf(x: number, df: number): number {
   return gammaP(df / 2, x / 2);
 }
 
-/** Upper tail P(X >= x) of a chi-square with `df` degrees of freedom. */
+/** Upper tail P(X >= x) of a chi-square with `df` degrees of freedom; NaN when df <= 0 (no test). */
 export function chiSquareUpper(x: number, df: number): number {
+  if (df <= 0) return NaN;
   return gammaQ(df / 2, x / 2);
 }
 

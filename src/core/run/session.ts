@@ -11,6 +11,7 @@ import { ModelError, type ChatMessage, type ResponseSchema } from '../models/cha
 import { RUN_LOG_VERSION, type ActionAnswer, type ItemAnswer, type SessionRecord, type TranscriptMessage, type Usage } from './record';
 import { actionQuestion, choiceSchema, itemQuestion, scaleSchema } from './prompts';
 import { readChoice, readScale } from './answers';
+import { seededRandom } from '../random';
 
 /** Which session of a plan this is; `key` is `sessionKey(model, variant, persona, sample)`. */
 export interface SessionSpec {
@@ -76,18 +77,6 @@ export function sampleSeed(scenarioId: string, variant: string, persona: number,
   return createHash('sha256').update(`${scenarioId}\u0000${variant}\u0000${persona}\u0000${sample}`).digest().readUInt32BE(0);
 }
 
-/** mulberry32: small, fast, and good enough to permute a questionnaire. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The questions of a session in order, with items shuffled per block when `shuffleItems` is set. */
 export function sessionSteps(rendered: RenderedVariant, settings: SessionSettings, seed: number): SessionStep[] {
   const byName = new Map(rendered.values.map((v) => [v.name, v]));
@@ -95,7 +84,7 @@ export function sessionSteps(rendered: RenderedVariant, settings: SessionSetting
   for (const name of settings.order) if ((name === 'action' || byName.has(name)) && !order.includes(name)) order.push(name);
   for (const v of rendered.values) if (!order.includes(v.name)) order.push(v.name);
   if (!order.includes('action')) order.push('action');
-  const random = settings.shuffleItems ? prng(seed) : undefined;
+  const random = settings.shuffleItems ? seededRandom(seed) : undefined;
   const steps: SessionStep[] = [];
   for (const name of order) {
     if (name === 'action') {

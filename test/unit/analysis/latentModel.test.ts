@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeRun } from '../../../src/core/analysis/analyzeRun';
 import { latentModel } from '../../../src/core/analysis/latentModel';
-import { seededRandom } from '../../../src/core/analysis/stats';
+import { seededRandom } from '../../../src/core/random';
 import type { VaarValue } from '../../../src/core/analysis/vaar';
 import { itemCsv } from '../../../src/core/report/csv';
 import type { SessionRecord } from '../../../src/core/run/record';

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import {
-  chiSquareCdf, chiSquareUpper, normalCdf, normalQuantile, normalTwoSided, quantile, sampleSd, seededRandom, tCdf, tTwoSided, twoByKTest, wilsonInterval,
+  chiSquareCdf, chiSquareUpper, normalCdf, normalQuantile, normalTwoSided, quantile, sampleSd, tCdf, tTwoSided, twoByKTest, wilsonInterval,
 } from '../../../src/core/analysis/stats';
+import { seededRandom } from '../../../src/core/random';
 
 const close = (actual: number, expected: number, tol: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} is not within ${tol} of ${expected}`);

@@ -5,18 +5,8 @@ import { renderVariant } from '../../../src/core/scenario/render';
 import { PROBLEM_CODES } from '../../../src/core/scenario/problemCodes';
 import type { Span } from '../../../src/core/scenario/model';
 import { repoPath } from '../../support/paths';
+import { seededRandom } from '../../../src/core/random';
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed and index. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WRONG_VALUES = ['', '[]', '{}', '[1, 2]', '{ a: 1 }', '42', '-1', '0.5', 'true', 'yes', 'null', '~', '"{{x}}"', '|', '>-', '&a', '*a', '!tag', '"unclosed', "'", '{{', '}}', '- x', ': :'];
 const RANDOM_CHARS = ['\t', '\n', ' ', ':', '-', '{', '}', '[', ']', '"', "'", '#', '&', '*', '!', '|', '>', '%', '@', '`', '\u0000', '\u00e9', '\ud83d\ude00', '\r', ','];
@@ -70,7 +60,7 @@ describe('fuzz: mutated examples', function () {
   const SEED = 20260214;
 
   it(`${ITERATIONS} mutations (seed ${SEED}): nothing throws, every range lies inside the document`, () => {
-    const rnd = prng(SEED);
+    const rnd = seededRandom(SEED);
     const seenCodes = new Set<string>();
     let withProblems = 0;
     for (let n = 0; n < ITERATIONS; n++) {
