@@ -1,5 +1,6 @@
 import type { GroupData } from './data';
-import { chiSquareUpper, noncentralChiSquareCdf } from './distributions';
+import { chiSquareUpper } from '../stats';
+import { noncentralChiSquareCdf } from './distributions';
 import type { GroupEval } from './ml';
 import type { SemFitMeasures } from './result';
 

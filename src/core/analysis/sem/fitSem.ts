@@ -1,7 +1,7 @@
 import type { CsvTable } from './csv';
 import { CsvError } from './csv';
 import { groupData } from './data';
-import { normalTwoSidedP } from './distributions';
+import { normalTwoSided } from '../stats';
 import { fitMeasures } from './fitIndices';
 import { paramsByGroup } from './implied';
 import { expectedInformation, invertInformation, observedInformation, scoreCrossProduct } from './information';
@@ -170,7 +170,7 @@ export function fitSem(input: SemFitInput): SemResult {
     }
     return {
       lhs: r.lhs, op: r.op, rhs: r.rhs, group: r.group + 1, groupLabel: data.groups[r.group]!.label,
-      free: r.free >= 0, est, se: sev, z, pvalue: z === null ? null : normalTwoSidedP(z),
+      free: r.free >= 0, est, se: sev, z, pvalue: z === null ? null : normalTwoSided(z),
       stdAll: standardizedAll(r, est, evals[r.group]!.mom),
     };
   });

@@ -1,4 +1,4 @@
-import { chiSquareUpper } from './distributions';
+import { chiSquareUpper } from '../stats';
 import type { SemSuccess } from './result';
 
 /** A likelihood-ratio (Δχ²) comparison of a restricted model against the model it is nested in. */

@@ -1,5 +1,5 @@
 import type { GroupData } from './data';
-import { chiSquareUpper } from './distributions';
+import { chiSquareUpper } from '../stats';
 import { cholesky, inverseFromCholesky } from './matrix';
 import type { SemRobustMeasures, SemFitMeasures } from './result';
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { chiSquareUpper } from '../../../../src/core/analysis/sem/distributions';
+import { chiSquareUpper } from '../../../../src/core/analysis/stats';
 import { fitSem } from '../../../../src/core/analysis/sem/fitSem';
 import { compareNested } from '../../../../src/core/analysis/sem/invariance';
 import type { SemSuccess } from '../../../../src/core/analysis/sem/result';

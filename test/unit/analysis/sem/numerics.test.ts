@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { chiSquareUpper, erfc, noncentralChiSquareCdf, normalCdf, normalTwoSidedP } from '../../../../src/core/analysis/sem/distributions';
+import { noncentralChiSquareCdf } from '../../../../src/core/analysis/sem/distributions';
+import { chiSquareUpper, normalCdf, normalTwoSided } from '../../../../src/core/analysis/stats';
+
+/** erfc(x) = P(|Z| >= x√2): the two-sided normal tail the SEM's p-values use. */
+const erfc = (x: number) => normalTwoSided(x * Math.SQRT2);
 import { cholesky, inverse, inverseSpd, logDetFromCholesky, matMul, solve, transpose } from '../../../../src/core/analysis/sem/matrix';
 import { bfgs } from '../../../../src/core/analysis/sem/optimize';
 
@@ -34,12 +38,12 @@ describe('dense linear algebra', () => {
 
 describe('distribution functions', () => {
   it('normal tails match known quantiles', () => {
-    assert.ok(Math.abs(normalTwoSidedP(1.959963984540054) - 0.05) < 1e-13);
-    assert.ok(Math.abs(normalTwoSidedP(-2.5758293035489) - 0.01) < 1e-12);
+    assert.ok(Math.abs(normalTwoSided(1.959963984540054) - 0.05) < 1e-13);
+    assert.ok(Math.abs(normalTwoSided(-2.5758293035489) - 0.01) < 1e-12);
     assert.ok(Math.abs(normalCdf(0) - 0.5) < 1e-15);
     for (const [x, v] of [[0.5, 0.4795001221869535], [1, 0.15729920705028513], [2, 0.004677734981047266]] as const) assert.ok(Math.abs(erfc(x) / v - 1) < 1e-13, `erfc(${x})`);
     assert.ok(Math.abs(erfc(3) / 2.209049699858544e-5 - 1) < 1e-12);
-    assert.ok(normalTwoSidedP(12) > 0 && normalTwoSidedP(12) < 1e-30);
+    assert.ok(normalTwoSided(12) > 0 && normalTwoSided(12) < 1e-30);
   });
 
   it('chi-square upper tail matches known quantiles and the exponential case', () => {
