@@ -3,7 +3,6 @@
 // classes whose colours are the theme's --vscode-* variables (report.css).
 // @ts-check
 (function () {
-  // eslint-disable-next-line no-undef
   const vscode = acquireVsCodeApi();
   const SVG = 'http://www.w3.org/2000/svg';
   const main = /** @type {HTMLElement} */ (document.getElementById('report'));

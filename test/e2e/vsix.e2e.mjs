@@ -43,6 +43,9 @@ try {
     expect(extra.length === 0, `files that should not ship: ${extra.join(', ')}`);
     const missing = REQUIRED.filter((f) => !files.includes(f));
     expect(missing.length === 0, `missing: ${missing.join(', ')}`);
+    // the production bundle (vscode:prepublish), not a development build with its source map
+    const bundle = execFileSync('unzip', ['-p', vsix, 'extension/dist/extension.js'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    expect(!/sourceMappingURL=/.test(bundle.slice(-200)), 'dist/extension.js in the VSIX is a development build (was dist/ rebuilt while packaging?)');
     const manifest = JSON.parse(execFileSync('unzip', ['-p', vsix, 'extension/package.json'], { encoding: 'utf8' }));
     expect(manifest.main === './dist/extension.js' && manifest.capabilities?.untrustedWorkspaces?.supported === 'limited', 'the packaged manifest lost its entry point or its trust capability');
   });

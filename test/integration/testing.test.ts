@@ -204,6 +204,22 @@ describe('scenarios as tests, and the report', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a comparison: one panel over several runs of the scenario, by run id', async () => {
+    const dir = path.join(folder.fsPath, '.dilemma', 'runs', 'health-registry');
+    const ids = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => f.slice(0, -'.jsonl'.length));
+    assert.ok(ids.length >= 2, `two runs of health-registry from the tests above: ${ids.join(', ')}`);
+    await vscode.commands.executeCommand(OPEN_REPORT_COMMAND, registry, ids);
+    const panel = await waitFor(() => dl.reports.panels.find((p) => p.logFiles.length === ids.length), 'the comparison panel');
+    const reply = await waitFor(() => panel.latest, 'the comparison\'s report', 60_000);
+    assert.equal(reply.type, 'report', JSON.stringify(reply));
+    if (reply.type !== 'report') return;
+    assert.deepEqual(reply.model.runs.map((r) => r.runId).sort(), ids);
+    // every variant any of the runs ran has its bars
+    const ran = new Set<string>();
+    for (const id of ids) for (const s of (await readRunLog(path.join(dir, `${id}.jsonl`))).sessions) ran.add(s.variant);
+    assert.deepEqual(new Set(reply.model.actions.map((b) => b.variant)), ran);
+  });
+
   it('an unreadable run log is an error message naming the file and line, not an empty report', async () => {
     const dir = path.join(folder.fsPath, '.dilemma', 'runs', 'garbage');
     fs.mkdirSync(dir, { recursive: true });
