@@ -89,11 +89,14 @@ describe('scenarios as tests, and the report', function () {
     await waitFor(() => children(dl.tests.controller.items.get(uri.toString())!).map((c) => c.label).join() === 'first,third,fourth', 'the changed variants');
     // an open document's unsaved edit counts too
     const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
     const edit = new vscode.WorkspaceEdit();
     edit.insert(uri, new vscode.Position(doc.lineCount, 0), '  - name: unsaved\n');
     await vscode.workspace.applyEdit(edit);
     await waitFor(() => children(dl.tests.controller.items.get(uri.toString())!).some((c) => c.label === 'unsaved'), 'the unsaved variant');
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
+    // leave no dirty editor behind: revert and close the one this test opened
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await vscode.workspace.fs.delete(uri);
     await waitFor(() => !dl.tests.controller.items.get(uri.toString()), 'the deleted file\'s item to go');
   });
