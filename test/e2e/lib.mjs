@@ -4,6 +4,7 @@
 import { chromium } from 'playwright-core';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +57,18 @@ export function prepareWorkspace() {
   return { folder, examples: copied };
 }
 
+/** A loopback port that was free a moment ago (bound to port 0, read, released). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 /** Kills a process group we started (code-server and its extension hosts), by its id. */
 function killGroup(proc, signal) {
   try { process.kill(-proc.pid, signal); } catch { /* already gone */ }
@@ -98,7 +111,7 @@ export async function startCodeServer({ folder, extensionFolder, extraArgs = [],
     if (r.status !== 0) throw new Error(`code-server --install-extension ${path.basename(vsix)} failed (${r.status}): ${(r.stderr || r.stdout).slice(-600)}`);
     log(`installed ${path.basename(vsix)}: ${r.stdout.trim().split('\n').pop()}`);
   }
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort(); // a port the OS just had free: a random pick collided with other servers on this machine
   const args = ['--config', dirs.cfg, '--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext,
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
     ...(trust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', ...extraArgs];
