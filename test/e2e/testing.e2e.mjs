@@ -25,8 +25,9 @@ async function palette(page, title) {
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 20_000 });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20_000 });
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 20_000 });
+  await row.click(); // the row itself: Enter would run whichever row the list had focused before it filtered
 }
 
 /** The Testing view's row of a test item, by its label. */
@@ -190,6 +191,14 @@ try {
   const page2 = ctx2.pages()[0] ?? await ctx2.newPage();
 
   await check('in Restricted Mode the problems still show, and a run sends nothing to the model', async () => {
+    try {
+      await restricted();
+    } catch (e) {
+      await page2.screenshot({ path: path.join(shotDir, 'restricted-mode-failure.png') }).catch(() => {});
+      throw e;
+    }
+  });
+  async function restricted() {
     await openWorkbench(page2, server2.url, folder2);
     await page2.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 30_000 });
     await page2.getByRole('treeitem', { name: 'broken.dilemma.yaml' }).click();
@@ -203,7 +212,7 @@ try {
     await page2.screenshot({ path: path.join(shotDir, 'restricted-mode-run.png') });
     expect(sim2.server.requests.length === 0, `${sim2.server.requests.length} request(s) reached the model`);
     expect(!fs.existsSync(path.join(folder2, '.dilemma', 'runs')), 'a run log was written');
-  });
+  }
 } catch (e) {
   counts.failed++;
   log('ERROR', e.message);
