@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one test command: builds, then runs each suite and prints one closing line that sums them,
-// `N passed, N failed`. Usage: node scripts/test.mjs [unit] [integration] [e2e] [sem-diff]  (default: all).
+// `N passed, N failed`. Usage: node scripts/test.mjs [static] [unit] [integration] [e2e] [sem-diff]  (default: all).
+// static: the lint rules (among them: no vscode in src/core and src/cli) and both type checks, one check each.
 // The editor suites install what they need (chromium, code-server) through setup-vscode-server.sh.
 // sem-diff (our SEM engine against R's lavaan on fresh data) needs Rscript with lavaan, which .ci/run
 // installs from Debian; without it the suite says so and counts as skipped, never as passed.
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const all = ['unit', 'integration', 'e2e', 'sem-diff'];
+const all = ['static', 'unit', 'integration', 'e2e', 'sem-diff'];
 const wanted = process.argv.slice(2).filter((a) => all.includes(a));
 const suites = wanted.length ? wanted : all;
 
@@ -41,6 +42,13 @@ const build = await sh('npm', ['run', '-s', 'build']);
 const tests = build.code === 0 ? await sh('npm', ['run', '-s', 'compile-tests']) : build;
 if (tests.code !== 0) { console.log('[test] build failed'); console.log('0 passed, 1 failed'); process.exit(1); }
 
+if (suites.includes('static')) {
+  for (const script of ['lint', 'typecheck']) {
+    const r = await sh('npm', ['run', '-s', script]);
+    console.log(`[test] ${script}: ${r.code === 0 ? 'ok' : `failed (exit ${r.code})`}`);
+    total[r.code === 0 ? 'passed' : 'failed'] += 1;
+  }
+}
 if (suites.includes('unit')) add('unit', await sh(process.execPath, ['scripts/mocha-run.mjs', 'out/test/unit']));
 if (suites.includes('integration') || suites.includes('e2e')) {
   const codeServer = execFileSync('bash', ['scripts/setup-vscode-server.sh'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })

@@ -4,7 +4,7 @@
  * and beta functions, the Wilson score interval, the exact (Fisher / Freeman-Halton) and seeded
  * permutation tests for a 2 x K table, and sample quantiles as R's type 7.
  */
-import { randomInt, seededRandom, type Random } from '../random';
+import { randomInt, seededRandom } from '../random';
 
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
