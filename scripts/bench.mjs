@@ -19,6 +19,9 @@ for (const name of wanted.length ? wanted : all) {
     // promptfoo lives in bench/throughput's own package, never in the extension's dependencies.
     if (!fs.existsSync(path.join(root, 'bench/throughput/node_modules/promptfoo'))) run('npm', ['ci', '--prefix', 'bench/throughput', '--no-audit', '--no-fund']);
     run(process.execPath, ['bench/throughput/run.mjs']);
+  } else if (name === 'validate') {
+    run(process.execPath, ['esbuild.js', '--bench']);
+    run(process.execPath, ['out/bench/validate.bundle.js']);
   } else {
     run(process.execPath, [`out/bench/${name}.js`]);
   }
