@@ -49,10 +49,15 @@ if (suites.includes('static')) {
     total[r.code === 0 ? 'passed' : 'failed'] += 1;
   }
 }
+
+// The editor suites need code-server and Chromium; the grammar's unit test tokenizes with the TextMate
+// engine inside code-server, so install them before the unit suite when a full run wants them.
+const editorSuites = suites.includes('integration') || suites.includes('e2e');
+const codeServer = editorSuites
+  ? execFileSync('bash', ['scripts/setup-vscode-server.sh'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()
+  : undefined;
 if (suites.includes('unit')) add('unit', await sh(process.execPath, ['scripts/mocha-run.mjs', 'out/test/unit']));
-if (suites.includes('integration') || suites.includes('e2e')) {
-  const codeServer = execFileSync('bash', ['scripts/setup-vscode-server.sh'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-    .trim().split('\n').pop();
+if (editorSuites) {
   const env = { ...process.env, CODE_SERVER: codeServer };
   if (suites.includes('integration')) add('integration', await sh(process.execPath, ['test/e2e/exthost.mjs'], { env }));
   if (suites.includes('e2e')) {
