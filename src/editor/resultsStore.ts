@@ -7,7 +7,7 @@ import type { RunHeader, SessionRecord } from '../core/run/record';
 import { readRunLog } from '../core/run/runLog';
 import type { Scenario } from '../core/scenario/model';
 import { parseScenario } from '../core/scenario/parse';
-import { analyzeForEditor } from '../core/view/editorAnalysis';
+import { analyzeForEditor, type EditorAnalysisCache } from '../core/view/editorAnalysis';
 
 /** The results the editor shows for one scenario file: its latest run, possibly still running. */
 export interface ScenarioResults {
@@ -24,6 +24,8 @@ interface Entry {
   scenario: Scenario;
   text: string;
   header: RunHeader;
+  /** What re-analyses of this entry's unchanged text share (the prompt diffs). */
+  cache: EditorAnalysisCache;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -67,8 +69,8 @@ export class ResultsStore implements vscode.Disposable {
   /** Starts showing a run: its header and the sessions its log already holds (a resume keeps them). */
   begin(uri: vscode.Uri, scenario: Scenario, text: string, header: RunHeader, logFile: string, records: SessionRecord[]): void {
     this.clearTimer(uri);
-    const entry: Entry = { scenario, text, header, results: { uri, runId: header.runId, logFile, records: [...records], running: true } };
-    if (records.length > 0) entry.results.analysis = analyzeForEditor(scenario, text, header, records, logFile);
+    const entry: Entry = { scenario, text, header, cache: {}, results: { uri, runId: header.runId, logFile, records: [...records], running: true } };
+    if (records.length > 0) entry.results.analysis = analyzeForEditor(scenario, text, header, records, logFile, entry.cache);
     this.entries.set(uri.toString(), entry);
     this.emitter.fire(uri);
   }
@@ -122,8 +124,8 @@ export class ResultsStore implements vscode.Disposable {
       }
       // A run that ended before any session (an unreachable model) has no results to show.
       if (log.sessions.length === 0) continue;
-      const entry: Entry = { scenario, text, header: log.header, results: { uri, runId: log.header.runId, logFile: file, records: log.sessions, running: false } };
-      entry.results.analysis = analyzeForEditor(scenario, text, log.header, log.sessions, file);
+      const entry: Entry = { scenario, text, header: log.header, cache: {}, results: { uri, runId: log.header.runId, logFile: file, records: log.sessions, running: false } };
+      entry.results.analysis = analyzeForEditor(scenario, text, log.header, log.sessions, file, entry.cache);
       // A run may have started while the log was being read: it wins.
       if (this.entries.get(uri.toString())?.results.running) return this.get(uri);
       this.entries.set(uri.toString(), entry);
@@ -149,7 +151,7 @@ export class ResultsStore implements vscode.Disposable {
 
   private reanalyse(entry: Entry): void {
     const r = entry.results;
-    if (r.records.length > 0) r.analysis = analyzeForEditor(entry.scenario, entry.text, entry.header, r.records, r.logFile);
+    if (r.records.length > 0) r.analysis = analyzeForEditor(entry.scenario, entry.text, entry.header, r.records, r.logFile, entry.cache);
     this.emitter.fire(r.uri);
   }
 

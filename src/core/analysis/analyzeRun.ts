@@ -1,13 +1,14 @@
 import type { RunHeader, SessionRecord } from '../run/record';
 import type { Scenario, Span, Threshold, Variant, VarSet } from '../scenario/model';
-import { analyzeSample, type SampleAnalysis } from './divergence';
-import { flipTest, type FlipResult } from './flip';
+import { memoFlipTest, memoSample, memoVariantStats, memoWordDiff, type AnalysisMemo } from './analysisMemo';
+import type { SampleAnalysis } from './divergence';
+import type { FlipResult } from './flip';
 import { latentModel, type LatentModelSummary } from './latentModel';
 import { fitPathModel, pathData, type PathModelResult } from './pathModel';
 import { wilsonInterval } from './stats';
-import { wordDiff, type TextDiff } from './textDiff';
+import type { TextDiff } from './textDiff';
 import { compositeVaar, isVaarValue, type VaarForm, type VaarResult, type VaarSource } from './vaar';
-import { rate, variantStats, type Rate, type RateWithInterval, type VariantStats } from './variantStats';
+import { rate, type Rate, type RateWithInterval, type VariantStats } from './variantStats';
 
 /** One run log as read from disk: its header and its session records. */
 export interface RunLogInput {
@@ -47,6 +48,13 @@ export interface AnalyzeOptions {
   vaarSource?: VaarSource;
   /** The scenario text, so assert places can be given as line:column too. */
   scenarioText?: string;
+  /**
+   * Fit each model's path model (and its VAAR) only when first read, not inside this call: the
+   * editor re-analyses as sessions arrive and most updates never read them. Same values either way.
+   */
+  deferPathModel?: boolean;
+  /** Per-session, per-variant and diff results of an earlier analysis of the same scenario to reuse (see `analysisMemo`). */
+  memo?: AnalysisMemo;
 }
 
 /** A variant of one model: its statistics, its flip test against the baseline and the diff of its modal answer. */
@@ -153,6 +161,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
   const alpha = options.alpha ?? 0.05;
   const vaarForm = options.vaarForm ?? 'sign';
   const vaarSource = options.vaarSource ?? 'composite';
+  const memo = options.memo;
   const warnings: string[] = [];
   const byKey = new Map<string, SessionRecord>();
   const variantByName = new Map(scenario.variants.map((v) => [v.name, v] as const));
@@ -170,8 +179,19 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
   const sessions = [...byKey.values()];
   const models = [...new Set([...logs.flatMap((l) => l.header.models), ...sessions.map((s) => s.model)])];
   const variants = scenario.variants.map((v) => v.name);
-  const samples = sessions.map((s) => analyzeSample(scenario, variantByName.get(s.variant), s))
-    .sort((a, b) => models.indexOf(a.model) - models.indexOf(b.model) || variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.persona - b.persona || a.sample - b.sample);
+  const modelIndex = new Map(models.map((m, i) => [m, i] as const));
+  const variantIndex = new Map(variants.map((v, i) => [v, i] as const));
+  const samples = sessions.map((s) => memoSample(memo, scenario, variantByName.get(s.variant), s))
+    .sort((a, b) => modelIndex.get(a.model)! - modelIndex.get(b.model)! || variantIndex.get(a.variant)! - variantIndex.get(b.variant)! || a.persona - b.persona || a.sample - b.sample);
+  // Grouped once, in sample order, so per-variant work is linear in the sessions.
+  const grouped = new Map<string, Map<string, SampleAnalysis[]>>();
+  for (const s of samples) {
+    const byVariant = grouped.get(s.model) ?? new Map<string, SampleAnalysis[]>();
+    grouped.set(s.model, byVariant);
+    const list = byVariant.get(s.variant) ?? [];
+    byVariant.set(s.variant, list);
+    list.push(s);
+  }
   const rawAction = new Map(sessions.map((s) => [s.key, s.action?.raw ?? ''] as const));
   const baseline = variants[0]!;
 
@@ -192,24 +212,24 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
   const perModel: ModelAnalysis[] = [];
   for (const model of models) {
     const mine = samples.filter((s) => s.model === model);
-    const of = (v: string): SampleAnalysis[] => mine.filter((s) => s.variant === v);
+    const of = (v: string): SampleAnalysis[] => grouped.get(model)?.get(v) ?? [];
     const modalAnswer = (v: string, modal: string | undefined): string | undefined => {
       const s = of(v).find((x) => x.action.status === 'ok' && (x.action.choice ?? String(x.action.score)) === modal);
       return s ? rawAction.get(s.key) : undefined;
     };
-    const baseStats = variantStats(scenario, model, baseline, of(baseline));
+    const baseStats = memoVariantStats(memo, scenario, model, baseline, of(baseline));
     const baseAnswer = modalAnswer(baseline, baseStats.modal);
     const flips: FlipResult[] = [];
     const mineVariants: VariantAnalysis[] = [];
     for (const v of variants) {
-      const stats = v === baseline ? baseStats : variantStats(scenario, model, v, of(v));
+      const stats = v === baseline ? baseStats : memoVariantStats(memo, scenario, model, v, of(v));
       if (stats.sessions === 0) continue;
       const va: VariantAnalysis = { stats };
       if (v !== baseline && baseStats.sessions > 0) {
-        va.flip = flipTest(scenario, model, baseline, v, of(baseline), of(v), { alpha, permutations, seed: subSeed(seed, model, v) });
+        va.flip = memoFlipTest(memo, scenario, model, baseline, v, of(baseline), of(v), { alpha, permutations, seed: subSeed(seed, model, v) });
         flips.push(va.flip);
         const answer = modalAnswer(v, stats.modal);
-        if (answer !== undefined && baseAnswer !== undefined) va.answerDiff = wordDiff(baseAnswer, answer);
+        if (answer !== undefined && baseAnswer !== undefined) va.answerDiff = memoWordDiff(memo, baseAnswer, answer);
       }
       mineVariants.push(va);
     }
@@ -220,11 +240,14 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
     const cons = mineVariants.filter((v) => v.stats.consistency.rate !== null)
       .map((v) => ({ variant: v.stats.variant, rate: v.stats.consistency.rate!, n: v.stats.consistency.n }));
     const tested = flips.filter((f) => f.test.method !== 'none');
-    const data = pathData(scenario, mine);
-    const fit: PathModelResult = typeof data === 'string'
-      ? { ok: false, model, kind: scenario.action?.scale ? 'linear' : 'logistic', n: 0, coding: '', failure: data }
-      : fitPathModel(model, data, { bootstrap, seed: subSeed(seed, model), minSamples: options.minSamples });
-    perModel.push({
+    const fitModel = (): PathModelResult => {
+      const data = pathData(scenario, mine);
+      return typeof data === 'string'
+        ? { ok: false, model, kind: scenario.action?.scale ? 'linear' : 'logistic', n: 0, coding: '', failure: data }
+        : fitPathModel(model, data, { bootstrap, seed: subSeed(seed, model), minSamples: options.minSamples });
+    };
+    const fit = options.deferPathModel ? undefined : fitModel();
+    const entry: ModelAnalysis = {
       model,
       sessions: mine.length,
       divergence: { ...rate(divergent, determined.length), ci: wilsonInterval(divergent, determined.length) },
@@ -235,10 +258,24 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
         max: cons.reduce<(typeof cons)[number] | null>((a, c) => (!a || c.rate > a.rate ? c : a), null),
       },
       flipRate: rate(tested.filter((f) => f.flipped).length, tested.length),
-      pathModel: fit,
-      vaar: { sign: compositeVaar(fit, 'sign', alpha), strict: compositeVaar(fit, 'strict', alpha) },
+      // When deferred these two are placeholders (keeping the keys' order) replaced by getters below.
+      pathModel: fit as PathModelResult,
+      vaar: (fit ? { sign: compositeVaar(fit, 'sign', alpha), strict: compositeVaar(fit, 'strict', alpha) } : undefined) as ModelAnalysis['vaar'],
       latent: latent.filter((l) => l.model === model),
-    });
+    };
+    if (!fit) {
+      // Enumerable memoised getters: spreading, JSON and deep equality see plain values, computed once on first read.
+      let cached: PathModelResult | undefined;
+      const lazyFit = (): PathModelResult => (cached ??= fitModel());
+      let vaar: ModelAnalysis['vaar'] | undefined;
+      Object.defineProperty(entry, 'pathModel', { enumerable: true, configurable: true, get: lazyFit });
+      Object.defineProperty(entry, 'vaar', {
+        enumerable: true,
+        configurable: true,
+        get: () => (vaar ??= { sign: compositeVaar(lazyFit(), 'sign', alpha), strict: compositeVaar(lazyFit(), 'strict', alpha) }),
+      });
+    }
+    perModel.push(entry);
   }
 
   const promptDiffs: PromptDiff[] = [];
@@ -249,8 +286,8 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
       const r = options.render(scenario, v, persona);
       promptDiffs.push({
         variant: v.name,
-        ...(base.system !== undefined || r.system !== undefined ? { system: wordDiff(base.system ?? '', r.system ?? '') } : {}),
-        prompt: wordDiff(base.action.prompt, r.action.prompt),
+        ...(base.system !== undefined || r.system !== undefined ? { system: memoWordDiff(memo, base.system ?? '', r.system ?? '') } : {}),
+        prompt: memoWordDiff(memo, base.action.prompt, r.action.prompt),
       });
     }
   }

@@ -227,6 +227,17 @@ export function changedWordRanges(scenario: Scenario, variant: Variant, diff: Pr
   return spans;
 }
 
+function groupBy<T>(xs: readonly T[], keyOf: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = keyOf(x);
+    const list = out.get(k);
+    if (list) list.push(x);
+    else out.set(k, [x]);
+  }
+  return out;
+}
+
 function variantAnchor(scenario: Scenario, v: Variant): number {
   return v.implicit ? scenario.idRange.start : v.nameRange.start;
 }
@@ -246,21 +257,30 @@ export function decorationPlan(scenario: Scenario, text: string, analysis: Scena
   if (models.length === 0) return plan;
   const many = models.length > 1;
   const limit = divergenceLimit(scenario);
+  // Indexed once: a scan of every session per variant made the plan O(variants x sessions).
+  const key = (model: string, variant: string): string => `${model}\u0000${variant}`;
+  const perVariant = new Map<string, ScenarioAnalysis['perVariant'][number]>();
+  for (const p of analysis.perVariant) if (!perVariant.has(key(p.stats.model, p.stats.variant))) perVariant.set(key(p.stats.model, p.stats.variant), p);
+  const samplesOf = groupBy(analysis.samples, (s) => key(s.model, s.variant));
+  const recordsOf = groupBy(records, (r) => key(r.model, r.variant));
+  const recordsByVariant = groupBy(records, (r) => r.variant);
+  const diffs = new Map<string, PromptDiff>();
+  for (const d of analysis.promptDiffs) if (!diffs.has(d.variant)) diffs.set(d.variant, d);
   for (const v of scenario.variants) {
     const parts = models.flatMap((model) => {
-      const va = analysis.perVariant.find((p) => p.stats.model === model && p.stats.variant === v.name);
+      const va = perVariant.get(key(model, v.name));
       if (!va) return [];
-      const samples = analysis.samples.filter((s) => s.model === model && s.variant === v.name);
+      const samples = samplesOf.get(key(model, v.name)) ?? [];
       const kind = variantKind(va.stats, limit);
       const summary = variantSummary(va.stats);
-      return [{ kind, text: many ? `${shortName(model)}: ${summary}` : summary, hover: variantHover(va.stats, samples, records.filter((r) => r.model === model), kind) }];
+      return [{ kind, text: many ? `${shortName(model)}: ${summary}` : summary, hover: variantHover(va.stats, samples, recordsOf.get(key(model, v.name)) ?? [], kind) }];
     });
     if (parts.length === 0) continue;
     const anchor = variantAnchor(scenario, v);
     const kind = parts.reduce<VariantKind>((k, p) => (SEVERITY[p.kind] > SEVERITY[k] ? p.kind : k), 'aligned');
     const hover = parts.map((p) => p.hover).join('\n\n---\n\n');
     plan.variants.push({ variant: v.name, kind, at: lineEnd(text, anchor), line: lineStart(text, anchor), text: parts.map((p) => p.text).join(' ║ '), hover });
-    const diff = analysis.promptDiffs.find((d) => d.variant === v.name);
+    const diff = diffs.get(v.name);
     if (kind === 'diverging' && diff && !diff.prompt.identical) {
       for (const range of changedWordRanges(scenario, v, diff, text)) plan.changed.push({ variant: v.name, range, hover });
     }
@@ -269,19 +289,27 @@ export function decorationPlan(scenario: Scenario, text: string, analysis: Scena
   // the sessions that were asked that wording.
   const rewords = (v: Variant | undefined, value: string): boolean => !!v?.values?.has(value);
   const byName = new Map(scenario.variants.map((v) => [v.name, v] as const));
-  const mark = (item: Item, sessions: readonly SessionRecord[]): void => {
-    const means = models.flatMap((model) => {
-      const m = itemMeans(sessions, model).get(item.id);
-      return m ? [`${many ? `${shortName(model)} ` : ''}${m.mean.toFixed(1)} (n=${m.n})`] : [];
-    });
-    if (means.length) plan.items.push({ item: item.id, at: lineEnd(text, item.text.range.start), text: `mean ${means.join(' · ')}` });
+  // The means of one set of sessions, per model, computed once for all the items marked over it.
+  const meansOver = (sessions: readonly SessionRecord[]): ((item: Item) => void) => {
+    const perModel = models.map((model) => itemMeans(sessions, model));
+    return (item) => {
+      const means = models.flatMap((model, i) => {
+        const m = perModel[i]!.get(item.id);
+        return m ? [`${many ? `${shortName(model)} ` : ''}${m.mean.toFixed(1)} (n=${m.n})`] : [];
+      });
+      if (means.length) plan.items.push({ item: item.id, at: lineEnd(text, item.text.range.start), text: `mean ${means.join(' · ')}` });
+    };
   };
+  const reworded = scenario.variants.filter((v) => v.values?.size);
   for (const value of scenario.values) {
-    const asked = records.filter((r) => !rewords(byName.get(r.variant), value.name));
-    for (const item of value.items) mark(item, asked);
+    // Without rewording variants every session was asked the scenario's wording: no filter needed.
+    const asked = reworded.some((v) => rewords(v, value.name)) ? records.filter((r) => !rewords(byName.get(r.variant), value.name)) : records;
+    const mark = meansOver(asked);
+    for (const item of value.items) mark(item);
   }
-  for (const v of scenario.variants) {
-    for (const items of v.values?.values() ?? []) for (const item of items) mark(item, records.filter((r) => r.variant === v.name));
+  for (const v of reworded) {
+    const mark = meansOver(recordsByVariant.get(v.name) ?? []);
+    for (const items of v.values?.values() ?? []) for (const item of items) mark(item);
   }
   return plan;
 }

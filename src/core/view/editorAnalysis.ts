@@ -1,19 +1,39 @@
 /** The analysis the editor shows, live as sessions arrive and when a file re-opens with its last run. */
-import { analyzeRun, type ScenarioAnalysis } from '../analysis/analyzeRun';
+import { createAnalysisMemo, type AnalysisMemo } from '../analysis/analysisMemo';
+import { analyzeRun, type RenderFn, type ScenarioAnalysis } from '../analysis/analyzeRun';
 import type { RunHeader, SessionRecord } from '../run/record';
 import type { Scenario } from '../scenario/model';
 import { renderVariant } from '../scenario/render';
 
 /**
+ * What re-analyses of one results entry share, kept by the caller: the memo of per-session and
+ * per-variant results, valid only for the text it was filled from.
+ */
+export interface EditorAnalysisCache {
+  text?: string;
+  memo?: AnalysisMemo;
+}
+
+const render: RenderFn = (s, v, persona) => renderVariant(s, v, persona);
+
+/**
  * The same `analyzeRun` as the CLI with fewer bootstrap and permutation draws and no latent model,
  * so it stays quick enough to re-run while a run is in progress; the report recomputes in full.
+ * The path model is fitted only when something reads it (an assert on VAAR, the Markdown report),
+ * and with `cache` a re-analysis of the same text redoes only what new sessions change.
  */
-export function analyzeForEditor(scenario: Scenario, text: string, header: RunHeader, records: readonly SessionRecord[], file: string): ScenarioAnalysis {
+export function analyzeForEditor(scenario: Scenario, text: string, header: RunHeader, records: readonly SessionRecord[], file: string, cache?: EditorAnalysisCache): ScenarioAnalysis {
+  if (cache && (cache.text !== text || !cache.memo)) {
+    cache.text = text;
+    cache.memo = createAnalysisMemo();
+  }
   return analyzeRun(scenario, [{ header, sessions: [...records], file }], {
     bootstrap: 200,
     permutations: 2000,
     latentModel: false,
+    deferPathModel: true,
     scenarioText: text,
-    render: (s, v, persona) => renderVariant(s, v, persona),
+    render,
+    ...(cache?.memo ? { memo: cache.memo } : {}),
   });
 }
