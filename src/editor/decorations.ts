@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { decorationPlan, type DecorationPlan, type VariantKind } from '../core/view/decorationPlan';
+import { createPlanMemo, decorationPlan, type DecorationPlan, type PlanMemo, type VariantKind } from '../core/view/decorationPlan';
 import { COLORS, LANGUAGE_ID } from './ids';
 import type { ResultsStore } from './resultsStore';
 import type { ParseCache } from './scenarioDocuments';
@@ -31,6 +31,8 @@ export class ResultDecorations implements vscode.Disposable {
   private readonly types: Record<VariantKind | 'items' | 'changed', vscode.TextEditorDecorationType>;
   private readonly subscriptions: vscode.Disposable[];
   private readonly applied = new Map<string, AppliedDecorations>();
+  /** Per document, what the last plan can hand the next (unchanged variants are not rebuilt on a results update). */
+  private readonly memos = new Map<string, PlanMemo>();
   private pending: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -85,13 +87,20 @@ export class ResultDecorations implements vscode.Disposable {
       if (editor.document.languageId !== LANGUAGE_ID) continue;
       this.apply(editor);
     }
+    // Memos only for what is shown: a file shown again starts from a full plan.
+    for (const uri of [...this.memos.keys()]) if (!this.applied.has(uri)) this.memos.delete(uri);
   }
 
   private planFor(doc: vscode.TextDocument): DecorationPlan | undefined {
     const results = this.store.get(doc.uri);
     const scenario = this.cache.get(doc).scenario;
-    if (!results?.analysis || !scenario) return undefined;
-    return decorationPlan(scenario, doc.getText(), results.analysis, results.records);
+    if (!results?.analysis || !scenario) {
+      this.memos.delete(doc.uri.toString());
+      return undefined;
+    }
+    let memo = this.memos.get(doc.uri.toString());
+    if (!memo) this.memos.set(doc.uri.toString(), (memo = createPlanMemo()));
+    return decorationPlan(scenario, doc.getText(), results.analysis, results.records, undefined, memo);
   }
 
   private apply(editor: vscode.TextEditor): void {

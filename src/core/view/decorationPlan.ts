@@ -248,13 +248,38 @@ const SEVERITY: Record<VariantKind, number> = { aligned: 0, diverging: 1, failed
 const shortName = (model: string): string => model.slice(model.indexOf('/') + 1);
 
 /**
+ * What one plan keeps for the next of the same text and models: per model and variant, the marks'
+ * texts with the inputs they came from, so a results update rebuilds only the variants whose
+ * sessions changed. The owner keeps one per document; a plan with another text or models resets it.
+ */
+export interface PlanMemo {
+  text?: string;
+  models?: string;
+  parts: Map<string, { stats: VariantStats; samples: readonly SampleAnalysis[]; records: readonly SessionRecord[]; part: { kind: VariantKind; text: string; hover: string } }>;
+  changed: Map<string, { prompt: PromptDiff['prompt']; ranges: Span[] }>;
+}
+
+/** An empty plan memo. */
+export function createPlanMemo(): PlanMemo {
+  return { parts: new Map(), changed: new Map() };
+}
+
+const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
  * The decoration plan of a scenario's results. With several models (a comparison run) each variant
  * line lists every model's summary, takes the worst kind, and each item the mean per model.
  * Items of reworded questionnaires are marked where they are written.
  */
-export function decorationPlan(scenario: Scenario, text: string, analysis: ScenarioAnalysis, records: readonly SessionRecord[], models: readonly string[] = analysis.models): DecorationPlan {
+export function decorationPlan(scenario: Scenario, text: string, analysis: ScenarioAnalysis, records: readonly SessionRecord[], models: readonly string[] = analysis.models, memo?: PlanMemo): DecorationPlan {
   const plan: DecorationPlan = { model: models.join(', '), variants: [], items: [], changed: [] };
   if (models.length === 0) return plan;
+  if (memo && (memo.text !== text || memo.models !== plan.model)) {
+    memo.text = text;
+    memo.models = plan.model;
+    memo.parts.clear();
+    memo.changed.clear();
+  }
   const many = models.length > 1;
   const limit = divergenceLimit(scenario);
   // Indexed once: a scan of every session per variant made the plan O(variants x sessions).
@@ -271,9 +296,14 @@ export function decorationPlan(scenario: Scenario, text: string, analysis: Scena
       const va = perVariant.get(key(model, v.name));
       if (!va) return [];
       const samples = samplesOf.get(key(model, v.name)) ?? [];
+      const mine = recordsOf.get(key(model, v.name)) ?? [];
+      const hit = memo?.parts.get(key(model, v.name));
+      if (hit && hit.stats === va.stats && sameItems(hit.samples, samples) && sameItems(hit.records, mine)) return [hit.part];
       const kind = variantKind(va.stats, limit);
       const summary = variantSummary(va.stats);
-      return [{ kind, text: many ? `${shortName(model)}: ${summary}` : summary, hover: variantHover(va.stats, samples, recordsOf.get(key(model, v.name)) ?? [], kind) }];
+      const part = { kind, text: many ? `${shortName(model)}: ${summary}` : summary, hover: variantHover(va.stats, samples, mine, kind) };
+      memo?.parts.set(key(model, v.name), { stats: va.stats, samples, records: mine, part });
+      return [part];
     });
     if (parts.length === 0) continue;
     const anchor = variantAnchor(scenario, v);
@@ -282,7 +312,10 @@ export function decorationPlan(scenario: Scenario, text: string, analysis: Scena
     plan.variants.push({ variant: v.name, kind, at: lineEnd(text, anchor), line: lineStart(text, anchor), text: parts.map((p) => p.text).join(' ║ '), hover });
     const diff = diffs.get(v.name);
     if (kind === 'diverging' && diff && !diff.prompt.identical) {
-      for (const range of changedWordRanges(scenario, v, diff, text)) plan.changed.push({ variant: v.name, range, hover });
+      const hit = memo?.changed.get(v.name);
+      const ranges = hit?.prompt === diff.prompt ? hit.ranges : changedWordRanges(scenario, v, diff, text);
+      memo?.changed.set(v.name, { prompt: diff.prompt, ranges });
+      for (const range of ranges) plan.changed.push({ variant: v.name, range: { ...range }, hover });
     }
   }
   // A reworded questionnaire shares item ids with the scenario's: each item's mean is taken only over

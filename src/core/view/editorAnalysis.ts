@@ -2,16 +2,19 @@
 import { createAnalysisMemo, type AnalysisMemo } from '../analysis/analysisMemo';
 import { analyzeRun, type RenderFn, type ScenarioAnalysis } from '../analysis/analyzeRun';
 import type { RunHeader, SessionRecord } from '../run/record';
-import type { Scenario } from '../scenario/model';
+import type { Scenario, Variant, VarSet } from '../scenario/model';
 import { renderVariant } from '../scenario/render';
+
+type Rendered = ReturnType<RenderFn>;
 
 /**
  * What re-analyses of one results entry share, kept by the caller: the memo of per-session and
- * per-variant results, valid only for the text it was filled from.
+ * per-variant results and each variant's rendered prompts, valid only for the text they came from.
  */
 export interface EditorAnalysisCache {
   text?: string;
   memo?: AnalysisMemo;
+  rendered?: WeakMap<Variant, { persona: VarSet | undefined; prompts: Rendered }>;
 }
 
 const render: RenderFn = (s, v, persona) => renderVariant(s, v, persona);
@@ -23,17 +26,27 @@ const render: RenderFn = (s, v, persona) => renderVariant(s, v, persona);
  * and with `cache` a re-analysis of the same text redoes only what new sessions change.
  */
 export function analyzeForEditor(scenario: Scenario, text: string, header: RunHeader, records: readonly SessionRecord[], file: string, cache?: EditorAnalysisCache): ScenarioAnalysis {
-  if (cache && (cache.text !== text || !cache.memo)) {
+  if (cache && (cache.text !== text || !cache.memo || !cache.rendered)) {
     cache.text = text;
     cache.memo = createAnalysisMemo();
+    cache.rendered = new WeakMap();
   }
+  const rendered = cache?.rendered;
+  // A variant's prompts depend on the text alone: render each once per text.
+  const renderOnce: RenderFn = !rendered ? render : (s, v, persona) => {
+    const hit = rendered.get(v);
+    if (hit && hit.persona === persona) return hit.prompts;
+    const prompts = render(s, v, persona);
+    rendered.set(v, { persona, prompts });
+    return prompts;
+  };
   return analyzeRun(scenario, [{ header, sessions: [...records], file }], {
     bootstrap: 200,
     permutations: 2000,
     latentModel: false,
     deferPathModel: true,
     scenarioText: text,
-    render,
+    render: renderOnce,
     ...(cache?.memo ? { memo: cache.memo } : {}),
   });
 }
