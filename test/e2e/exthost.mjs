@@ -29,12 +29,18 @@ try {
   // The run tests call a real OpenAI-compatible server: a fast one, and a slow one to cancel mid-run.
   const sim = await startSimServer();
   const slow = await startSimServer({ latencyMs: 150 });
-  const server = await startCodeServer({ folder, extraArgs, env: {
+  // A test-only extension (test/e2e/lmProvider) offers one model through VS Code's Language Model API
+  // (proposed chatProvider API), since code-server offers none; the lm tests point it at their own test server.
+  const lmProvider = path.join(repoRoot, 'test', 'e2e', 'lmProvider');
+  const lmPkg = JSON.parse(fs.readFileSync(path.join(lmProvider, 'package.json'), 'utf8'));
+  const lmId = `${lmPkg.publisher}.${lmPkg.name}`;
+  const server = await startCodeServer({ folder, extensionFolder: lmProvider, extraArgs: [...extraArgs, '--enable-proposed-api', lmId], env: {
     EXTHOST_TEST_RESULT: resultFile,
     DILEMMA_TEST_SERVER_URL: sim.server.url,
     DILEMMA_TEST_SLOW_SERVER_URL: slow.server.url,
     DILEMMA_TEST_MODEL: sim.model,
     DILEMMA_TEST_DIVERGING: sim.divergingVariants.join(','),
+    DILEMMA_TEST_LM_EXTENSION: lmId,
   } });
   const ctx = await launchBrowser();
   const page = ctx.pages()[0] ?? await ctx.newPage();
