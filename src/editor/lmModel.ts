@@ -22,17 +22,21 @@ export class LanguageModelChat implements ChatModel {
   async complete(request: ChatRequest): Promise<ChatResponse> {
     if (request.signal?.aborted) throw new ModelError('aborted', `${this.id}: request aborted before it was sent`);
     const cts = new vscode.CancellationTokenSource();
-    const onAbort = (): void => cts.cancel();
+    // The abort settles the call itself: VS Code 1.100 neither ends the response stream nor passes the
+    // cancellation on to the provider once its request has started (seen in the extension-host test),
+    // so a provider that never answers would otherwise hold the run, and its cancel, forever.
+    let onAbort = (): void => cts.cancel();
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        cts.cancel();
+        reject(new ModelError('aborted', `${this.id}: request aborted`));
+      };
+    });
     request.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const messages = request.messages.map((m) =>
-        m.role === 'assistant' ? vscode.LanguageModelChatMessage.Assistant(m.content) : vscode.LanguageModelChatMessage.User(m.content),
-      );
-      const response = await this.model.sendRequest(messages, { justification: 'Dilemma Lens runs the scenario you started.' }, cts.token);
-      let text = '';
-      for await (const chunk of response.text) text += chunk;
-      return { text };
+      return await Promise.race([this.send(request, cts.token), aborted]);
     } catch (err) {
+      if (err instanceof ModelError) throw err;
       if (request.signal?.aborted) throw new ModelError('aborted', `${this.id}: request aborted`);
       if (err instanceof vscode.LanguageModelError) {
         const kind = err.code === vscode.LanguageModelError.NotFound.name ? 'not-found' : err.code === vscode.LanguageModelError.NoPermissions.name ? 'auth' : 'server';
@@ -43,6 +47,16 @@ export class LanguageModelChat implements ChatModel {
       request.signal?.removeEventListener('abort', onAbort);
       cts.dispose();
     }
+  }
+
+  private async send(request: ChatRequest, token: vscode.CancellationToken): Promise<ChatResponse> {
+    const messages = request.messages.map((m) =>
+      m.role === 'assistant' ? vscode.LanguageModelChatMessage.Assistant(m.content) : vscode.LanguageModelChatMessage.User(m.content),
+    );
+    const response = await this.model.sendRequest(messages, { justification: 'Dilemma Lens runs the scenario you started.' }, token);
+    let text = '';
+    for await (const chunk of response.text) text += chunk;
+    return { text };
   }
 }
 
