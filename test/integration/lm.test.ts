@@ -66,6 +66,12 @@ describe('VS Code language models (vscode.lm) as run targets', function () {
 
   after(async () => {
     await server?.stop();
+    // Close the editor this suite opened, so the next suite's decorations see only its own file.
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri?.toString());
+    if (doc) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
   });
 
   it('selectChatModels finds the model the provider registers', async () => {
