@@ -153,13 +153,17 @@ describe('runs from the editor', function () {
     assert.ok(summary.command!.title.startsWith(`${determined.length - diverge}/${determined.length} aligned · ${diverge} diverge`), summary.command!.title);
     assert.deepEqual(summary.command!.arguments, [uri.toString()]);
 
-    // The owner applied exactly what the pure plan computes for this file and these results.
-    const applied = await waitFor(() => {
-      const a = dl.decorations.appliedTo(uri);
-      return a && a.diverging.length + a.aligned.length === results.analysis!.variants.length ? a : undefined;
-    }, 'variant decorations');
+    // The owner applied exactly what the pure plan computes for this file and these results. Passes
+    // are throttled while sessions arrive, so wait for the pass after the last session: one whose
+    // variant texts are the final plan's (an earlier pass can already mark every variant).
     const doc = editor.document;
     const plan = decorationPlan(parseScenario(doc.getText()).scenario!, doc.getText(), results.analysis!, results.records);
+    const finalTexts = JSON.stringify(plan.variants.map((v) => v.text).sort());
+    const applied = await waitFor(() => {
+      const a = dl.decorations.appliedTo(uri);
+      const texts = a && JSON.stringify([...a.aligned, ...a.diverging, ...a.failed].map((d) => d.text).sort());
+      return a && texts === finalTexts ? a : undefined;
+    }, 'the decorations of the final results');
     for (const kind of ['aligned', 'diverging', 'failed'] as const) {
       assert.deepEqual(applied[kind].map((d) => [d.line, d.endCharacter, d.text]), plan.variants.filter((v) => v.kind === kind).map((v) => [doc.positionAt(v.at).line, doc.positionAt(v.at).character, v.text]));
     }
