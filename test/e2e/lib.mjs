@@ -190,6 +190,19 @@ export function checks() {
 
 export const expect = (cond, msg) => { if (!cond) throw new Error(msg); };
 
+/** An error that escaped an e2e script's checks: it counts as a failure. */
+export function escaped(counts, e) {
+  counts.failed++;
+  log('ERROR', e.message);
+}
+
+/** The end of every e2e script: clean up, print the closing line the test command reads, exit. */
+export async function finish(counts) {
+  await cleanup();
+  console.log(`${counts.passed} passed, ${counts.failed} failed`);
+  process.exit(counts.failed ? 1 : 0);
+}
+
 /**
  * Starts the OpenAI-compatible test server (compiled to out/test/support by `npm run compile-tests`)
  * with the simulated respondent over the repo's examples. Its one model, `sim-mixed`, follows its

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, cleanup, watchdog, until, checks, expect, startSimServer } from './lib.mjs';
+import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, watchdog, until, checks, expect, startSimServer, escaped, finish } from './lib.mjs';
 
 watchdog(300);
 const require = createRequire(import.meta.url);
@@ -36,9 +36,16 @@ async function decorationsWithText(page, text) {
 
 /** Scrolls the active editor to a 1-based line (Go to Line), so its lenses and decorations are rendered. */
 async function goToLine(page, line) {
-  await page.locator('.tab', { hasText: EXAMPLE }).first().click();
-  await page.keyboard.press('Control+G');
-  await page.locator('.quick-input-widget input.input').fill(`:${line}`);
+  const input = page.locator('.quick-input-widget input.input');
+  // Ctrl+G goes to whatever has focus, and a tab click can land before its editor takes it (one CI
+  // run timed out here): press again until Go to Line's input is up, a bounded number of times.
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('.tab', { hasText: EXAMPLE }).first().click();
+    await page.keyboard.press('Control+G');
+    if (await input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) break;
+    if (attempt === 5) throw new Error('Go to Line did not open after 5 tries');
+  }
+  await input.fill(`:${line}`);
   await page.keyboard.press('Enter');
 }
 
@@ -171,10 +178,7 @@ try {
     await page.screenshot({ path: path.join(shotDir, 'run-compare-view.png') });
   });
 } catch (e) {
-  counts.failed++;
-  log('ERROR', e.message);
+  escaped(counts, e);
 } finally {
-  await cleanup();
+  await finish(counts);
 }
-console.log(`${counts.passed} passed, ${counts.failed} failed`);
-process.exit(counts.failed ? 1 : 0);

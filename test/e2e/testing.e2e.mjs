@@ -10,7 +10,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, cleanup, watchdog, until, checks, expect, startSimServer } from './lib.mjs';
+import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, watchdog, until, checks, expect, startSimServer, escaped, finish } from './lib.mjs';
 
 watchdog(420);
 const require = createRequire(import.meta.url);
@@ -214,13 +214,10 @@ try {
     expect(!fs.existsSync(path.join(folder2, '.dilemma', 'runs')), 'a run log was written');
   }
 } catch (e) {
-  counts.failed++;
-  log('ERROR', e.message);
+  escaped(counts, e);
 } finally {
-  await cleanup();
+  await finish(counts);
 }
-console.log(`${counts.passed} passed, ${counts.failed} failed`);
-process.exit(counts.failed ? 1 : 0);
 
 /** Stops the first code-server and browser early, so that two never share the machine's two cores. */
 async function cleanupFirst(server, ctx) {

@@ -4,7 +4,7 @@
 // Usage: CODE_SERVER=.../code-server node test/e2e/ui.e2e.mjs
 import path from 'node:path';
 import fs from 'node:fs';
-import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, cleanup, watchdog, until, checks, expect } from './lib.mjs';
+import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, watchdog, until, checks, expect, escaped, finish } from './lib.mjs';
 
 watchdog(240);
 const shotDir = path.join(repoRoot, 'test-results', 'screenshots');
@@ -91,10 +91,7 @@ try {
     await page.screenshot({ path: path.join(shotDir, 'broken-squiggle-hover.png') });
   });
 } catch (e) {
-  counts.failed++;
-  log('ERROR', e.message);
+  escaped(counts, e);
 } finally {
-  await cleanup();
+  await finish(counts);
 }
-console.log(`${counts.passed} passed, ${counts.failed} failed`);
-process.exit(counts.failed ? 1 : 0);

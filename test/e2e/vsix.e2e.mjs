@@ -7,7 +7,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, cleanup, onCleanup, watchdog, checks, expect } from './lib.mjs';
+import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, onCleanup, watchdog, checks, expect, escaped, finish } from './lib.mjs';
 
 watchdog(300);
 const shotDir = path.join(repoRoot, 'test-results', 'screenshots');
@@ -67,10 +67,7 @@ try {
     await page.screenshot({ path: path.join(shotDir, 'vsix-installed.png') });
   });
 } catch (e) {
-  counts.failed++;
-  log('ERROR', e.message);
+  escaped(counts, e);
 } finally {
-  await cleanup();
+  await finish(counts);
 }
-console.log(`${counts.passed} passed, ${counts.failed} failed`);
-process.exit(counts.failed ? 1 : 0);
