@@ -60,14 +60,23 @@ export function overlapLaw(units: readonly BinaryUnit[], limit = OVERLAP_WORK_LI
   for (const g of gs) compositions += logChoose(g.n + cs.length - 1, cs.length - 1) < 30 ? Math.exp(logChoose(g.n + cs.length - 1, cs.length - 1)) : Infinity;
   if (states * (maxTp + 1) * compositions > limit) return undefined;
 
-  // state: remaining count per class -> (TP -> probability)
-  let dp = new Map<string, { rem: number[]; tp: Map<number, number> }>();
-  dp.set(cs.map((c) => c.c).join(','), { rem: cs.map((c) => c.c), tp: new Map([[0, 1]]) });
+  // State: the remaining count of each class, packed into one integer (mixed radix), mapped to the law
+  // of TP so far (a dense array over 0..maxTp).
+  const radix = cs.map((c) => c.c + 1);
+  const pack = (rem: readonly number[]): number => rem.reduce((acc, r, i) => acc * radix[i]! + r, 0);
+  let dp = new Map<number, { rem: number[]; tp: Float64Array }>();
+  const start = new Float64Array(maxTp + 1);
+  start[0] = 1;
+  dp.set(pack(cs.map((c) => c.c)), { rem: cs.map((c) => c.c), tp: start });
   let left = n;
   gs.forEach((g, gi) => {
-    const next = new Map<string, { rem: number[]; tp: Map<number, number> }>();
+    const next = new Map<number, { rem: number[]; tp: Float64Array }>();
     const logAll = logChoose(left, g.n);
     for (const { rem, tp } of dp.values()) {
+      let lo = 0;
+      while (lo < tp.length && tp[lo] === 0) lo++;
+      let hi = tp.length - 1;
+      while (hi >= lo && tp[hi] === 0) hi--;
       // Every way to take g.n actions from the remaining ones, class counts x (multivariate hypergeometric).
       const x = new Array<number>(cs.length).fill(0);
       const visit = (j: number, need: number, logWays: number, gain: number): void => {
@@ -76,11 +85,12 @@ export function overlapLaw(units: readonly BinaryUnit[], limit = OVERLAP_WORK_LI
           x[j] = need;
           const prob = Math.exp(logWays + logChoose(rem[j]!, need) - logAll);
           const nextRem = rem.map((r, i) => r - x[i]!);
-          const k = nextRem.join(',');
-          const entry = next.get(k) ?? { rem: nextRem, tp: new Map<number, number>() };
-          next.set(k, entry);
+          const key = pack(nextRem);
+          let entry = next.get(key);
+          if (!entry) next.set(key, (entry = { rem: nextRem, tp: new Float64Array(maxTp + 1) }));
           const add = gain + need * w[gi]![j]!;
-          for (const [t, p] of tp) entry.tp.set(t + add, (entry.tp.get(t + add) ?? 0) + p * prob);
+          const into = entry.tp;
+          for (let t = lo; t <= hi; t++) into[t + add]! += tp[t]! * prob;
           return;
         }
         for (let take = 0; take <= Math.min(need, rem[j]!); take++) {
@@ -94,7 +104,7 @@ export function overlapLaw(units: readonly BinaryUnit[], limit = OVERLAP_WORK_LI
     dp = next;
   });
   const p = new Array<number>(maxTp + 1).fill(0);
-  for (const { tp } of dp.values()) for (const [t, q] of tp) p[t]! += q;
+  for (const { tp } of dp.values()) for (let t = 0; t <= maxTp; t++) p[t]! += tp[t]!;
   return { p, mean };
 }
 
