@@ -28,6 +28,16 @@ export interface RespondentProfile {
    * actions vary with stated values. Default 0.15; 0 makes every session the same person.
    */
   spread?: number;
+  /**
+   * How it answers the `principle` question ("which of two values should usually come first?"): the
+   * earlier of the two in this list, or 'random'. Default: the value with the higher level in `traits`.
+   */
+  principle?: string[] | 'random';
+  /**
+   * The order in which its held values decide the action, in place of the scenario's `rank` rules (its
+   * `when` rules still apply): a model whose revealed hierarchy is not the declared one.
+   */
+  priority?: string[];
 }
 
 /** Item answers scatter around the latent level by this many scale points (standard deviation). */
@@ -62,7 +72,16 @@ interface ActionTarget {
   scale?: Scale;
 }
 
-type Target = ItemTarget | ActionTarget;
+interface PrincipleTarget {
+  kind: 'principle';
+  text: string;
+  scenario: Scenario;
+  variant: Variant;
+  system?: string;
+  values: [string, string];
+}
+
+type Target = ItemTarget | ActionTarget | PrincipleTarget;
 
 function hashString(text: string, seed = 0): number {
   let h = (2166136261 ^ seed) >>> 0;
@@ -90,6 +109,9 @@ function indexScenarios(scenarios: Scenario[]): Target[] {
             const text = item.text.trim();
             if (text) targets.push({ kind: 'item', text, scenario, variant, system: rendered.system, value: value.name, reverse: item.reverse, scale: value.scale });
           }
+        }
+        for (const p of rendered.principle ?? []) {
+          for (const text of p.prompts) targets.push({ kind: 'principle', text: text.trim(), scenario, variant, system: rendered.system, values: p.values });
         }
         const prompt = rendered.action.prompt.trim();
         if (prompt) {
@@ -161,6 +183,15 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     const noise = temperature === 0 ? 0 : ITEM_NOISE_SD * Math.min(2, Math.max(0.25, temperature));
 
     const earlier = messages.slice(0, lastUser);
+    if (target.kind === 'principle') {
+      const [x, y] = target.values;
+      const order = profile.principle;
+      let first: string;
+      if (order === 'random') first = random() < 0.5 ? x : y;
+      else if (order) first = (order.indexOf(x) === -1 ? Infinity : order.indexOf(x)) <= (order.indexOf(y) === -1 ? Infinity : order.indexOf(y)) ? x : y;
+      else first = trait(x) >= trait(y) ? x : y;
+      return format(first, schema, random);
+    }
     if (target.kind === 'item') {
       // A session is one person: its first answer on a value draws that person's level, later items
       // of the value stay near what it already said, so items agree within a session and differ across.
@@ -179,7 +210,7 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     const shift = (value: string): number => variantProfile?.traits?.[value] ?? 0;
     const levels = statedLevels(target.scenario, earlier, system, trait, shift, recognise);
     const held = new Map([...levels].map(([name, level]) => [name, level > 0.5] as const));
-    const implied = impliedAction(target, held);
+    const implied = impliedAction(target, held, profile.priority);
     if (target.choices && target.choices.length > 0) {
       const ids = target.choices.map((c) => c.id);
       const pick = (from: string[]): string => from[Math.floor(random() * from.length)] ?? ids[0]!;
@@ -290,7 +321,7 @@ function readNumber(text: string): number | undefined {
 }
 
 /** The arbiter of method.md over held values: first applicable rule, else the vote of held values. */
-function impliedAction(target: ActionTarget, held: Map<string, boolean>): string | undefined {
+function impliedAction(target: ActionTarget, held: Map<string, boolean>, priority?: string[]): string | undefined {
   const { scenario } = target;
   const expect = new Map<string, string>();
   for (const e of scenario.action?.expect ?? []) {
@@ -303,8 +334,9 @@ function impliedAction(target: ActionTarget, held: Map<string, boolean>): string
       for (const [name, entry] of rule.when) if (vars.get(name) !== entry.value) applies = false;
       if (applies && rule.require) return rule.require.value;
     } else {
-      const first = rule.rank.find((r) => held.get(r.value));
-      if (first) return expect.get(first.value);
+      const order = priority ?? rule.rank.map((r) => r.value);
+      const first = order.find((v) => held.get(v));
+      if (first) return expect.get(first);
     }
   }
   const votes = new Map<string, number>();

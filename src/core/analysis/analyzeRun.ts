@@ -5,6 +5,7 @@ import type { SampleAnalysis } from './divergence';
 import type { FlipResult } from './flip';
 import { latentModel, type LatentModelSummary } from './latentModel';
 import { gapPanel, type GapPanel } from './gapPanel';
+import { hierarchyPanel, type HierarchyPanel } from './hierarchy';
 import { fitPathModel, pathData, type PathModelResult } from './pathModel';
 import { wilsonInterval } from './stats';
 import type { TextDiff } from './textDiff';
@@ -90,6 +91,8 @@ export interface ModelAnalysis {
   latent: VaarResult[];
   /** The gap metrics beside VAAR (ValueActionLens F1, distance, says/does counts, stated-enacted r), each with n and chance. */
   gap: GapPanel;
+  /** Declared (`rank`), stated (`principle`) and revealed (Bradley-Terry over decisions) value hierarchies. */
+  hierarchy: HierarchyPanel;
 }
 
 /** A 1-based line and column. */
@@ -251,6 +254,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
     };
     const fit = options.deferPathModel ? undefined : fitModel();
     const gap = (): GapPanel => gapPanel(scenario, model, mine, { seed: subSeed(seed, model, 'gap'), alpha });
+    const hierarchy = (): HierarchyPanel => hierarchyPanel(scenario, model, mine, sessions.filter((x) => x.model === model), { seed: subSeed(seed, model, 'hierarchy') });
     const entry: ModelAnalysis = {
       model,
       sessions: mine.length,
@@ -267,6 +271,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
       vaar: (fit ? { sign: compositeVaar(fit, 'sign', alpha), strict: compositeVaar(fit, 'strict', alpha) } : undefined) as ModelAnalysis['vaar'],
       latent: latent.filter((l) => l.model === model),
       gap: (fit ? gap() : undefined) as GapPanel,
+      hierarchy: (fit ? hierarchy() : undefined) as HierarchyPanel,
     };
     if (!fit) {
       // Enumerable memoised getters: spreading, JSON and deep equality see plain values, computed once on first read.
@@ -281,6 +286,8 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
       });
       let panel: GapPanel | undefined;
       Object.defineProperty(entry, 'gap', { enumerable: true, configurable: true, get: () => (panel ??= gap()) });
+      let ranks: HierarchyPanel | undefined;
+      Object.defineProperty(entry, 'hierarchy', { enumerable: true, configurable: true, get: () => (ranks ??= hierarchy()) });
     }
     perModel.push(entry);
   }

@@ -1,4 +1,5 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
+import { folderHierarchy, type FolderHierarchy } from '../analysis/folderHierarchy';
 
 /** Version of the report JSON. Bumped on any change that removes or renames a field; see docs/report-schema.md. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -19,6 +20,8 @@ export interface Report {
   generatedAt?: string;
   summary: ReportSummary;
   scenarios: ScenarioAnalysis[];
+  /** With more than one scenario: each model's revealed value hierarchy over all of them. */
+  hierarchy?: FolderHierarchy[];
 }
 
 /** Totals of asserts and sessions over the analyses. */
@@ -37,6 +40,7 @@ export function buildReport(analyses: readonly ScenarioAnalysis[], meta: { versi
     ...(meta.generatedAt ? { generatedAt: meta.generatedAt } : {}),
     summary: summarize(analyses),
     scenarios: [...analyses],
+    ...(analyses.length > 1 ? { hierarchy: folderHierarchy(analyses) } : {}),
   };
 }
 

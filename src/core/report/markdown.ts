@@ -5,6 +5,8 @@ import type { TextDiff } from '../analysis/textDiff';
 import type { VaarResult } from '../analysis/vaar';
 import type { Rate } from '../analysis/variantStats';
 import { gapMarkdown } from './gapReport';
+import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
+import { folderHierarchy } from '../analysis/folderHierarchy';
 import { summarize } from './json';
 
 /** A cell-safe string: pipes and newlines would break a Markdown table row. */
@@ -88,6 +90,7 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
       out.push(`### ${cell(m.model)}`, '', ...pathTable(m.pathModel));
       for (const l of m.latent) out.push(`Latent model: ${cell(formatVaar(l))}`, '');
       out.push(...gapMarkdown(m.gap));
+      out.push('Value hierarchy:', '', ...hierarchyLines(m.hierarchy).map((l) => `- ${l}`), '');
       const vals = a.perVariant.filter((v) => v.stats.model === m.model);
       if (vals.length) {
         out.push('| variant | ' + a.perVariant[0]!.stats.values.map((x) => `${cell(x.value)} mean (SD, n)`).join(' | ') + ' |', '|---|' + a.perVariant[0]!.stats.values.map(() => '---|').join(''));
@@ -101,6 +104,10 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
       out.push('');
     }
     if (a.warnings.length) out.push('### Warnings', '', ...a.warnings.map((w) => `- ${w}`), '');
+  }
+  if (analyses.length > 1) {
+    out.push('## Revealed value hierarchy over all scenarios', '');
+    for (const f of folderHierarchy(analyses)) out.push(...folderHierarchyLines(f).map((l) => `- ${l}`), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -1,6 +1,8 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
 import { summarize } from './json';
 import { gapText } from './gapReport';
+import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
+import { folderHierarchy } from '../analysis/folderHierarchy';
 import { formatRate, formatVaar } from './markdown';
 
 /** A short plain-text summary for the terminal: per model, per variant, and every assert with its place. */
@@ -13,6 +15,7 @@ export function reportText(analyses: readonly ScenarioAnalysis[]): string {
       out.push(`    VAAR ${formatVaar(m.vaar.sign)}; ${formatVaar(m.vaar.strict)}`);
       for (const l of m.latent) out.push(`    VAAR ${formatVaar(l)}`);
       out.push(...gapText(m.gap));
+      out.push(...hierarchyLines(m.hierarchy).map((l) => `    ${l}`));
       for (const v of a.perVariant.filter((x) => x.stats.model === m.model)) {
         const dist = v.stats.distribution.map((d) => `${d.outcome} ${d.count}`).join(', ') || 'no readable action';
         const flip = v.flip ? `, flip p ${Number.isFinite(v.flip.test.p) ? v.flip.test.p.toFixed(3) : '–'} (${v.flip.test.method})${v.flip.flipped ? ' FLIPPED' : ''}` : '';
@@ -28,6 +31,10 @@ export function reportText(analyses: readonly ScenarioAnalysis[]): string {
       out.push(`  ${r.status === 'pass' ? 'PASS' : r.status === 'fail' ? 'FAIL' : 'ERROR'} ${where} ${r.message}`);
     }
     for (const w of a.warnings) out.push(`  warning: ${w}`);
+  }
+  if (analyses.length > 1) {
+    out.push('revealed value hierarchy over all these scenarios:');
+    for (const f of folderHierarchy(analyses)) out.push(...folderHierarchyLines(f).map((l) => `  ${l}`));
   }
   const s = summarize(analyses);
   out.push(`asserts: ${s.asserts.pass} passed, ${s.asserts.fail} failed, ${s.asserts.error} not measured`);

@@ -120,7 +120,9 @@ export function estimatePlan(plan: RunPlan, sessions: readonly SessionSpec[] = p
         prompt += system + q;
       }
     }
-    perRendered.set(key, { calls: questions.length, prompt });
+    // Principle questions: one fresh conversation per pair of values, after the action.
+    for (const pr of r.principle ?? []) prompt += system + tokens(actionQuestion(pr.prompts[0], { choices: pr.values.map((id, k) => ({ id, label: pr.labels[k]! })) }).length) + 4;
+    perRendered.set(key, { calls: questions.length + (r.principle?.length ?? 0), prompt });
   }
   let calls = 0;
   let promptTokens = 0;

@@ -41,6 +41,22 @@ export interface ActionAnswer {
   cached?: boolean;
 }
 
+/**
+ * Revision 2: one answer to the `principle` question (which of two values should usually come first),
+ * asked in its own conversation after the action. `choice` is a value name when the answer was read.
+ */
+export interface PrincipleAnswer {
+  /** The value named first (`{{a}}`) and second (`{{b}}`) in the question as asked. */
+  a: string;
+  b: string;
+  status: AnswerStatus;
+  choice?: string;
+  raw: string;
+  latencyMs: number;
+  usage?: Usage;
+  cached?: boolean;
+}
+
 /** One chat message as sent (for transcripts and the compare view). */
 export interface TranscriptMessage {
   role: 'system' | 'user' | 'assistant';
@@ -65,6 +81,8 @@ export interface SessionRecord {
   error?: string;
   items: ItemAnswer[];
   action?: ActionAnswer;
+  /** Revision 2: the answers to the `principle` question, one per pair of values. */
+  principle?: PrincipleAnswer[];
   transcript?: TranscriptMessage[];
   latencyMs: number;
   usage: Usage;

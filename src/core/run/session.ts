@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import type { Scale, SessionMode } from '../scenario/model';
 import type { RenderedVariant } from '../scenario/render';
 import { ModelError, type ChatMessage, type ResponseSchema } from '../models/chatModel';
-import { RUN_LOG_VERSION, type ActionAnswer, type ItemAnswer, type SessionRecord, type TranscriptMessage, type Usage } from './record';
+import { RUN_LOG_VERSION, type ActionAnswer, type ItemAnswer, type PrincipleAnswer, type SessionRecord, type TranscriptMessage, type Usage } from './record';
 import { actionQuestion, choiceSchema, itemQuestion, scaleSchema } from './prompts';
 import { readChoice, readScale } from './answers';
+import { askPrinciples } from './principle';
 import { seededRandom } from '../random';
 
 /** Which session of a plan this is; `key` is `sessionKey(model, variant, persona, sample)`. */
@@ -181,6 +182,18 @@ export async function runSession(ctx: SessionContext): Promise<SessionRecord> {
     }
   }
 
+  let principle: PrincipleAnswer[] | undefined;
+  if (error === undefined && rendered.principle?.length) {
+    const asked = await askPrinciples({
+      principles: rendered.principle, preamble, sample: spec.sample, structured: ctx.supportsStructuredOutput,
+      request: { temperature: settings.temperature, seed, maxTokens: settings.maxTokens }, call: ctx.call, isFatal: isRunFatal,
+    });
+    principle = asked.answers;
+    error = asked.error;
+    usage.promptTokens += asked.usage.promptTokens;
+    usage.completionTokens += asked.usage.completionTokens;
+  }
+
   const finishedAt = now();
   const record: SessionRecord = {
     v: RUN_LOG_VERSION,
@@ -196,6 +209,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionRecord> {
     ...(error === undefined ? {} : { error }),
     items,
     ...(action ? { action } : {}),
+    ...(principle ? { principle } : {}),
     transcript,
     latencyMs: finishedAt.getTime() - startedAt.getTime(),
     usage,

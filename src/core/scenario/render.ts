@@ -1,5 +1,7 @@
 import type { Placeholder, Scale, Scenario, Template, Variant, VarSet } from './model';
 import { VAR_NAME } from './placeholders';
+import { renderPolicy } from './renderPolicy';
+import { renderPrinciples, type RenderedPrinciple } from './renderPrinciple';
 
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 
@@ -41,15 +43,20 @@ export interface RenderedVariant {
   system?: string;
   values: { name: string; label: string; scale: Scale; items: RenderedItem[] }[];
   action: { prompt: string; choices?: { id: string; label: string }[]; scale?: Scale };
+  /** Revision 2, `run.guard`: the arbitration rules as the policy, appended to `system` (absent when not guarded or nothing applies). */
+  policy?: string;
+  /** Revision 2: the `principle` question per pair of values (absent without a `principle` block). */
+  principle?: RenderedPrinciple[];
   missing: Placeholder[];
 }
 
 /**
  * Renders every prompt of a variant for one persona entry: the system prompt (the variant's persona
  * template, else the scenario's), each value's items (the variant's rewording, else the scenario's) and
- * the action. Values without a valid scale are left out (the file has an error there already).
+ * the action. Values without a valid scale are left out (the file has an error there already). With
+ * `guard`, the arbitration rules that apply to it follow the system prompt as its policy (`renderPolicy`).
  */
-export function renderVariant(s: Scenario, v: Variant, persona?: VarSet): RenderedVariant {
+export function renderVariant(s: Scenario, v: Variant, persona?: VarSet, options: { guard?: boolean } = {}): RenderedVariant {
   const vars = effectiveVars(s, v, persona);
   const missing: Placeholder[] = [];
   const fill = (t: Template) => {
@@ -75,5 +82,11 @@ export function renderVariant(s: Scenario, v: Variant, persona?: VarSet): Render
   const choices = v.action?.choices ?? s.action?.choices;
   if (choices) out.action.choices = choices.map((c) => ({ id: c.id, label: c.label }));
   else if (s.action?.scale) out.action.scale = s.action.scale;
+  if (s.principle) out.principle = renderPrinciples(s, v, persona, missing);
+  const policy = options.guard ? renderPolicy(s, vars) : undefined;
+  if (policy) {
+    out.policy = policy;
+    out.system = out.system ? `${out.system.trimEnd()}\n\n${policy}` : policy;
+  }
   return out;
 }

@@ -1,6 +1,8 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
 import { isVaarValue, type VaarResult } from '../analysis/vaar';
+import type { BtResult } from '../analysis/bradleyTerry';
 import { gapRows, type GapRow } from '../report/gapReport';
+import { hierarchyLines } from '../report/hierarchyReport';
 
 /** One bar of the actions chart: how often a model chose an outcome in a variant. */
 export interface ActionBar {
@@ -68,6 +70,30 @@ export interface GapView {
   distances: { value: string; distance: number; chance: number | null; p: number | null; n: number }[];
 }
 
+/** One value's Bradley-Terry strength with its 95% interval (none for the reference). */
+export interface StrengthPoint {
+  value: string;
+  strength: number;
+  low: number | null;
+  high: number | null;
+}
+
+/** The value hierarchies of one model: the report's sentences and the strengths to draw. */
+export interface HierarchyView {
+  model: string;
+  lines: string[];
+  /** Revealed strengths, strongest first; empty when there is no fit (the first line says why). */
+  revealed: StrengthPoint[];
+  stated: StrengthPoint[];
+  declared: string[];
+}
+
+const strengthPoints = (fit: BtResult | undefined): StrengthPoint[] => {
+  if (!fit?.ok) return [];
+  const by = new Map(fit.strengths.map((x) => [x.value, x]));
+  return fit.order.map((v) => ({ value: v, strength: by.get(v)!.strength, low: by.get(v)!.ci?.[0] ?? null, high: by.get(v)!.ci?.[1] ?? null }));
+};
+
 /** Everything the report webview draws, computed from the analysis alone (no DOM, no vscode). */
 export interface ReportModel {
   title: string;
@@ -90,6 +116,7 @@ export interface ReportModel {
   pathFailures: { model: string; reason: string }[];
   vaar: VaarPoint[];
   gap: GapView[];
+  hierarchy: HierarchyView[];
   sem: { fitted: boolean; reason?: string; fit?: { chisq: number; df: number; pvalue: number; cfi: number; tli: number; rmsea: number; rmseaLow: number; rmseaHigh: number; srmr: number; n: number } };
   asserts: { metric: string; model: string; status: 'pass' | 'fail' | 'error'; message: string; line?: number }[];
   warnings: string[];
@@ -138,6 +165,10 @@ export function reportModel(a: ScenarioAnalysis): ReportModel {
         const d = m.gap.distance!.values.find((x) => x.value === value)!;
         return { value, distance: d.distance!, chance: d.chance.expected, p: d.chance.p, n: d.n };
       }),
+    })),
+    hierarchy: a.perModel.map((m) => ({
+      model: m.model, lines: hierarchyLines(m.hierarchy), revealed: strengthPoints(m.hierarchy.revealed),
+      stated: strengthPoints(m.hierarchy.stated?.fit), declared: m.hierarchy.declared?.order ?? [],
     })),
     sem: {
       fitted: a.latentModel.fitted,

@@ -1,17 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { repoPath, repoRoot } from '../../support/paths';
+import { cliWorkspace, type CliWorkspace } from '../../support/cliWorkspace';
+import { repoPath } from '../../support/paths';
 import { startTestServer, type TestServer } from '../../support/openaiServer';
 import { scenarioRespondent, type RespondentProfile } from '../../support/respondent';
 import { parseScenario } from '../../../src/core/scenario/parse';
 import type { Scenario } from '../../../src/core/scenario/model';
 import { readRunLog } from '../../../src/core/run/runLog';
 import type { SessionRecord } from '../../../src/core/run/record';
-
-interface Result { code: number | null; stdout: string; stderr: string }
 
 /**
  * The F1 of the gap panel recomputed from the run log alone, written out again here so the report is
@@ -54,8 +50,7 @@ function f1FromLog(scenario: Scenario, sessions: readonly SessionRecord[], model
 describe('cli: the gap panel end to end (dilemma run against the simulated respondent)', function () {
   this.timeout(180_000);
   let server: TestServer;
-  let dir: string;
-  const cli = repoPath('dist', 'cli.js');
+  let ws: CliWorkspace;
   const examples = fs.readdirSync(repoPath('examples')).filter((f) => f.endsWith('.dilemma.yaml')).sort();
   const scenarios = new Map<string, Scenario>();
   const common = { traits: { privacy: 0.55, prosocial: 0.5, acceptance: 0.5, duty: 0.5 }, spread: 0.25, unparsedRate: 0.02 };
@@ -65,36 +60,21 @@ describe('cli: the gap panel end to end (dilemma run against the simulated respo
   };
 
   before(async () => {
-    if (!fs.existsSync(cli)) assert.equal(spawnSync(process.execPath, ['esbuild.js'], { cwd: repoRoot, stdio: 'inherit' }).status, 0);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-gap-'));
-    for (const f of examples) {
-      const text = fs.readFileSync(repoPath('examples', f), 'utf8');
-      fs.writeFileSync(path.join(dir, f), text);
-      scenarios.set(f, parseScenario(text).scenario!);
-    }
+    const texts = Object.fromEntries(examples.map((f) => [f, fs.readFileSync(repoPath('examples', f), 'utf8')]));
+    for (const f of examples) scenarios.set(f, parseScenario(texts[f]!).scenario!);
     server = await startTestServer({ models: Object.keys(profiles), respondent: scenarioRespondent([...scenarios.values()], profiles) });
-    fs.writeFileSync(path.join(dir, 'providers.json'), JSON.stringify({ providers: { lab: { baseUrl: server.url, structuredOutput: true } } }));
+    ws = cliWorkspace('dl-gap-', texts, server.url);
   });
   after(async () => {
     await server?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    ws?.dispose();
   });
-
-  function run(args: string[]): Promise<Result> {
-    const env = { PATH: process.env.PATH, HOME: dir, DILEMMA_CONFIG: path.join(dir, 'providers.json'), DILEMMA_RETRY_BASE_MS: '5' };
-    const child = spawn(process.execPath, [cli, 'run', ...args], { cwd: dir, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  }
 
   it('on every example: the report\'s F1 is the one the log gives; a random respondent does not beat its chance level, an aligned one does where sessions pair values with actions', async () => {
     for (const f of examples) {
       const scenario = scenarios.get(f)!;
       const models = Object.keys(profiles).map((m) => `lab/${m}`);
-      const r = await run([f, ...models.flatMap((m) => ['--model', m]), '--no-cache', '--samples', '5', '--format', 'json']);
+      const r = await ws.run(['run', f, ...models.flatMap((m) => ['--model', m]), '--no-cache', '--samples', '5', '--format', 'json']);
       assert.ok(r.code === 0 || r.code === 1, `${f}: ${r.stderr}`);
       const out = JSON.parse(r.stdout);
       const log = await readRunLog(out.runs[0].logPath);
