@@ -1,5 +1,6 @@
 import type { ArbitrationRule, Scenario, Variant, VarSet } from '../scenario/model';
 import { effectiveVars, renderVariant, type RenderedVariant } from '../scenario/render';
+import { wordDiff } from './textDiff';
 
 /** One difference between the scenario version a baseline ran with and the candidate's. */
 export interface ScenarioChange {
@@ -37,6 +38,30 @@ const short = (s: string | undefined, max = 60): string => {
   return JSON.stringify(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat);
 };
 
+/**
+ * A changed text as its changed words: `"old words" → "new words"` per changed stretch (at most three),
+ * so a long prompt shows what differs instead of a shared prefix. Short texts are shown whole.
+ */
+function textChange(before: string | undefined, after: string | undefined): string {
+  if (before === undefined || after === undefined || (before.length <= 60 && after.length <= 60)) return `${short(before)} → ${short(after)}`;
+  const hunks: { removed: string; added: string }[] = [];
+  let open: { removed: string; added: string } | undefined;
+  for (const seg of wordDiff(before, after).segments) {
+    if (seg.kind === 'equal') {
+      // A space shared between two changed words belongs to the change: "a b" -> "c d" is one stretch.
+      if (open && seg.text.trim() === '') {
+        open.removed += seg.text;
+        open.added += seg.text;
+      } else open = undefined;
+      continue;
+    }
+    if (!open) hunks.push((open = { removed: '', added: '' }));
+    open[seg.kind] += seg.text;
+  }
+  const shown = hunks.slice(0, 3).map((h) => `${short(h.removed || undefined, 40)} → ${short(h.added || undefined, 40)}`);
+  return `${shown.join('; ')}${hunks.length > 3 ? `; and ${hunks.length - 3} more` : ''}`;
+}
+
 const varsObject = (vars: ReadonlyMap<string, string> | VarSet | undefined): Record<string, string> => {
   const out: Record<string, string> = {};
   if (vars) for (const [k, v] of vars) out[k] = typeof v === 'string' ? v : v.value;
@@ -72,18 +97,18 @@ function variantChanges(base: Scenario, cand: Scenario, bv: Variant, cv: Variant
   const variant = cv.name;
   const b = renderVariant(base, bv, base.personas[0]);
   const c = renderVariant(cand, cv, cand.personas[0]);
-  if ((b.system ?? '') !== (c.system ?? '')) changes.push({ what: 'system-prompt', variant, detail: `system prompt ${short(b.system)} → ${short(c.system)}` });
+  if ((b.system ?? '') !== (c.system ?? '')) changes.push({ what: 'system-prompt', variant, detail: `system prompt: ${textChange(b.system, c.system)}` });
   const bItems = new Map(b.values.flatMap((v) => v.items.map((i) => [i.id, i.text] as const)));
   const cItems = new Map(c.values.flatMap((v) => v.items.map((i) => [i.id, i.text] as const)));
   const ids = listDiff([...bItems.keys()], [...cItems.keys()]);
   const reworded = [...cItems.keys()].filter((id) => bItems.has(id) && bItems.get(id) !== cItems.get(id));
   const itemParts = [
-    ...reworded.map((id) => `${id} reworded ${short(bItems.get(id), 40)} → ${short(cItems.get(id), 40)}`),
+    ...reworded.map((id) => `${id} reworded ${textChange(bItems.get(id), cItems.get(id))}`),
     ...(ids.added.length ? [`added ${ids.added.join(', ')}`] : []),
     ...(ids.removed.length ? [`removed ${ids.removed.join(', ')}`] : []),
   ];
   if (itemParts.length) changes.push({ what: 'items', variant, detail: `items: ${itemParts.join('; ')}` });
-  if (b.action.prompt !== c.action.prompt) changes.push({ what: 'action-prompt', variant, detail: `action prompt ${short(b.action.prompt)} → ${short(c.action.prompt)}` });
+  if (b.action.prompt !== c.action.prompt) changes.push({ what: 'action-prompt', variant, detail: `action prompt: ${textChange(b.action.prompt, c.action.prompt)}` });
   const bChoices = (b.action.choices ?? []).map((x) => `${x.id}: ${x.label}`);
   const cChoices = (c.action.choices ?? []).map((x) => `${x.id}: ${x.label}`);
   const choiceDiff = listDiff(bChoices, cChoices);

@@ -3,7 +3,7 @@ import type { ComparisonSideScenario } from '../../../src/core/analysis/compare'
 import type { RunHeader, SessionRecord } from '../../../src/core/run/record';
 import type { Scenario } from '../../../src/core/scenario/model';
 import { seededRandom, type Random } from '../../../src/core/random';
-import { answer, simple } from './fixtures';
+import { answer, rankRule as rankRuleFixture, scenario as scenarioFixture, simple, variant as variantFixture } from './fixtures';
 
 /** A run header for the fixture scenario (`test`): one model and the given variants, no personas. */
 export function header(runId: string, variants: string[], samples: number, models = ['m1'], hash = 'h1'): RunHeader {
@@ -41,6 +41,27 @@ export function drawnSessions(variant: string, n: number, slope: number, random:
     const s = simple([p1, p2], [draw(1, 5), draw(1, 5)], random() < pDecline ? 'decline' : 'share', { variant, sample: i, model });
     return s;
   });
+}
+
+/**
+ * A comparison with every kind of row and fact: a paired regression (m1 / pharma made contrary), a
+ * model row with paths, a variant and a model on one side only, a partial candidate cell and a vars
+ * change between the two scenario versions.
+ */
+export function richComparisonSides(): { baseline: ComparisonSideScenario[]; candidate: ComparisonSideScenario[] } {
+  const random = seededRandom(42);
+  const base = scenarioFixture({ arbitration: [rankRuleFixture(['privacy', 'prosocial'])], variants: [variantFixture('baseline'), variantFixture('pharma', { recipient: 'a drug company' }), variantFixture('old')] });
+  const cand = scenarioFixture({ arbitration: [rankRuleFixture(['privacy', 'prosocial'])], variants: [variantFixture('baseline'), variantFixture('pharma', { recipient: 'an <insurer> | *co*' })] });
+  const bSessions = [
+    ...drawnSessions('baseline', 40, 2, random), ...drawnSessions('pharma', 40, 2, random), ...drawnSessions('old', 10, 2, random),
+    ...drawnSessions('baseline', 10, 2, random, 'gone'),
+  ];
+  const cSessions = [...drawnSessions('baseline', 40, 2, random), ...drawnSessions('pharma', 40, -2, random)];
+  // a partial second model on the candidate side only, and a partial cell: m1 / baseline lost its last 5 sessions
+  return {
+    baseline: [side(base, [{ header: header('base-run', ['baseline', 'pharma', 'old'], 40, ['m1', 'gone'], 'hb'), sessions: bSessions, file: 'runs/base.jsonl' }], 'hb', 'git 1234567')],
+    candidate: [side(cand, [{ header: header('cand-run', ['baseline', 'pharma'], 40, ['m1'], 'hc'), sessions: cSessions.slice(5), file: 'runs/cand.jsonl' }], 'hc', 'the current file')],
+  };
 }
 
 export { answer, seededRandom };
