@@ -91,6 +91,16 @@ function varChanges(before: Record<string, string>, after: Record<string, string
   return keys.filter((k) => before[k] !== after[k]).map((k) => `${k}: ${short(before[k])} → ${short(after[k])}`);
 }
 
+/** Items (id -> text) reworded, added or removed, as phrases. */
+function itemChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
+  const ids = listDiff([...before.keys()], [...after.keys()]);
+  return [
+    ...[...after.keys()].filter((id) => before.has(id) && before.get(id) !== after.get(id)).map((id) => `${id} reworded ${textChange(before.get(id), after.get(id))}`),
+    ...(ids.added.length ? [`added ${ids.added.join(', ')}`] : []),
+    ...(ids.removed.length ? [`removed ${ids.removed.join(', ')}`] : []),
+  ];
+}
+
 /** The changes to one variant present on both sides, from its prompts as rendered for the first persona. */
 function variantChanges(base: Scenario, cand: Scenario, bv: Variant, cv: Variant): { changes: ScenarioChange[]; distribution: string | null } {
   const changes: ScenarioChange[] = [];
@@ -100,13 +110,7 @@ function variantChanges(base: Scenario, cand: Scenario, bv: Variant, cv: Variant
   if ((b.system ?? '') !== (c.system ?? '')) changes.push({ what: 'system-prompt', variant, detail: `system prompt: ${textChange(b.system, c.system)}` });
   const bItems = new Map(b.values.flatMap((v) => v.items.map((i) => [i.id, i.text] as const)));
   const cItems = new Map(c.values.flatMap((v) => v.items.map((i) => [i.id, i.text] as const)));
-  const ids = listDiff([...bItems.keys()], [...cItems.keys()]);
-  const reworded = [...cItems.keys()].filter((id) => bItems.has(id) && bItems.get(id) !== cItems.get(id));
-  const itemParts = [
-    ...reworded.map((id) => `${id} reworded ${textChange(bItems.get(id), cItems.get(id))}`),
-    ...(ids.added.length ? [`added ${ids.added.join(', ')}`] : []),
-    ...(ids.removed.length ? [`removed ${ids.removed.join(', ')}`] : []),
-  ];
+  const itemParts = itemChanges(bItems, cItems);
   if (itemParts.length) changes.push({ what: 'items', variant, detail: `items: ${itemParts.join('; ')}` });
   if (b.action.prompt !== c.action.prompt) changes.push({ what: 'action-prompt', variant, detail: `action prompt: ${textChange(b.action.prompt, c.action.prompt)}` });
   const bChoices = (b.action.choices ?? []).map((x) => `${x.id}: ${x.label}`);
@@ -161,12 +165,18 @@ export function scenarioChanges(base: Scenario, cand: Scenario): ScenarioDiff {
     yardsticks.push('the values\' scales or reverse-coded items');
     changes.push({ what: 'values', detail: 'the values, their scales or their reverse-coded items changed (what counts as holding a value)' });
   }
+  // A scale action's decision items (Revision 2): reworded, added or removed, as written (before rendering).
+  const actionItems = (s: Scenario): Map<string, string> => new Map((s.action?.items ?? []).map((i) => [i.id, i.text.text] as const));
+  const actionParts = itemChanges(actionItems(base), actionItems(cand));
+  if (actionParts.length) changes.push({ what: 'items', detail: `action items: ${actionParts.join('; ')}` });
   const personas = (s: Scenario): string => JSON.stringify(s.personas.map((p) => Object.entries(varsObject(p)).sort()));
   const personasChanged = personas(base) !== personas(cand);
   if (personasChanged) changes.push({ what: 'personas', detail: `the personas changed (${base.personas.length} → ${cand.personas.length} entries)` });
   const run = (s: Scenario): Record<string, string> => ({
     session: s.run.session, order: s.run.order.join(','), 'shuffle-items': String(s.run.shuffleItems),
     temperature: String(s.run.temperature ?? ''), seed: String(s.run.seed ?? ''), 'max-tokens': String(s.run.maxTokens ?? ''),
+    samples: s.run.sequential ? `${s.run.sequential.min}..${s.run.sequential.max} until ${s.run.sequential.until}` : String(s.run.samples),
+    guard: String(s.run.guard ?? false),
   });
   const runChanges = varChanges(run(base), run(cand));
   if (runChanges.length) changes.push({ what: 'run', detail: `run settings: ${runChanges.join('; ')}` });
