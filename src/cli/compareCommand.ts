@@ -4,7 +4,7 @@ import type { AnalyzeOptions, RunLogInput } from '../core/analysis/analyzeRun';
 import { compareRuns, type ComparisonSideScenario, type RunComparison } from '../core/analysis/compare';
 import { comparisonSide, ComparisonInputError } from '../core/analysis/comparisonSide';
 import { baselineAtRef } from '../core/git/baselineAtRef';
-import { findVersion, GitError, textHash } from '../core/git/gitFiles';
+import { findVersion, GitError, MissingAtRefError, textHash } from '../core/git/gitFiles';
 import { comparisonJson } from '../core/report/compareJson';
 import { comparisonJunit } from '../core/report/compareJunit';
 import { comparisonMarkdown } from '../core/report/compareMarkdown';
@@ -137,6 +137,11 @@ async function compareFiles(sides: { baseline: string[]; candidate: string[] }, 
     try {
       found = await baselineAtRef({ scenarioFile: scenarioPath, scenarioId: id, ref, runDirs, exclude: [...candidateFiles], models });
     } catch (e) {
+      // A scenario added since the ref has no baseline: it is listed as on the candidate's side only.
+      if (e instanceof MissingAtRefError) {
+        warn(`${e.message}: ${id} has no baseline at ${ref} and is not compared`);
+        continue;
+      }
       if (e instanceof GitError) throw new CompareInputError(e.message);
       throw e;
     }

@@ -11,7 +11,12 @@ import * as path from 'node:path';
 
 /** A git problem a person can act on: not a repository, an unknown ref, a file missing at a ref. */
 export class GitError extends Error {
-  override readonly name = 'GitError';
+  override readonly name: string = 'GitError';
+}
+
+/** The file did not exist at the ref (a scenario added since): there is no baseline, which is not a mistake. */
+export class MissingAtRefError extends GitError {
+  override readonly name = 'MissingAtRefError';
 }
 
 function git(cwd: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -47,7 +52,7 @@ export async function fileAtRef(file: string, ref: string): Promise<{ text: stri
   if (rev.code !== 0) throw new GitError(`unknown git ref ${JSON.stringify(ref)} in ${where.top}`);
   const commit = rev.stdout.trim();
   const show = await git(where.top, ['cat-file', 'blob', `${commit}:${where.rel}`]);
-  if (show.code !== 0) throw new GitError(`${where.rel} does not exist at ${ref} (${commit.slice(0, 12)})`);
+  if (show.code !== 0) throw new MissingAtRefError(`${where.rel} does not exist at ${ref} (${commit.slice(0, 12)})`);
   return { text: show.stdout, commit };
 }
 

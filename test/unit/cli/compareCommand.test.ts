@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -168,5 +169,29 @@ describe('dilemma compare (arguments, exit codes)', () => {
     const noGit = await cli(['compare', '--baseline-ref', 'main', bad], dir);
     assert.equal(noGit.code, 2);
     assert.match(noGit.err, /^dilemma compare: .*cli-test\.dilemma\.yaml is not in a git repository \(or git is not installed\), so there is no ref "main" to read it at\n$/);
+  });
+
+  it('lists a scenario added since the ref as on the candidate side only, with a warning', async () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-compare-git-'));
+    try {
+      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', ...args], { cwd: repo });
+      git('init', '-q');
+      fs.writeFileSync(path.join(repo, 'README.md'), 'x\n');
+      git('add', 'README.md');
+      git('commit', '-q', '-m', 'init');
+      // the scenario is new: not committed at HEAD
+      fs.writeFileSync(path.join(repo, 'cli-test.dilemma.yaml'), SCENARIO);
+      const log = path.join('.dilemma', 'runs', 'cli-test', 'new.jsonl');
+      fs.mkdirSync(path.join(repo, path.dirname(log)), { recursive: true });
+      fs.copyFileSync(path.join(dir, good), path.join(repo, log));
+      const r = await cli(['compare', '--baseline-ref', 'HEAD', log, '--format', 'json'], repo);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /^warning: cli-test\.dilemma\.yaml does not exist at HEAD \([0-9a-f]{12}\): cli-test has no baseline at HEAD and is not compared$/m);
+      const c = JSON.parse(r.out);
+      assert.equal(c.scenarios[0].status, 'only-candidate');
+      assert.equal((await cli(['compare', '--baseline-ref', 'HEAD', log, '--fail-on', 'regression'], repo)).code, 1, 'nothing compared fails the gate');
+    } finally {
+      fs.rmSync(repo, { recursive: true, force: true });
+    }
   });
 });
