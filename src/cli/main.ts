@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   run: async () => (await import('./runCommand')).runCommandModule,
   analyze: async () => (await import('./analyzeCommand')).analyzeCommand,
   compare: async () => (await import('./compareCommand')).compareCommand,
+  arbitrate: async () => (await import('./arbitrateCommand')).arbitrateCommand,
 };
 
 async function help(io: CliIo): Promise<void> {
