@@ -8,6 +8,7 @@ import type { Scale, Scenario, Variant, VarSet } from '../../src/core/scenario/m
 import { effectiveVars, renderVariant } from '../../src/core/scenario/render';
 import type { RecordedRequest, Respondent } from './openaiServer';
 import { seededRandom } from '../../src/core/random';
+import { POLICY_HEADING } from '../../src/core/scenario/renderPolicy';
 
 export type ActionMode = 'aligned' | 'contrary' | 'random';
 
@@ -38,6 +39,12 @@ export interface RespondentProfile {
    * `when` rules still apply): a model whose revealed hierarchy is not the declared one.
    */
   priority?: string[];
+  /**
+   * What it does with a decision policy stated in the conversation (`run.guard`): 'obey' reads the
+   * policy's hard constraint, or else its priority order over the values it holds, and chooses by it;
+   * 'ignore' (default) acts as it would without one.
+   */
+  policy?: 'obey' | 'ignore';
 }
 
 /** Item answers scatter around the latent level by this many scale points (standard deviation). */
@@ -151,7 +158,11 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     const profile = profiles[req.model];
     if (!profile) return `No simulated profile for model "${req.model}".`;
     const messages = req.messages;
-    const system = messages.find((m) => m.role === 'system')?.content;
+    // A stated policy follows the persona in the system prompt (or the first turn): it is read apart, so
+    // that the questions of a guarded session are recognised as the same questions.
+    const policyText = messages.slice(0, 2).map((m) => m.content).find((c) => c.includes(POLICY_HEADING));
+    const fullSystem = messages.find((m) => m.role === 'system')?.content;
+    const system = fullSystem?.includes(POLICY_HEADING) ? (fullSystem.slice(0, fullSystem.indexOf(POLICY_HEADING)).trim() || undefined) : fullSystem;
     let lastUser = -1;
     for (let i = messages.length - 1; i >= 0; i--) {
       if (messages[i]!.role === 'user') {
@@ -206,11 +217,14 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
       return format(Math.min(max, Math.max(min, x)), schema, random);
     }
 
-    const mode = variantProfile?.action ?? profile.action;
+    const baseMode = variantProfile?.action ?? profile.action;
     const shift = (value: string): number => variantProfile?.traits?.[value] ?? 0;
     const levels = statedLevels(target.scenario, earlier, system, trait, shift, recognise);
     const held = new Map([...levels].map(([name, level]) => [name, level > 0.5] as const));
-    const implied = impliedAction(target, held, profile.priority);
+    // Obeying a stated policy overrides how it would otherwise act (aligned, contrary or random).
+    const obeyed = profile.policy === 'obey' && policyText ? policyDecision(target, policyText, held) : undefined;
+    const mode = obeyed !== undefined ? 'aligned' : baseMode;
+    const implied = obeyed ?? impliedAction(target, held, profile.priority);
     if (target.choices && target.choices.length > 0) {
       const ids = target.choices.map((c) => c.id);
       const pick = (from: string[]): string => from[Math.floor(random() * from.length)] ?? ids[0]!;
@@ -318,6 +332,26 @@ function readNumber(text: string): number | undefined {
   if (json) return Number(json[1]);
   const lone = /(-?\d+)/.exec(text);
   return lone ? Number(lone[1]) : undefined;
+}
+
+/**
+ * The decision a stated policy asks for, read from its text alone: the choice a hard constraint names
+ * ("you must choose decline (...)", or for a scale "an answer above/below"), else the target of the
+ * first held value in its priority list (values named by their labels). Undefined when it decides nothing.
+ */
+function policyDecision(target: ActionTarget, text: string, held: Map<string, boolean>): string | undefined {
+  const must = /you must choose (an answer (above|below)|([A-Za-z0-9_-]+))/.exec(text);
+  if (must) return must[2] ? (must[2] === 'above' ? 'high' : 'low') : must[3];
+  const priority = /Priority of values when they conflict, highest first: (.*?)\. Among the values you hold/.exec(text);
+  if (!priority) return undefined;
+  const labels = priority[1]!.split(/; \d+\. |^\d+\. /).map((x) => x.replace(/ \(stands for .*\)$/, '').trim()).filter(Boolean);
+  for (const label of labels) {
+    const value = target.scenario.values.find((v) => v.label === label);
+    if (!value || !held.get(value.name)) continue;
+    const e = target.scenario.action?.expect.find((x) => x.value === value.name);
+    if (e) return e.target === 'positive' ? 'high' : e.target === 'negative' ? 'low' : e.target;
+  }
+  return undefined;
 }
 
 /** The arbiter of method.md over held values: first applicable rule, else the vote of held values. */

@@ -5,6 +5,7 @@ import type { SampleAnalysis } from './divergence';
 import type { FlipResult } from './flip';
 import { latentModel, type LatentModelSummary } from './latentModel';
 import { gapPanel, type GapPanel } from './gapPanel';
+import { guardComparison, type GuardComparison } from './guardComparison';
 import { hierarchyPanel, type HierarchyPanel } from './hierarchy';
 import { fitPathModel, pathData, type PathModelResult } from './pathModel';
 import { wilsonInterval } from './stats';
@@ -135,6 +136,8 @@ export interface ScenarioAnalysis {
   asserts: AssertResult[];
   /** Sessions that could not be placed (unknown variant, duplicate key) and similar notes. */
   warnings: string[];
+  /** The guard A/B per model, when the logs hold guarded sessions (`run.guard`). */
+  guard?: GuardComparison[];
   options: { seed: number; bootstrap: number; permutations: number; alpha: number; vaarForm: VaarForm; vaarSource: VaarSource };
 }
 
@@ -182,7 +185,9 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
       byKey.set(s.key, s);
     }
   }
-  const sessions = [...byKey.values()];
+  // Guarded sessions (`run.guard`) are the other arm of the guard A/B: every figure below is the model's own behaviour.
+  const sessions = [...byKey.values()].filter((x) => !x.guard);
+  const guarded = [...byKey.values()].filter((x) => x.guard);
   const models = [...new Set([...logs.flatMap((l) => l.header.models), ...sessions.map((s) => s.model)])];
   const variants = scenario.variants.map((v) => v.name);
   const modelIndex = new Map(models.map((m, i) => [m, i] as const));
@@ -306,12 +311,18 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
     }
   }
 
+  const guard = guarded.length === 0 ? undefined : models.map((model) => guardComparison(
+    model,
+    samples.filter((x) => x.model === model),
+    guarded.filter((x) => x.model === model).map((x) => memoSample(memo, scenario, variantByName.get(x.variant), x)),
+    { seed: subSeed(seed, model, 'guard'), alpha },
+  ));
   const asserts = scenario.assert.flatMap((t) => models.map((m) => evaluateAssert(t, perModel.find((x) => x.model === m)!, vaarForm, vaarSource, options.scenarioText)));
   const header = logs[0]?.header;
   return {
     scenario: { id: scenario.id, ...(scenario.title ? { title: scenario.title } : {}), ...(header ? { file: header.file, hash: header.scenarioHash } : {}) },
     runs: logs.map((l) => ({ runId: l.header.runId, ...(l.file ? { file: l.file } : {}), startedAt: l.header.startedAt, sessions: l.sessions.length })),
-    models, variants, samples, perVariant, promptDiffs, perModel, latentModel: latentSummary, asserts, warnings,
+    models, variants, samples, perVariant, promptDiffs, perModel, latentModel: latentSummary, asserts, warnings, ...(guard ? { guard } : {}),
     options: { seed, bootstrap, permutations, alpha, vaarForm, vaarSource },
   };
 }

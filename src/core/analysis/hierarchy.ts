@@ -18,7 +18,7 @@ import { expectedAction } from './arbiter';
 import { bradleyTerry, type BtResult, type Comparison, type FirthNoIntercept } from './bradleyTerry';
 import type { SampleAnalysis } from './divergence';
 import { kendallTau, type KendallTau } from './kendall';
-import { logChoose } from './stats';
+import { exactMcNemar } from './pairedTests';
 
 /** How often `winner` beat `loser`. */
 export interface PairTally {
@@ -117,15 +117,6 @@ export function tally(comparisons: readonly Comparison[]): PairTally[] {
   return [...counts.values()];
 }
 
-/** Exact two-sided binomial test of k successes in n against 1/2 (R's binom.test: doubling the smaller tail, at most 1). */
-export function binomialHalfTwoSided(k: number, n: number): number | null {
-  if (n === 0) return null;
-  const lo = Math.min(k, n - k);
-  let tail = 0;
-  for (let x = 0; x <= lo; x++) tail += Math.exp(logChoose(n, x) - n * Math.LN2);
-  return Math.min(1, 2 * tail);
-}
-
 /**
  * A strength as Kendall's tau compares it: rounded to 1e-9, so that strengths equal up to the fit's
  * precision (two values with the same record against the same rivals) are the tie they are.
@@ -216,7 +207,7 @@ export function hierarchyPanel(scenario: Scenario, model: string, samples: reado
         const higherWins = revealedList.filter((c) => c.winner === h.value && c.loser === l.value).length;
         panel.inversions.push({
           rule: rankIndex, higher: h.value, lower: l.value, higherRange: h.range, lowerRange: l.range, higherStrength: sh, lowerStrength: sl,
-          lowerWins, higherWins, p: binomialHalfTwoSided(lowerWins, lowerWins + higherWins),
+          lowerWins, higherWins, p: lowerWins + higherWins > 0 ? exactMcNemar(lowerWins, higherWins) : null,
         });
       }
     }

@@ -4,7 +4,8 @@
  * Wilson limits of each proportion combined through the pairs' phi correlation), and the exact
  * McNemar test (a two-sided binomial test of the discordant pairs against 1/2).
  */
-import { logChoose, wilsonInterval, type Interval } from './stats';
+import { exactMcNemar } from './pairedTests';
+import { wilsonInterval, type Interval } from './stats';
 
 /** The 2 x 2 table of pairs: a = both true, b = first only, c = second only, d = neither. */
 export interface PairedTable {
@@ -37,16 +38,6 @@ export function pairedTable(pairs: readonly (readonly [boolean, boolean])[]): Pa
     else t.d++;
   }
   return t;
-}
-
-/** Exact two-sided binomial test against 1/2 (R's `binom.test(k, n)`), the exact McNemar test on the discordant pairs. */
-export function exactMcNemar(b: number, c: number): number | null {
-  const n = b + c;
-  if (n === 0) return 1;
-  const lo = Math.min(b, c);
-  let tail = 0;
-  for (let x = 0; x <= lo; x++) tail += Math.exp(logChoose(n, x) - n * Math.LN2);
-  return Math.min(1, 2 * tail);
 }
 
 /**

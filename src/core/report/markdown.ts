@@ -5,6 +5,7 @@ import type { TextDiff } from '../analysis/textDiff';
 import type { VaarResult } from '../analysis/vaar';
 import type { Rate } from '../analysis/variantStats';
 import { gapMarkdown } from './gapReport';
+import { guardMarkdown } from './guardReport';
 import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
 import { folderHierarchy } from '../analysis/folderHierarchy';
 import { summarize } from './json';
@@ -97,6 +98,10 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
         for (const v of vals) out.push(`| ${cell(v.stats.variant)} | ${v.stats.values.map((x) => `${num(x.mean)} (${num(x.sd)}, ${x.n})`).join(' | ')} |`);
         out.push('');
       }
+    }
+    if (a.guard?.length) {
+      out.push('### Guard A/B: the arbitration rules stated to the model as its policy', '');
+      for (const g of a.guard) out.push(...guardMarkdown(g));
     }
     if (a.promptDiffs.length) {
       out.push('### Prompt changes against the baseline', '');

@@ -1,6 +1,7 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
 import { summarize } from './json';
 import { gapText } from './gapReport';
+import { guardText } from './guardReport';
 import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
 import { folderHierarchy } from '../analysis/folderHierarchy';
 import { formatRate, formatVaar } from './markdown';
@@ -26,6 +27,7 @@ export function reportText(analyses: readonly ScenarioAnalysis[]): string {
     out.push(lm.fitted && lm.fit
       ? `  latent model: chi-square ${lm.fit.chisq.toFixed(2)} on ${lm.fit.df} df, CFI ${lm.fit.cfi.toFixed(3)}, RMSEA ${lm.fit.rmsea.toFixed(3)}, SRMR ${lm.fit.srmr.toFixed(3)} (n = ${lm.fit.ntotal})`
       : `  latent model: not fitted: ${lm.reason ?? 'not requested'}`);
+    for (const g of a.guard ?? []) out.push(...guardText(g, '  '));
     for (const r of a.asserts) {
       const where = r.location ? `${a.scenario.file ?? a.scenario.id}:${r.location.line}:${r.location.column}` : a.scenario.file ?? a.scenario.id;
       out.push(`  ${r.status === 'pass' ? 'PASS' : r.status === 'fail' ? 'FAIL' : 'ERROR'} ${where} ${r.message}`);

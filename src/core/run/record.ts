@@ -75,6 +75,8 @@ export interface SessionRecord {
   /** Index into the scenario's `personas` (0 when there are none). */
   persona: number;
   sample: number;
+  /** Revision 2: the guarded arm of a `run.guard` run (the arbitration rules were the policy); its key ends in `|guard`. */
+  guard?: true;
   /** `complete`: every question was asked and answered (answers may still be unparsed/refused).
    *  `failed`: a call failed after its retries; `error` says why. */
   status: 'complete' | 'failed';

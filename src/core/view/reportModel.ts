@@ -2,6 +2,7 @@ import type { ScenarioAnalysis } from '../analysis/analyzeRun';
 import { isVaarValue, type VaarResult } from '../analysis/vaar';
 import type { BtResult } from '../analysis/bradleyTerry';
 import { gapRows, type GapRow } from '../report/gapReport';
+import { guardCells, GUARD_HEADER } from '../report/guardReport';
 import { hierarchyLines } from '../report/hierarchyReport';
 
 /** One bar of the actions chart: how often a model chose an outcome in a variant. */
@@ -94,6 +95,15 @@ const strengthPoints = (fit: BtResult | undefined): StrengthPoint[] => {
   return fit.order.map((v) => ({ value: v, strength: by.get(v)!.strength, low: by.get(v)!.ci?.[0] ?? null, high: by.get(v)!.ci?.[1] ?? null }));
 };
 
+/** The guard A/B of one model: the report's table and its verdict. */
+export interface GuardView {
+  model: string;
+  header: string[];
+  rows: string[][];
+  verdict: 'reduced' | 'increased' | 'no clear change';
+  summary: string;
+}
+
 /** Everything the report webview draws, computed from the analysis alone (no DOM, no vscode). */
 export interface ReportModel {
   title: string;
@@ -117,6 +127,8 @@ export interface ReportModel {
   vaar: VaarPoint[];
   gap: GapView[];
   hierarchy: HierarchyView[];
+  /** Empty unless the logs hold guarded sessions. */
+  guard: GuardView[];
   sem: { fitted: boolean; reason?: string; fit?: { chisq: number; df: number; pvalue: number; cfi: number; tli: number; rmsea: number; rmseaLow: number; rmseaHigh: number; srmr: number; n: number } };
   asserts: { metric: string; model: string; status: 'pass' | 'fail' | 'error'; message: string; line?: number }[];
   warnings: string[];
@@ -170,6 +182,7 @@ export function reportModel(a: ScenarioAnalysis): ReportModel {
       model: m.model, lines: hierarchyLines(m.hierarchy), revealed: strengthPoints(m.hierarchy.revealed),
       stated: strengthPoints(m.hierarchy.stated?.fit), declared: m.hierarchy.declared?.order ?? [],
     })),
+    guard: (a.guard ?? []).map((g) => ({ model: g.model, header: GUARD_HEADER, rows: g.metrics.map(guardCells), verdict: g.verdict, summary: g.summary })),
     sem: {
       fitted: a.latentModel.fitted,
       ...(a.latentModel.reason ? { reason: a.latentModel.reason } : {}),
