@@ -16,9 +16,18 @@ export function annotations(text: string): Annotation[] {
   return out;
 }
 
-/** Polls until `fn` returns a truthy value; fails with `what` at the deadline. Never a fixed sleep. */
+/**
+ * How much slower than a quiet machine this one is: the launcher (test/e2e/exthost.mjs) measures it from
+ * the load average and passes it as E2E_SLOWDOWN, so bounds here stretch like the UI suites' do.
+ */
+export const slowdown = Math.max(1, Number(process.env.E2E_SLOWDOWN) || 1);
+
+/** An upper bound of `ms` on a quiet machine, stretched by `slowdown`: for waits and for "promptly" checks. */
+export const bound = (ms: number): number => Math.round(ms * slowdown);
+
+/** Polls until `fn` returns a truthy value; fails with `what` at the deadline (`timeoutMs` on a quiet machine, stretched). Never a fixed sleep. */
 export async function waitFor<T>(fn: () => T | undefined | PromiseLike<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + bound(timeoutMs);
   for (;;) {
     const v = await fn();
     if (v) return v;
