@@ -106,6 +106,10 @@ export async function startCodeServer({ folder, extensionFolder, extraArgs = [],
     'git.enabled': false,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'chat.disableAIFeatures': true,
+    // VS Code for the web (code-server) saves a dirty file after 1 s by default. An edit a test makes and
+    // reverts then reaches the disk whenever the test takes longer than that (a busy machine): the
+    // workspace's examples were saved broken and every later test of them failed.
+    'files.autoSave': 'off',
     ...settings,
   }, null, 2));
   if (extensionFolder) {

@@ -36,6 +36,22 @@ export async function waitFor<T>(fn: () => T | undefined | PromiseLike<T | undef
   }
 }
 
+/**
+ * Reverts every dirty document and closes every editor, so that what a test typed never reaches a later
+ * test (a run saves a dirty scenario before it starts). Each dirty document is brought to the front and
+ * reverted until it is clean: `revertAndCloseActiveEditor` alone acts on whatever editor is active.
+ */
+export async function revertAndCloseAll(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && !d.isUntitled)) {
+    await waitFor(async () => {
+      await vscode.window.showTextDocument(doc, { preview: false });
+      if (vscode.window.activeTextEditor?.document === doc) await vscode.commands.executeCommand('workbench.action.files.revert');
+      return !doc.isDirty;
+    }, `${vscode.workspace.asRelativePath(doc.uri)} to be reverted`);
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
 /** The first workspace file whose name matches, opened in an editor. */
 export async function openWorkspaceFile(glob: string, accept: (text: string) => boolean = () => true): Promise<vscode.TextEditor> {
   const files = (await vscode.workspace.findFiles(glob)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
