@@ -45,7 +45,7 @@ try {
     DILEMMA_TEST_MODEL: sim.model,
     DILEMMA_TEST_DIVERGING: sim.divergingVariants.join(','),
     DILEMMA_TEST_LM_EXTENSION: lmId,
-    E2E_SLOWDOWN: String(slowdown), // the tests' own waits stretch by the same factor (test/integration/support.ts)
+    TEST_SLOWDOWN: String(slowdown), // the tests' own waits stretch by the same factor (test/integration/support.ts)
   } });
   const ctx = await launchBrowser();
   const page = ctx.pages()[0] ?? await ctx.newPage();

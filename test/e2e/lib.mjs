@@ -16,7 +16,7 @@ export { bound, log, retrying, slowdown, until } from './waits.mjs';
 export { clickUntil, goToLine, hoverUntil, nbsp, openFromExplorer, openWorkbench, pickQuickItem, quickRow, reloadWorkbench, runCommand, shown } from './workbench.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-if (slowdown > 1) log(`machine loaded: bounds of waits x${slowdown} (E2E_SLOWDOWN overrides)`);
+if (slowdown > 1) log(`machine loaded: bounds of waits x${slowdown} (TEST_SLOWDOWN overrides)`);
 
 const cleanups = [];
 /** Registers a cleanup that runs once, on normal end, error, signal or watchdog. */

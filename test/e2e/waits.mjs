@@ -12,11 +12,11 @@ export const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(
 
 /**
  * How much slower than a quiet machine this one is, read once at start from the load average per core
- * (at least 1, at most 4); `E2E_SLOWDOWN` overrides it. The extension-host suite gets the same number
+ * (at least 1, at most 4); `TEST_SLOWDOWN` overrides it. The extension-host suite gets the same number
  * through its environment (test/integration/support.ts).
  */
 export const slowdown = (() => {
-  const forced = Number(process.env.E2E_SLOWDOWN);
+  const forced = Number(process.env.TEST_SLOWDOWN);
   if (forced > 0) return forced;
   const perCore = os.loadavg()[0] / Math.max(1, os.cpus().length);
   return Math.round(Math.min(4, Math.max(1, perCore)) * 10) / 10;

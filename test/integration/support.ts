@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { bound } from '../support/slowdown';
 
 /** The range and code a fixture's caret comment (`#   ^^^^ code`) marks on the line above it. */
 export interface Annotation { line: number; start: number; end: number; code: string }
@@ -16,14 +17,7 @@ export function annotations(text: string): Annotation[] {
   return out;
 }
 
-/**
- * How much slower than a quiet machine this one is: the launcher (test/e2e/exthost.mjs) measures it from
- * the load average and passes it as E2E_SLOWDOWN, so bounds here stretch like the UI suites' do.
- */
-export const slowdown = Math.max(1, Number(process.env.E2E_SLOWDOWN) || 1);
-
-/** An upper bound of `ms` on a quiet machine, stretched by `slowdown`: for waits and for "promptly" checks. */
-export const bound = (ms: number): number => Math.round(ms * slowdown);
+export { bound, slowdown } from '../support/slowdown';
 
 /** Polls until `fn` returns a truthy value; fails with `what` at the deadline (`timeoutMs` on a quiet machine, stretched). Never a fixed sleep. */
 export async function waitFor<T>(fn: () => T | undefined | PromiseLike<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
