@@ -108,9 +108,16 @@ export interface Expectation {
 }
 
 export interface Action {
+  /** Absent when the file leaves it out, which only `items` allows (or when it is broken). */
   prompt?: Template;
   choices?: Choice[];
   scale?: Scale;
+  /**
+   * Revision 2: a scale action's several decision prompts (the outcome's indicators). Present only when
+   * written with a `scale` action. Ids are explicit or `action.<n>` counting from 1; `reverse` is always
+   * false here (the format has no reverse-keyed action items).
+   */
+  items?: Item[];
   expect: Expectation[];
   range: Span;
 }
@@ -149,8 +156,24 @@ export interface Variant {
 
 export type SessionMode = 'history' | 'stateless';
 
+/** Revision 2: `run.samples: { min, max, until: asserts }`, sampling in rounds until the asserts settle. */
+export interface SequentialSamples {
+  min: number;
+  max: number;
+  until: 'asserts';
+  range: Span;
+}
+
 export interface RunSettings {
+  /** Sessions per model x variant x persona: the fixed N, or `sequential.max` when sampling is sequential. */
   samples: number;
+  /** Present only when `run.samples` is written as `{ min, max, until }`. */
+  sequential?: SequentialSamples;
+  /**
+   * Revision 2: render the arbitration rules into the conversation as policy. The parser always sets
+   * it (default false); optional only so that settings built by hand elsewhere keep compiling.
+   */
+  guard?: boolean;
   temperature?: number;
   seed?: number;
   maxTokens?: number;
@@ -163,13 +186,60 @@ export interface RunSettings {
 }
 
 /** Metric names accepted under `assert`, see method.md. */
-export const ASSERT_METRICS = ['divergence', 'vaar', 'consistency', 'parse-failures', 'refusals', 'flip-rate'] as const;
+export const ASSERT_METRICS = ['divergence', 'vaar', 'consistency', 'parse-failures', 'refusals', 'flip-rate', 'pushback-flips'] as const;
 export type AssertMetric = (typeof ASSERT_METRICS)[number];
+
+/** Revision 2: the VAAR form an `assert.vaar` gates (method.md "VAAR forms"). */
+export const VAAR_FORMS = ['confidence', 'sign', 'strict'] as const;
+export type VaarFormName = (typeof VAAR_FORMS)[number];
+export const DEFAULT_VAAR_FORM: VaarFormName = 'confidence';
 
 export interface Threshold {
   metric: string;
   min?: number;
   max?: number;
+  /** Only on `vaar`, and only when written; read it as `form ?? DEFAULT_VAAR_FORM`. */
+  form?: VaarFormName;
+  range: Span;
+}
+
+/** Revision 2: the question forms of a perturbation family (MoralChoice's templates). */
+export const PERTURB_FORMS = ['ab', 'repeat', 'compare'] as const;
+export type PerturbForm = (typeof PERTURB_FORMS)[number];
+
+/** Revision 2: the pressure framings a perturbation family may add to the action turn. */
+export const PRESSURE_KINDS = ['authority', 'urgency', 'social-proof', 'sycophancy'] as const;
+export type PressureKind = (typeof PRESSURE_KINDS)[number];
+
+/**
+ * Templates written in the file under `perturb.templates`, overriding the shipped ones
+ * (`perturbTemplates.ts`). Only the overridden ones are present.
+ */
+export interface PerturbTemplates {
+  forms: Map<PerturbForm, Template>;
+  pressure: Map<PressureKind, Template>;
+  pushback?: Template;
+}
+
+/** Revision 2: `perturb`, the generated variant families. Every key is optional; lists keep file order, without repeats. */
+export interface Perturb {
+  seed?: number;
+  /** `choice-order`; default false. */
+  choiceOrder: boolean;
+  forms: PerturbForm[];
+  paraphrase?: { count: number; model?: string };
+  /** Language codes (BCP 47 style: `de`, `pt-BR`). */
+  translate: string[];
+  pressure: PressureKind[];
+  pushback?: { turns: number };
+  templates: PerturbTemplates;
+  range: Span;
+}
+
+/** Revision 2: `principle`, the abstract question asked once per session for each pair of values. */
+export interface Principle {
+  /** A template; `{{a}}` and `{{b}}` are filled by the engine with the two values' labels. */
+  prompt: Template;
   range: Span;
 }
 
@@ -188,6 +258,10 @@ export interface Scenario {
   variants: Variant[];
   run: RunSettings;
   assert: Threshold[];
+  /** Revision 2; absent when not written. */
+  perturb?: Perturb;
+  /** Revision 2; absent when not written. */
+  principle?: Principle;
 }
 
 export const DEFAULT_SAMPLES = 5;

@@ -1,10 +1,11 @@
 import { Document, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { YAMLMap, YAMLSeq } from 'yaml';
 import {
-  ASSERT_METRICS, DEFAULT_SAMPLES, type Action, type ArbitrationRule, type Choice, type Item,
+  ASSERT_METRICS, DEFAULT_SAMPLES, VAAR_FORMS, type Action, type ArbitrationRule, type Choice, type Item,
   type Located, type Problem, type RunSettings, type Scale, type Scenario, type SessionMode, type Span,
-  type Template, type Threshold, type ValueDef, type Variant, type VarSet,
+  type Template, type Threshold, type ValueDef, type VaarFormName, type Variant, type VarSet,
 } from './model';
+import { readPerturb, readPrinciple } from './parseRevision2';
 import { makeProblem, type ProblemCode } from './problemCodes';
 import { scanPlaceholders, VAR_NAME } from './placeholders';
 import { childKeys } from './schema';
@@ -31,6 +32,13 @@ export interface ScenarioSources {
   variantValueKeys: Map<Variant, { name: string; range: Span }[]>;
   /** The range of each explicitly written item id. */
   itemIdRanges: Map<Item, Span>;
+  /** Revision 2: the keys written under `action` (`items`, `scale`, `choices`) and under `perturb`, for cross-checks. */
+  actionKeys?: Map<string, Span>;
+  perturbKeys?: Map<string, Span>;
+  /** Revision 2: each `perturb.forms` entry as written. */
+  perturbForms?: Located[];
+  /** Revision 2: the `assert` metric keys as written. */
+  assertKeys?: Map<string, Span>;
 }
 
 /** Names of values, choices, variants and the scenario id. */
@@ -66,11 +74,16 @@ function kindOf(node: unknown): string {
 /**
  * Walks a YAML document into the scenario model. One instance per parse: it owns the problem list.
  */
-class ScenarioReader {
+export class ScenarioReader {
   readonly problems: Problem[] = [];
   readonly sources: ScenarioSources = { variantValueKeys: new Map(), itemIdRanges: new Map() };
 
   constructor(private readonly doc: Document.Parsed, private readonly text: string) {}
+
+  /** Keeps a quoted piece of the user's text short enough for a one-line message. */
+  short(s: string): string {
+    return short(s);
+  }
 
   report(code: ProblemCode, message: string, range: Span, fix?: { title: string; replacement: string }): void {
     this.problems.push(makeProblem(code, message, range, fix ? [{ ...fix, range }] : undefined));
@@ -191,10 +204,51 @@ class ScenarioReader {
     return { text: s.value, range: s.range, placeholders };
   }
 
-  integer(node: unknown, at: Span, what: string): number | undefined {
+  integer(node: unknown, at: Span, what: string, orElse = ''): number | undefined {
     if (isScalar(node) && typeof node.value === 'number' && Number.isInteger(node.value)) return node.value;
-    this.report('wrong-type', `${capital(what)} must be a whole number, not ${kindOf(node)}.`, this.span(node, at));
+    this.report('wrong-type', `${capital(what)} must be a whole number${orElse}, not ${kindOf(node)}.`, this.span(node, at));
     return undefined;
+  }
+
+  /** A whole number of at least `least`, or undefined (reported). */
+  atLeast(node: unknown, at: Span, what: string, least: number): number | undefined {
+    const n = this.integer(node, at, what);
+    if (n !== undefined && n < least) {
+      this.report('out-of-range', `${capital(what)} must be at least ${least}, not ${n}.`, this.span(node, at));
+      return undefined;
+    }
+    return n;
+  }
+
+  /** One of a fixed set of words, with a did-you-mean, or undefined (reported). */
+  word<T extends string>(node: unknown, at: Span, what: string, allowed: readonly T[]): Located<T> | undefined {
+    const s = this.str(node, at, what);
+    if (!s) return undefined;
+    if ((allowed as readonly string[]).includes(s.value)) return s as Located<T>;
+    const guess = closest(s.value, allowed);
+    const list = allowed.map((a) => `\`${a}\``).join(', ');
+    this.report('invalid-enum', `${capital(what)} is one of ${list}, not \`${short(s.value)}\`.${guess ? ` Did you mean \`${guess}\`?` : ''}`, s.range, guess ? { title: `Change to \`${guess}\``, replacement: guess } : undefined);
+    return undefined;
+  }
+
+  /** `run.samples: { min, max, until }`: sets `samples` to `max` and `sequential` when all is well. */
+  sequentialSamples(map: YAMLMap, at: Span, run: RunSettings): void {
+    let min: number | undefined;
+    let max: number | undefined;
+    let maxNode: unknown;
+    let ok = true;
+    for (const e of this.entries(map, at, ['run', 'samples'], '`samples`')) {
+      if (e.key === 'min') { min = this.atLeast(e.value, e.valueRange, '`min`', 1); ok &&= min !== undefined; }
+      else if (e.key === 'max') { max = this.atLeast(e.value, e.valueRange, '`max`', 1); maxNode = e.value; ok &&= max !== undefined; }
+      else if (e.key === 'until') ok = this.word(e.value, e.valueRange, '`until`', ['asserts'] as const) !== undefined && ok;
+    }
+    if (min === undefined || max === undefined || !ok) return;
+    if (max < min) {
+      this.report('out-of-range', `\`max\` must be at least \`min\` (${min}), not ${max}.`, this.span(maxNode, at));
+      return;
+    }
+    run.samples = max;
+    run.sequential = { min, max, until: 'asserts', range: this.span(map, at) };
   }
 
   number(node: unknown, at: Span, what: string): number | undefined {
@@ -252,10 +306,12 @@ class ScenarioReader {
     return s;
   }
 
+  /** Items of a value (`valueName`) or, with `valueName` `action`, the decision prompts of a scale action. */
   items(node: unknown, at: Span, valueName: string, schemaPath: Path): Item[] {
+    const isAction = schemaPath[0] === 'action';
     const seq = this.asSeq(node, at, `the items of \`${valueName}\``);
     if (!seq) return [];
-    if (seq.items.length === 0) this.report('empty-collection', `Value \`${valueName}\` needs at least one item.`, this.span(seq, at));
+    if (seq.items.length === 0) this.report('empty-collection', isAction ? '`action.items` needs at least one item; leave it out for a single `prompt`.' : `Value \`${valueName}\` needs at least one item.`, this.span(seq, at));
     const out: Item[] = [];
     seq.items.forEach((raw, i) => {
       const node2 = this.deref(raw);
@@ -267,7 +323,7 @@ class ScenarioReader {
         return;
       }
       if (!isMap(node2)) {
-        this.report('wrong-type', `Item ${i + 1} of \`${valueName}\` must be text or \`{ id?, text, reverse? }\`, not ${kindOf(node2)}.`, range);
+        this.report('wrong-type', `Item ${i + 1} of \`${valueName}\` must be text or \`{ id?, text${isAction ? '' : ', reverse?'} }\`, not ${kindOf(node2)}.`, range);
         return;
       }
       const entries = this.entries(node2, range, [...schemaPath, i], `item ${i + 1} of \`${valueName}\``);
@@ -333,8 +389,14 @@ class ScenarioReader {
     const action: Action = { expect: [], range: this.span(map, at) };
     let choicesKey: Span | undefined;
     let scaleKey: Span | undefined;
-    for (const e of this.entries(map, at, ['action'], '`action`')) {
+    let items: Item[] | undefined;
+    const keys = new Map<string, Span>();
+    this.sources.actionKeys = keys;
+    const entries = this.entries(map, at, ['action'], '`action`');
+    for (const e of entries) {
+      keys.set(e.key, e.keyRange);
       if (e.key === 'prompt') { const t = this.template(e.value, e.valueRange, 'the action prompt'); if (t) action.prompt = t; }
+      else if (e.key === 'items') items = this.items(e.value, e.keyRange, 'action', ['action', 'items']);
       else if (e.key === 'choices') {
         choicesKey = e.keyRange;
         const c = this.choices(e.value, e.keyRange, 'the action');
@@ -357,6 +419,11 @@ class ScenarioReader {
         }
       }
     }
+    const itemsKey = keys.get('items');
+    // The schema cannot say "prompt unless items", so the reader does.
+    if (!keys.has('prompt') && !itemsKey) this.report('missing-field', '`action` needs `prompt` (the decision prompt), or, with a `scale`, `items` (several decision prompts).', at);
+    if (itemsKey && choicesKey) this.report('action-items-need-scale', '`action.items` are answered on the action\'s scale; an action with `choices` asks one `prompt`.', itemsKey);
+    else if (items && scaleKey) action.items = items;
     if (choicesKey && scaleKey) {
       const later = choicesKey.start > scaleKey.start ? choicesKey : scaleKey;
       this.report('action-choices-and-scale', 'An action has either `choices` or `scale`, not both.', later);
@@ -480,7 +547,7 @@ class ScenarioReader {
   }
 
   run(node: unknown, at: Span, values: ValueDef[]): RunSettings {
-    const run: RunSettings = { samples: DEFAULT_SAMPLES, session: 'history', order: [...values.map((v) => v.name), 'action'], shuffleItems: false, models: [] };
+    const run: RunSettings = { samples: DEFAULT_SAMPLES, guard: false, session: 'history', order: [...values.map((v) => v.name), 'action'], shuffleItems: false, models: [] };
     if (node === undefined) return run;
     const map = this.asMap(node, at, '`run`');
     if (!map) return run;
@@ -488,7 +555,8 @@ class ScenarioReader {
     for (const e of this.entries(map, at, ['run'], '`run`')) {
       switch (e.key) {
         case 'samples': {
-          const n = this.integer(e.value, e.valueRange, '`samples`');
+          if (isMap(e.value)) { this.sequentialSamples(e.value, e.keyRange, run); break; }
+          const n = this.integer(e.value, e.valueRange, '`samples`', ' or `{ min, max, until: asserts }`');
           if (n !== undefined && n < 1) this.report('out-of-range', `\`samples\` must be at least 1, not ${n}.`, e.valueRange);
           else if (n !== undefined) run.samples = n;
           break;
@@ -525,6 +593,7 @@ class ScenarioReader {
           break;
         }
         case 'shuffle-items': { const b = this.boolean(e.value, e.valueRange, '`shuffle-items`'); if (b !== undefined) run.shuffleItems = b; break; }
+        case 'guard': { const b = this.boolean(e.value, e.valueRange, '`guard`'); if (b !== undefined) run.guard = b; break; }
         case 'models': {
           const seq = this.asSeq(e.value, e.keyRange, '`models`');
           if (seq) {
@@ -547,7 +616,10 @@ class ScenarioReader {
     if (!map) return [];
     const out: Threshold[] = [];
     const metrics: readonly string[] = ASSERT_METRICS;
+    const keys = new Map<string, Span>();
+    this.sources.assertKeys = keys;
     for (const e of this.entries(map, at, undefined, '`assert`')) {
+      keys.set(e.key, e.keyRange);
       if (!metrics.includes(e.key)) {
         const guess = closest(e.key, metrics);
         this.report('unknown-metric', `\`${e.key}\` is not a metric. ${guess ? `Did you mean \`${guess}\`?` : `Metrics: ${metrics.join(', ')}.`}`, e.keyRange, guess ? { title: `Change to \`${guess}\``, replacement: guess } : undefined);
@@ -557,7 +629,14 @@ class ScenarioReader {
       if (!tmap) continue;
       const t: Threshold = { metric: e.key, range: { start: e.keyRange.start, end: e.valueRange.end } };
       let maxRange = e.keyRange;
+      let bounds = 0;
       for (const f of this.entries(tmap, e.keyRange, ['assert', e.key], `the \`${e.key}\` threshold`)) {
+        if (f.key === 'form') {
+          const form = this.word<VaarFormName>(f.value, f.valueRange, 'the VAAR `form`', VAAR_FORMS);
+          if (form) t.form = form.value;
+          continue;
+        }
+        bounds++;
         const n = this.number(f.value, f.valueRange, `\`${f.key}\``);
         if (n === undefined) continue;
         if (n < 0 || n > 1) { this.report('out-of-range', `\`${e.key}\` is a share between 0 and 1; \`${f.key}\` cannot be ${n}.`, f.valueRange); continue; }
@@ -565,7 +644,8 @@ class ScenarioReader {
         else { t.max = n; maxRange = f.valueRange; }
       }
       if (t.min === undefined && t.max === undefined) {
-        if (tmap.items.length === 0) this.report('empty-threshold', `The \`${e.key}\` threshold needs \`min\`, \`max\` or both.`, e.keyRange);
+        // Only when no bound was written: a written but broken bound has been reported already.
+        if (bounds === 0) this.report('empty-threshold', `The \`${e.key}\` threshold needs \`min\`, \`max\` or both.`, e.keyRange);
         continue;
       }
       if (t.min !== undefined && t.max !== undefined && t.min > t.max) {
@@ -581,7 +661,7 @@ class ScenarioReader {
     const first = root.items.length ? this.span(this.deref((root.items[0] as { key?: unknown }).key), at) : at;
     const s: Scenario = {
       id: '', idRange: first, vars: new Map(), personas: [], values: [], arbitration: [], variants: [],
-      run: { samples: DEFAULT_SAMPLES, session: 'history', order: [], shuffleItems: false, models: [] }, assert: [],
+      run: { samples: DEFAULT_SAMPLES, guard: false, session: 'history', order: [], shuffleItems: false, models: [] }, assert: [],
     };
     const entries = this.entries(root, first, [], 'the scenario');
     const byKey = new Map(entries.map((e) => [e.key, e] as const));
@@ -605,6 +685,8 @@ class ScenarioReader {
         case 'variants': s.variants = this.variants(e.value, e.keyRange); break;
         case 'run': s.run = this.run(e.value, e.keyRange, s.values); break;
         case 'assert': s.assert = this.assert(e.value, e.keyRange); break;
+        case 'perturb': { const p = readPerturb(this, e.value, e.keyRange); if (p) s.perturb = p; break; }
+        case 'principle': { const p = readPrinciple(this, e.value, e.keyRange); if (p) s.principle = p; break; }
       }
     }
     if (!byKey.has('run')) s.run = this.run(undefined, first, s.values);

@@ -44,6 +44,13 @@ export const PROBLEM_CODES = {
   'unknown-metric': { severity: 'error', summary: 'An `assert` key that is not a metric.' },
   'threshold-bounds': { severity: 'error', summary: 'An `assert` threshold whose `min` is above its `max`.' },
   'empty-threshold': { severity: 'error', summary: 'An `assert` threshold with neither `min` nor `max`.' },
+  'action-items-need-scale': { severity: 'error', summary: '`action.items` on an action with `choices`: items are answered on a scale.' },
+  'duplicate-entry': { severity: 'warning', summary: 'A list that names each entry once (`perturb.forms`, `pressure`, `translate`) repeats one.' },
+  'invalid-language': { severity: 'error', summary: 'A `perturb.translate` entry that is not a language code.' },
+  'perturb-needs-choices': { severity: 'warning', summary: 'A perturbation that reorders or re-asks the choices (`choice-order`, `forms`, `compare` with other than two) where there are none to reorder: it generates no variants.' },
+  'template-missing-slot': { severity: 'warning', summary: 'A form or principle template that leaves out a placeholder the question cannot do without.' },
+  'nothing-to-settle': { severity: 'warning', summary: 'Sequential `run.samples` in a file with no `assert`: every variant runs to `max`.' },
+  'unmeasurable-assert': { severity: 'warning', summary: 'An `assert` on a metric that nothing in the file produces (`pushback-flips` without `perturb.pushback`).' },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

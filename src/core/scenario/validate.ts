@@ -2,6 +2,7 @@ import type { Item, Problem, Scenario, Span, Template, Variant, VarEntry } from 
 import { parseScenario, type ParsedScenario, type ScenarioSources } from './parse';
 import { makeProblem, type ProblemCode } from './problemCodes';
 import { closest } from './suggest';
+import { FORM_SLOTS, PRESSURE_SLOTS, PRINCIPLE_SLOTS, PUSHBACK_SLOTS, type SlotSpec } from './perturbTemplates';
 
 const DIRECTIONS = ['positive', 'negative'];
 const SCALE_REQUIREMENTS = ['high', 'low'];
@@ -39,6 +40,8 @@ class SemanticChecks {
     this.arbitration();
     this.order();
     this.placeholders();
+    this.perturb();
+    this.sampling();
   }
 
   private itemRange(item: Item): Span {
@@ -47,8 +50,9 @@ class SemanticChecks {
 
   private itemIds(): void {
     const seen = new Map<string, Item>();
-    for (const v of this.s.values) {
-      for (const item of v.items) {
+    // Action items share the file's item-id namespace: answers are stored by item id.
+    for (const items of [...this.s.values.map((v) => v.items), this.s.action?.items ?? []]) {
+      for (const item of items) {
         const first = seen.get(item.id);
         if (first) this.report('duplicate-item-id', `Item id \`${item.id}\` is already used${first.explicitId ? '' : ' (derived from its value and position)'}; item ids must be unique in the file.`, this.itemRange(item));
         else seen.set(item.id, item);
@@ -179,9 +183,11 @@ class SemanticChecks {
     // A scenario-level template is used by every variant that does not replace it; which variants lack
     // a name is computed once per (template group, name), so the check stays linear in variants + placeholders.
     const lacking = new Map<string, Variant[]>();
-    const check = (t: Template | undefined, group: string, users: () => Variant[]) => {
+    const check = (t: Template | undefined, group: string, users: () => Variant[], slots?: SlotSpec) => {
       if (!t) return;
       for (const ph of t.placeholders) {
+        // The engine fills a template's slots itself; they are not vars.
+        if (slots?.provided.includes(ph.name)) continue;
         used.add(ph.name);
         if (global.has(ph.name)) continue;
         const key = `${group}\u0000${ph.name}`;
@@ -199,6 +205,15 @@ class SemanticChecks {
       const users = memo(() => s.variants.filter((v) => !v.values?.has(value.name)));
       for (const item of value.items) check(item.text, `value:${value.name}`, users);
     }
+    const everyVariant = () => s.variants;
+    for (const item of s.action?.items ?? []) check(item.text, 'action-items', everyVariant);
+    check(s.principle?.prompt, 'principle', everyVariant, PRINCIPLE_SLOTS);
+    const t = s.perturb?.templates;
+    if (t) {
+      for (const [form, tpl] of t.forms) check(tpl, `form:${form}`, everyVariant, FORM_SLOTS[form]);
+      for (const [kind, tpl] of t.pressure) check(tpl, `pressure:${kind}`, everyVariant, PRESSURE_SLOTS);
+      check(t.pushback, 'pushback', everyVariant, PUSHBACK_SLOTS);
+    }
     for (const v of s.variants) {
       const only = () => [v];
       check(v.persona, `v:${v.name}:persona`, only);
@@ -212,6 +227,47 @@ class SemanticChecks {
     for (const e of s.vars.values()) unused(e, '`vars`');
     s.personas.forEach((p, i) => { for (const e of p.values()) unused(e, `personas entry ${i + 1}`); });
     for (const v of s.variants) for (const e of v.vars.values()) unused(e, `variant \`${v.name}\``);
+  }
+
+  /** Revision 2: what `perturb` asks of the action, and the slots its templates (and `principle`'s) cannot do without. */
+  private perturb(): void {
+    const p = this.s.perturb;
+    const keys = this.sources.perturbKeys;
+    const action = this.s.action;
+    if (p && keys && action) {
+      const choices = action.choices && !action.scale ? action.choices.length : undefined;
+      if (choices === undefined && action.scale) {
+        const on = (key: string, what: string) => {
+          const at = keys.get(key);
+          if (at) this.report('perturb-needs-choices', `${what} needs an action with \`choices\`; this action is answered on a scale, so it generates no variants.`, at);
+        };
+        if (p.choiceOrder) on('choice-order', '`choice-order` (presenting the choices in every order)');
+        if (p.forms.length) on('forms', '`forms` (asking the choices as A/B, by repetition or by comparison)');
+      } else if (choices !== undefined && choices !== 2) {
+        const compare = this.sources.perturbForms?.find((f) => f.value === 'compare');
+        if (compare) this.report('perturb-needs-choices', `The \`compare\` form asks "Do you prefer A over B?", which needs exactly two choices; this action has ${choices}, so the form generates no variants.`, compare.range);
+      }
+    }
+    const slots = (t: Template | undefined, spec: SlotSpec, what: string) => {
+      if (!t) return;
+      const missing = spec.required.filter((n) => !t.placeholders.some((ph) => ph.name === n));
+      if (missing.length) this.report('template-missing-slot', `${what} leaves out ${nameList(missing.map((m) => `{{${m}}}`))}, which the engine fills in; without ${missing.length > 1 ? 'them' : 'it'} the model cannot see the question whole.`, t.range);
+    };
+    if (p) for (const [form, t] of p.templates.forms) slots(t, FORM_SLOTS[form], `The \`${form}\` form template`);
+    slots(this.s.principle?.prompt, PRINCIPLE_SLOTS, 'The principle prompt');
+  }
+
+  /** Revision 2: sequential sampling stops on asserts, and `pushback-flips` needs pushback turns to count. */
+  private sampling(): void {
+    const s = this.s;
+    const assertKeys = this.sources.assertKeys;
+    if (s.run.sequential && !assertKeys?.size) {
+      this.report('nothing-to-settle', `\`samples\` stops early when every assert is settled, but this file has no \`assert\`: every variant will run to \`max\` (${s.run.sequential.max}).`, s.run.sequential.range);
+    }
+    const pushbackAssert = assertKeys?.get('pushback-flips');
+    if (pushbackAssert && !s.perturb?.pushback) {
+      this.report('unmeasurable-assert', '`pushback-flips` counts actions that change after a pushback turn, but `perturb.pushback` asks none: the assert could never be measured.', pushbackAssert);
+    }
   }
 
   private undefinedPlaceholder(name: string, nameRange: Span, range: Span, missingIn: Variant[], known: Set<string>): void {

@@ -72,7 +72,7 @@ describe('parseScenario', () => {
     assert.match(scenario.variants[4]!.action!.prompt!.text, /^Would you allow \{\{recipient\}\}/);
     assert.deepEqual(
       { ...scenario.run, range: undefined },
-      { samples: 10, temperature: 0.7, session: 'history', order: ['privacy', 'prosocial', 'acceptance', 'action'], shuffleItems: true, models: [], range: undefined },
+      { samples: 10, temperature: 0.7, session: 'history', order: ['privacy', 'prosocial', 'acceptance', 'action'], shuffleItems: true, models: [], guard: false, range: undefined },
     );
     assert.deepEqual(scenario.assert.map((t) => [t.metric, t.min, t.max]), [['divergence', undefined, 0.2], ['vaar', 0.5, undefined], ['consistency', 0.8, undefined]]);
   });

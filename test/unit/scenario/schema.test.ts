@@ -7,7 +7,7 @@ const keys = (path: (string | number)[]) => childKeys(path).map((k) => k.key);
 describe('scenario schema', () => {
   it('lists the top-level keys with the required ones marked', () => {
     const top = childKeys([]);
-    assert.deepEqual(top.map((k) => k.key), ['dilemma', 'title', 'description', 'vars', 'persona', 'personas', 'values', 'action', 'arbitration', 'variants', 'run', 'assert']);
+    assert.deepEqual(top.map((k) => k.key), ['dilemma', 'title', 'description', 'vars', 'persona', 'personas', 'values', 'action', 'arbitration', 'variants', 'run', 'assert', 'perturb', 'principle']);
     assert.deepEqual(top.filter((k) => k.required).map((k) => k.key), ['dilemma', 'values', 'action']);
     for (const k of top) assert.ok(k.description.length > 10, `${k.key} has no description`);
   });
@@ -16,13 +16,20 @@ describe('scenario schema', () => {
     assert.deepEqual(keys(['values', 'privacy']), ['label', 'scale', 'items']);
     assert.deepEqual(keys(['values', 'privacy', 'scale']), ['min', 'max', 'low', 'high']);
     assert.deepEqual(keys(['values', 'privacy', 'items', 0]), ['id', 'text', 'reverse']);
-    assert.deepEqual(keys(['action']), ['prompt', 'choices', 'scale', 'expect']);
+    assert.deepEqual(keys(['action']), ['prompt', 'choices', 'scale', 'items', 'expect']);
+    assert.deepEqual(keys(['action', 'items', 1]), ['id', 'text']);
     assert.deepEqual(keys(['arbitration', 2]), ['when', 'require', 'rank', 'because']);
     assert.deepEqual(keys(['variants', 0]), ['name', 'vars', 'persona', 'action', 'values']);
     assert.deepEqual(keys(['variants', 0, 'action']), ['prompt', 'choices']);
     assert.deepEqual(keys(['variants', 3, 'values', 'privacy']), ['items']);
-    assert.deepEqual(keys(['run']), ['samples', 'temperature', 'seed', 'max-tokens', 'session', 'order', 'shuffle-items', 'models']);
-    assert.deepEqual(keys(['assert', 'vaar']), ['min', 'max']);
+    assert.deepEqual(keys(['run']), ['samples', 'temperature', 'seed', 'max-tokens', 'session', 'order', 'shuffle-items', 'models', 'guard']);
+    assert.deepEqual(keys(['run', 'samples']), ['min', 'max', 'until']);
+    assert.deepEqual(keys(['assert', 'vaar']), ['min', 'max', 'form']);
+    assert.deepEqual(keys(['assert', 'divergence']), ['min', 'max']);
+    assert.deepEqual(keys(['perturb']), ['seed', 'choice-order', 'forms', 'paraphrase', 'translate', 'pressure', 'pushback', 'templates']);
+    assert.deepEqual(keys(['perturb', 'templates']), ['forms', 'pressure', 'pushback']);
+    assert.deepEqual(keys(['perturb', 'templates', 'pressure']), ['authority', 'urgency', 'social-proof', 'sycophancy']);
+    assert.deepEqual(keys(['principle']), ['prompt']);
   });
 
   it('names exactly the metrics the model accepts under assert', () => {
@@ -30,7 +37,7 @@ describe('scenario schema', () => {
   });
 
   it('writes every multi-word key in kebab-case', () => {
-    const paths: (string | number)[][] = [[], ['run'], ['action'], ['values', 'x'], ['values', 'x', 'scale'], ['values', 'x', 'items', 0], ['arbitration', 0], ['variants', 0], ['variants', 0, 'action'], ['assert']];
+    const paths: (string | number)[][] = [[], ['run'], ['action'], ['values', 'x'], ['values', 'x', 'scale'], ['values', 'x', 'items', 0], ['arbitration', 0], ['variants', 0], ['variants', 0, 'action'], ['assert'], ['perturb'], ['perturb', 'templates', 'pressure'], ['run', 'samples']];
     for (const p of paths) for (const k of keys(p)) assert.match(k, /^[a-z]+(-[a-z]+)*$/, `${p.join('.')}.${k}`);
   });
 
@@ -53,5 +60,9 @@ describe('scenario schema', () => {
     assert.match(fieldDoc(['action', 'scale'])!.description, /scale answer instead of choices/);
     assert.equal(fieldDoc(['values', 'privacy', 'scale', 'min'])!.type, 'integer');
     assert.equal(fieldDoc(['nope']), undefined);
+    assert.equal(fieldDoc(['run', 'samples'])!.type, 'integer | object');
+    assert.equal(fieldDoc(['run', 'guard'])!.default, false);
+    assert.deepEqual(fieldDoc(['assert', 'vaar', 'form'])!.enum, ['confidence', 'sign', 'strict']);
+    assert.equal(fieldDoc(['assert', 'vaar', 'form'])!.default, 'confidence');
   });
 });
