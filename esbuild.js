@@ -1,4 +1,4 @@
-// Two bundles: the editor's (vscode is provided by the host) and the CLI's (no vscode at all).
+// Three bundles: the editor's (vscode is provided by the host), the CLI's and the arbiter library's (no vscode at all).
 const esbuild = require('esbuild');
 
 const fs = require('fs');
@@ -40,6 +40,8 @@ async function main() {
     { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
     // The CLI must never pull in vscode: leaving it unresolved makes the build fail if it tries.
     { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+    // `dilemma-lens/arbiter` (package.json exports): the arbiter as a library, no vscode either.
+    { ...common, entryPoints: ['src/lib/arbiter.ts'], outfile: 'dist/arbiter.js' },
   ];
   // The validate benchmark measures the parser as it ships: bundled the same way.
   if (bench) builds.splice(0, builds.length, { ...common, entryPoints: ['bench/validate.ts'], outfile: 'out/bench/validate.bundle.js' });
@@ -47,7 +49,23 @@ async function main() {
     for (const b of builds) await (await esbuild.context(b)).watch();
     return;
   }
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  await Promise.all([...builds.map((b) => esbuild.build(b)), ...(bench ? [] : [arbiterTypes()])]);
+}
+
+/**
+ * The library's type declarations: tsc emits them for src/lib/arbiter.ts and what it imports into
+ * dist/types, and dist/arbiter.d.ts re-exports them (package.json `exports` points `types` there).
+ */
+function arbiterTypes() {
+  return new Promise((resolve, reject) => {
+    const tsc = require('child_process').spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.lib.json'], { stdio: 'inherit' });
+    tsc.on('error', reject);
+    tsc.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`tsc -p tsconfig.lib.json exited with ${code}`));
+      fs.writeFileSync('dist/arbiter.d.ts', "export * from './types/lib/arbiter';\n");
+      resolve();
+    });
+  });
 }
 
 main().catch((e) => {

@@ -21,5 +21,5 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
-  { files: ['src/core/**/*.ts', 'src/cli/**/*.ts'], rules: noVscode },
+  { files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/lib/**/*.ts'], rules: noVscode },
 );

@@ -4,6 +4,7 @@ import { memoFlipTest, memoSample, memoVariantStats, memoWordDiff, type Analysis
 import type { SampleAnalysis } from './divergence';
 import type { FlipResult } from './flip';
 import { latentModel, type LatentModelSummary } from './latentModel';
+import { gapPanel, type GapPanel } from './gapPanel';
 import { fitPathModel, pathData, type PathModelResult } from './pathModel';
 import { wilsonInterval } from './stats';
 import type { TextDiff } from './textDiff';
@@ -87,6 +88,8 @@ export interface ModelAnalysis {
   pathModel: PathModelResult;
   vaar: { sign: VaarResult; strict: VaarResult };
   latent: VaarResult[];
+  /** The gap metrics beside VAAR (ValueActionLens F1, distance, says/does counts, stated-enacted r), each with n and chance. */
+  gap: GapPanel;
 }
 
 /** A 1-based line and column. */
@@ -247,6 +250,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
         : fitPathModel(model, data, { bootstrap, seed: subSeed(seed, model), minSamples: options.minSamples });
     };
     const fit = options.deferPathModel ? undefined : fitModel();
+    const gap = (): GapPanel => gapPanel(scenario, model, mine, { seed: subSeed(seed, model, 'gap'), alpha });
     const entry: ModelAnalysis = {
       model,
       sessions: mine.length,
@@ -262,6 +266,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
       pathModel: fit as PathModelResult,
       vaar: (fit ? { sign: compositeVaar(fit, 'sign', alpha), strict: compositeVaar(fit, 'strict', alpha) } : undefined) as ModelAnalysis['vaar'],
       latent: latent.filter((l) => l.model === model),
+      gap: (fit ? gap() : undefined) as GapPanel,
     };
     if (!fit) {
       // Enumerable memoised getters: spreading, JSON and deep equality see plain values, computed once on first read.
@@ -274,6 +279,8 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
         configurable: true,
         get: () => (vaar ??= { sign: compositeVaar(lazyFit(), 'sign', alpha), strict: compositeVaar(lazyFit(), 'strict', alpha) }),
       });
+      let panel: GapPanel | undefined;
+      Object.defineProperty(entry, 'gap', { enumerable: true, configurable: true, get: () => (panel ??= gap()) });
     }
     perModel.push(entry);
   }

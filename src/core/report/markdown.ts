@@ -4,6 +4,7 @@ import type { Interval } from '../analysis/stats';
 import type { TextDiff } from '../analysis/textDiff';
 import type { VaarResult } from '../analysis/vaar';
 import type { Rate } from '../analysis/variantStats';
+import { gapMarkdown } from './gapReport';
 import { summarize } from './json';
 
 /** A cell-safe string: pipes and newlines would break a Markdown table row. */
@@ -86,6 +87,7 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
     for (const m of a.perModel) {
       out.push(`### ${cell(m.model)}`, '', ...pathTable(m.pathModel));
       for (const l of m.latent) out.push(`Latent model: ${cell(formatVaar(l))}`, '');
+      out.push(...gapMarkdown(m.gap));
       const vals = a.perVariant.filter((v) => v.stats.model === m.model);
       if (vals.length) {
         out.push('| variant | ' + a.perVariant[0]!.stats.values.map((x) => `${cell(x.value)} mean (SD, n)`).join(' | ') + ' |', '|---|' + a.perVariant[0]!.stats.values.map(() => '---|').join(''));

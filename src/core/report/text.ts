@@ -1,5 +1,6 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
 import { summarize } from './json';
+import { gapText } from './gapReport';
 import { formatRate, formatVaar } from './markdown';
 
 /** A short plain-text summary for the terminal: per model, per variant, and every assert with its place. */
@@ -11,6 +12,7 @@ export function reportText(analyses: readonly ScenarioAnalysis[]): string {
       out.push(`  ${m.model}: divergence ${formatRate(m.divergence)}${m.divergence.ci ? ` [${m.divergence.ci.low.toFixed(2)}, ${m.divergence.ci.high.toFixed(2)}]` : ''}, parse failures ${formatRate(m.parseFailures)}, refusals ${formatRate(m.refusals)}, flip rate ${formatRate(m.flipRate)}`);
       out.push(`    VAAR ${formatVaar(m.vaar.sign)}; ${formatVaar(m.vaar.strict)}`);
       for (const l of m.latent) out.push(`    VAAR ${formatVaar(l)}`);
+      out.push(...gapText(m.gap));
       for (const v of a.perVariant.filter((x) => x.stats.model === m.model)) {
         const dist = v.stats.distribution.map((d) => `${d.outcome} ${d.count}`).join(', ') || 'no readable action';
         const flip = v.flip ? `, flip p ${Number.isFinite(v.flip.test.p) ? v.flip.test.p.toFixed(3) : '–'} (${v.flip.test.method})${v.flip.flipped ? ' FLIPPED' : ''}` : '';

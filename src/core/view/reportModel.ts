@@ -1,5 +1,6 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
 import { isVaarValue, type VaarResult } from '../analysis/vaar';
+import { gapRows, type GapRow } from '../report/gapReport';
 
 /** One bar of the actions chart: how often a model chose an outcome in a variant. */
 export interface ActionBar {
@@ -53,6 +54,20 @@ export interface VaarPoint {
   failure?: string;
 }
 
+/** The gap panel of one model: the same rows as the CLI and Markdown reports, and each value's distance beside its chance level for a chart. */
+export interface GapView {
+  model: string;
+  /** Names the F1 as ValueActionLens's alignment rate, not Chen et al.'s VAAR. */
+  label: string;
+  unit: 'session' | 'variant';
+  units: number;
+  pairs: number;
+  failure?: string;
+  rows: GapRow[];
+  /** Largest distance first. */
+  distances: { value: string; distance: number; chance: number | null; p: number | null; n: number }[];
+}
+
 /** Everything the report webview draws, computed from the analysis alone (no DOM, no vscode). */
 export interface ReportModel {
   title: string;
@@ -74,6 +89,7 @@ export interface ReportModel {
   /** Models whose composite path model could not be fitted, and why. */
   pathFailures: { model: string; reason: string }[];
   vaar: VaarPoint[];
+  gap: GapView[];
   sem: { fitted: boolean; reason?: string; fit?: { chisq: number; df: number; pvalue: number; cfi: number; tli: number; rmsea: number; rmseaLow: number; rmseaHigh: number; srmr: number; n: number } };
   asserts: { metric: string; model: string; status: 'pass' | 'fail' | 'error'; message: string; line?: number }[];
   warnings: string[];
@@ -114,6 +130,15 @@ export function reportModel(a: ScenarioAnalysis): ReportModel {
       : [])),
     pathFailures: a.perModel.flatMap((m) => (m.pathModel.ok ? [] : [{ model: m.model, reason: m.pathModel.failure }])),
     vaar: a.perModel.flatMap((m) => [m.vaar.sign, m.vaar.strict, ...m.latent].map(vaarPoint)),
+    gap: a.perModel.map((m) => ({
+      model: m.model, label: m.gap.label, unit: m.gap.unit, units: m.gap.units, pairs: m.gap.pairs,
+      ...(m.gap.failure ? { failure: m.gap.failure } : {}),
+      rows: gapRows(m.gap),
+      distances: (m.gap.distance?.ranking ?? []).map((value) => {
+        const d = m.gap.distance!.values.find((x) => x.value === value)!;
+        return { value, distance: d.distance!, chance: d.chance.expected, p: d.chance.p, n: d.n };
+      }),
+    })),
     sem: {
       fitted: a.latentModel.fitted,
       ...(a.latentModel.reason ? { reason: a.latentModel.reason } : {}),
