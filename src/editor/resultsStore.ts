@@ -56,6 +56,12 @@ const REANALYSE_MS = 300;
  */
 export class ResultsStore implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Bumped whenever a file's results are replaced or dropped. A load reads the disk and analyses for a
+   * while; if a run began (and maybe already ended) or the file was forgotten meanwhile, what the load
+   * read is older than what is shown, and it must not overwrite it.
+   */
+  private readonly generations = new Map<string, number>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange: vscode.Event<vscode.Uri> = this.emitter.event;
 
@@ -72,6 +78,7 @@ export class ResultsStore implements vscode.Disposable {
     const entry: Entry = { scenario, text, header, cache: {}, results: { uri, runId: header.runId, logFile, records: [...records], running: true } };
     if (records.length > 0) entry.results.analysis = analyzeForEditor(scenario, text, header, records, logFile, entry.cache);
     this.entries.set(uri.toString(), entry);
+    this.bump(uri);
     this.emitter.fire(uri);
   }
 
@@ -104,6 +111,7 @@ export class ResultsStore implements vscode.Disposable {
     if (current && current.header.scenarioHash === hash) return current.results;
     const scenario = parseScenario(text).scenario;
     if (!scenario || uri.scheme !== 'file') return undefined;
+    const generation = this.generations.get(uri.toString()) ?? 0;
     const dir = path.join(this.runDirOf(uri.fsPath), scenario.id);
     let names: string[];
     try {
@@ -126,9 +134,10 @@ export class ResultsStore implements vscode.Disposable {
       if (log.sessions.length === 0) continue;
       const entry: Entry = { scenario, text, header: log.header, cache: {}, results: { uri, runId: log.header.runId, logFile: file, records: log.sessions, running: false } };
       entry.results.analysis = analyzeForEditor(scenario, text, log.header, log.sessions, file, entry.cache);
-      // A run may have started while the log was being read: it wins.
-      if (this.entries.get(uri.toString())?.results.running) return this.get(uri);
+      // A run began (and may have ended) or the results were replaced while the log was read: they are newer.
+      if ((this.generations.get(uri.toString()) ?? 0) !== generation) return this.get(uri);
       this.entries.set(uri.toString(), entry);
+      this.bump(uri);
       this.emitter.fire(uri);
       return entry.results;
     }
@@ -141,6 +150,7 @@ export class ResultsStore implements vscode.Disposable {
     if (!entry || entry.results.running) return;
     this.clearTimer(uri);
     this.entries.delete(uri.toString());
+    this.bump(uri);
     this.emitter.fire(uri);
   }
 
@@ -153,6 +163,10 @@ export class ResultsStore implements vscode.Disposable {
     const r = entry.results;
     if (r.records.length > 0) r.analysis = analyzeForEditor(entry.scenario, entry.text, entry.header, r.records, r.logFile, entry.cache);
     this.emitter.fire(r.uri);
+  }
+
+  private bump(uri: vscode.Uri): void {
+    this.generations.set(uri.toString(), (this.generations.get(uri.toString()) ?? 0) + 1);
   }
 
   private clearTimer(uri: vscode.Uri): void {

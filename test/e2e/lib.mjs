@@ -1,6 +1,8 @@
 // Helpers shared by the code-server suites (adapted from ../shared/e2e-recipe/lib.mjs): start code-server
 // on loopback with fresh dirs, launch Debian Chromium through playwright-core, prepare a scratch
-// workspace, and make sure both processes are gone when the script ends, however it ends.
+// workspace, and make sure both processes are gone when the script ends, however it ends. Waiting and
+// gestures: waits.mjs (state waits with bounds scaled for a loaded machine, re-issued gestures) and
+// workbench.mjs (the palette, Go to Line, lenses, hovers...); both are re-exported here.
 import { chromium } from 'playwright-core';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,10 +10,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bound, log, slowdown } from './waits.mjs';
+
+export { bound, log, retrying, slowdown, until } from './waits.mjs';
+export { clickUntil, goToLine, hoverUntil, nbsp, openFromExplorer, openWorkbench, pickQuickItem, quickRow, reloadWorkbench, runCommand, shown } from './workbench.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const t0 = Date.now();
-export const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+if (slowdown > 1) log(`machine loaded: bounds of waits x${slowdown} (TEST_SLOWDOWN overrides)`);
 
 const cleanups = [];
 /** Registers a cleanup that runs once, on normal end, error, signal or watchdog. */
@@ -23,14 +28,15 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.once(sig, async () => { await cleanup(); console.log('0 passed, 1 failed'); process.exit(1); });
 }
 
-/** Ends the script after `seconds` no matter what, with cleanup and a failing result line. */
+/** Ends the script after `seconds` (stretched like every bound) no matter what, with cleanup and a failing result line. */
 export function watchdog(seconds) {
+  const limit = Math.round(bound(seconds * 1000) / 1000);
   const t = setTimeout(async () => {
-    log(`watchdog: still running after ${seconds} s, giving up`);
+    log(`watchdog: still running after ${limit} s, giving up`);
     await cleanup();
     console.log('0 passed, 1 failed');
     process.exit(1);
-  }, seconds * 1000);
+  }, limit * 1000);
   t.unref();
 }
 
@@ -100,6 +106,10 @@ export async function startCodeServer({ folder, extensionFolder, extraArgs = [],
     'git.enabled': false,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'chat.disableAIFeatures': true,
+    // VS Code for the web (code-server) saves a dirty file after 1 s by default. An edit a test makes and
+    // reverts then reaches the disk whenever the test takes longer than that (a busy machine): the
+    // workspace's examples were saved broken and every later test of them failed.
+    'files.autoSave': 'off',
     ...settings,
   }, null, 2));
   if (extensionFolder) {
@@ -111,69 +121,91 @@ export async function startCodeServer({ folder, extensionFolder, extraArgs = [],
     if (r.status !== 0) throw new Error(`code-server --install-extension ${path.basename(vsix)} failed (${r.status}): ${(r.stderr || r.stdout).slice(-600)}`);
     log(`installed ${path.basename(vsix)}: ${r.stdout.trim().split('\n').pop()}`);
   }
-  const port = await freePort(); // a port the OS just had free: a random pick collided with other servers on this machine
-  const args = ['--config', dirs.cfg, '--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext,
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    ...(trust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', ...extraArgs];
-  if (folder) args.push(folder);
-  const t = Date.now();
-  // detached: its own process group, so cleanup reaches the extension hosts it forks
-  const proc = spawn(bin, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { EXTENSIONS_GALLERY: '{}', ...process.env, ...env } });
-  const serverLog = fs.createWriteStream(path.join(base, 'server.log'));
-  proc.stdout.pipe(serverLog); proc.stderr.pipe(serverLog);
+  const logFile = path.join(base, 'server.log');
+  let proc;
   const stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      const exited = new Promise((r) => proc.once('exit', r));
-      killGroup(proc, 'SIGTERM');
-      const t2 = setTimeout(() => killGroup(proc, 'SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t2);
-    }
-    killGroup(proc, 'SIGKILL');
-    if (process.env.SHOW_SERVER_LOG) console.log(fs.readFileSync(path.join(base, 'server.log'), 'utf8'));
+    if (proc) await stopProcess(proc);
+    if (process.env.SHOW_SERVER_LOG && fs.existsSync(logFile)) console.log(fs.readFileSync(logFile, 'utf8'));
     if (!process.env.KEEP_E2E_DIRS) fs.rmSync(base, { recursive: true, force: true });
   };
   onCleanup(stop);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // A server that exits early (its port taken between our probe and its bind) or never answers is
+  // started again on a new port, a bounded number of times.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort(); // a port the OS just had free: a random pick collided with other servers on this machine
+    const args = ['--config', dirs.cfg, '--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext,
+      '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+      ...(trust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', ...extraArgs];
+    if (folder) args.push(folder);
+    const t = Date.now();
+    // detached: its own process group, so cleanup reaches the extension hosts it forks
+    proc = spawn(bin, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { EXTENSIONS_GALLERY: '{}', ...process.env, ...env } });
+    const serverLog = fs.createWriteStream(logFile, { flags: 'a' });
+    proc.stdout.pipe(serverLog); proc.stderr.pipe(serverLog);
+    const url = `http://127.0.0.1:${port}`;
+    const problem = await healthy(url, proc, bound(30_000));
+    if (!problem) {
+      log(`code-server up on ${url} in ${Date.now() - t} ms`);
+      return { url, port, dirs, proc, stop };
+    }
+    await stopProcess(proc);
+    const detail = `${problem}: ${fs.readFileSync(logFile, 'utf8').slice(-800)}`;
+    if (attempt >= 3) throw new Error(`code-server did not start in ${attempt} tries; ${detail}`);
+    log(`code-server did not start (${problem}); trying again on another port`);
+  }
+}
+
+/** Waits for code-server's /healthz; returns why it is not up at the bound (exited, silent), or undefined when it is. */
+async function healthy(url, proc, timeout) {
+  const deadline = Date.now() + timeout;
   for (;;) {
-    try { const r = await fetch(`${url}/healthz`); if (r.ok) break; } catch { /* not up yet */ }
-    if (proc.exitCode !== null) throw new Error(`code-server exited early: ${fs.readFileSync(path.join(base, 'server.log'), 'utf8').slice(-800)}`);
-    if (Date.now() > deadline) throw new Error('code-server did not answer /healthz in 30 s');
+    try {
+      const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
+      if (r.ok) return undefined;
+    } catch { /* not up yet */ }
+    if (proc.exitCode !== null || proc.signalCode !== null) return `exited early (${proc.exitCode ?? proc.signalCode})`;
+    if (Date.now() > deadline) return `no answer on /healthz in ${Math.round(timeout / 1000)} s`;
     await new Promise((r) => setTimeout(r, 100));
   }
-  log(`code-server up on ${url} in ${Date.now() - t} ms`);
-  return { url, port, dirs, proc, stop };
 }
 
+/** Ends a code-server we started and everything it forked: SIGTERM to its group, SIGKILL after 5 s. */
+async function stopProcess(proc) {
+  if (proc.exitCode === null && proc.signalCode === null) {
+    const exited = new Promise((r) => proc.once('exit', r));
+    killGroup(proc, 'SIGTERM');
+    const t2 = setTimeout(() => killGroup(proc, 'SIGKILL'), 5000);
+    await exited;
+    clearTimeout(t2);
+  }
+  killGroup(proc, 'SIGKILL');
+}
+
+/**
+ * Headless Debian Chromium with a fresh profile. Every Playwright wait without its own timeout gets a
+ * bound scaled for a loaded machine instead of Playwright's 30 s; a launch that failed is tried again once.
+ */
 export async function launchBrowser() {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dilemma-chromium-'));
-  const ctx = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
-  onCleanup(async () => { await ctx.close().catch(() => {}); fs.rmSync(userDataDir, { recursive: true, force: true }); });
-  return ctx;
-}
-
-/** Opens the workbench for a folder and waits until the explorer shows it. */
-export async function openWorkbench(page, url, folder) {
-  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-}
-
-/** Polls `fn` until it returns a truthy value or the deadline passes. */
-export async function until(fn, { timeout = 20_000, interval = 100, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, interval));
+  for (let attempt = 1; ; attempt++) {
+    const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dilemma-chromium-'));
+    try {
+      const ctx = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+        headless: true,
+        timeout: bound(60_000),
+        viewport: { width: 1400, height: 900 },
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+          '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      });
+      ctx.setDefaultTimeout(bound(30_000));
+      ctx.setDefaultNavigationTimeout(bound(60_000));
+      onCleanup(async () => { await ctx.close().catch(() => {}); fs.rmSync(userDataDir, { recursive: true, force: true }); });
+      return ctx;
+    } catch (e) {
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+      if (attempt >= 2) throw e;
+      log(`chromium did not start (${e.message.split('\n')[0]}); trying again`);
+    }
   }
 }
 
@@ -189,6 +221,20 @@ export function checks() {
 }
 
 export const expect = (cond, msg) => { if (!cond) throw new Error(msg); };
+
+/**
+ * What later checks need from an earlier one (a finished run, an open view), made once. The check that
+ * is about it calls it first and fails with its own error; a later check that calls it gets what was
+ * made, or fails saying which earlier step it needed and why that failed, instead of an unexplained
+ * follow-on error.
+ */
+export function prerequisite(what, make) {
+  let made;
+  return () => {
+    if (!made) return (made = Promise.resolve().then(make));
+    return made.catch((e) => { throw new Error(`needs ${what}, which failed earlier: ${e.message.split('\n')[0]}`); });
+  };
+}
 
 /** An error that escaped an e2e script's checks: it counts as a failure. */
 export function escaped(counts, e) {

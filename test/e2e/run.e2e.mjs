@@ -8,14 +8,14 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, watchdog, until, checks, expect, startSimServer, escaped, finish } from './lib.mjs';
+import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, watchdog, until, checks, expect, startSimServer, escaped, finish,
+  bound, openFromExplorer, goToLine, runCommand, pickQuickItem, quickRow, clickUntil, hoverUntil, shown, prerequisite } from './lib.mjs';
 
 watchdog(300);
 const require = createRequire(import.meta.url);
 const shotDir = path.join(repoRoot, 'test-results', 'screenshots');
 fs.mkdirSync(shotDir, { recursive: true });
 const { check, counts } = checks();
-const nbsp = (s) => (s ?? '').replace(/\u00a0/g, ' ');
 const EXAMPLE = 'school-records.dilemma.yaml';
 
 /** Decoration `before`/`after` content containing `text`, with the editor line it sits on. */
@@ -34,36 +34,15 @@ async function decorationsWithText(page, text) {
   }, text);
 }
 
-/** Scrolls the active editor to a 1-based line (Go to Line), so its lenses and decorations are rendered. */
-async function goToLine(page, line) {
-  const input = page.locator('.quick-input-widget input.input');
-  // Ctrl+G goes to whatever has focus, and a tab click can land before its editor takes it (one CI
-  // run timed out here): press again until Go to Line's input is up, a bounded number of times.
-  for (let attempt = 1; ; attempt++) {
-    await page.locator('.tab', { hasText: EXAMPLE }).first().click();
-    await page.keyboard.press('Control+G');
-    if (await input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) break;
-    if (attempt === 5) throw new Error('Go to Line did not open after 5 tries');
-  }
-  await input.fill(`:${line}`);
-  await page.keyboard.press('Enter');
-}
-
 const lineOf = (text, needle) => text.split('\n').findIndex((l) => l.trim() === needle) + 1;
 
 const lens = (page, text) => page.locator('.codelens-decoration a', { hasText: text }).first();
+const visible = (locator) => locator.isVisible().catch(() => false);
 
 /** Runs a command from the palette by its title, then picks `item` in the quick pick it opens. */
 async function paletteThenPick(page, title, item) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 20_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20_000 });
-  await page.keyboard.press('Enter');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: item }).first();
-  await row.waitFor({ timeout: 20_000 });
-  await row.click();
+  await runCommand(page, title, { done: () => visible(quickRow(page, item)) });
+  await pickQuickItem(page, item);
 }
 
 try {
@@ -86,42 +65,55 @@ try {
 
   await check('workbench opens the scenario folder', () => openWorkbench(page, server.url, folder));
 
+  // The scenario open in the editor: the checks below need it, and make it so themselves if an earlier
+  // check did not (a failed check is reported once, not again as an unexplained follow-on failure).
+  const opened = prerequisite(`${EXAMPLE} open in the editor`, () => openFromExplorer(page, EXAMPLE, { text: `dilemma: ${scenario.id}` }));
   await check(`opening ${EXAMPLE} shows the run lenses`, async () => {
-    await page.getByRole('treeitem', { name: EXAMPLE }).click();
-    await until(async () => nbsp(await page.locator('.monaco-editor .view-lines').first().textContent()).includes(`dilemma: ${scenario.id}`), { what: `${EXAMPLE} in the editor` });
-    await lens(page, '▶ Run scenario').waitFor({ timeout: 30_000 });
-    await goToLine(page, lineOf(text, `- name: ${scenario.variants[1].name}`));
-    await lens(page, '▶ Run variant').waitFor({ timeout: 30_000 });
-    await goToLine(page, 1);
+    await opened();
+    await shown(lens(page, '▶ Run scenario'));
+    await goToLine(page, EXAMPLE, lineOf(text, `- name: ${scenario.variants[1].name}`));
+    await shown(lens(page, '▶ Run variant'));
+    await goToLine(page, EXAMPLE, 1);
   });
 
-  await check(`picks ${model} in the model quick pick`, async () => {
-    await lens(page, '⇄').click();
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: sim.model }).first();
-    await row.waitFor({ timeout: 30_000 });
+  const statusModel = page.locator('.statusbar-item', { hasText: model }).first();
+  const picked = prerequisite(`${model} picked`, async () => {
+    await opened();
+    const row = quickRow(page, sim.model);
+    // the lens is re-rendered whenever the selection or results change: click until the quick pick lists the model
+    await clickUntil(page, 'the model lens to open the quick pick', lens(page, '⇄'), () => visible(row));
     await page.screenshot({ path: path.join(shotDir, 'run-model-picker.png') });
-    await row.click();
-    await lens(page, `▶ Run scenario · ${model}`).waitFor({ timeout: 20_000 });
-    await page.locator('.statusbar-item', { hasText: model }).first().waitFor({ timeout: 20_000 });
+    await pickQuickItem(page, sim.model);
+    await shown(lens(page, `▶ Run scenario · ${model}`));
+    await shown(statusModel);
   });
+  await check(`picks ${model} in the model quick pick`, picked);
 
-  let logFile;
-  await check('"Run scenario" runs it and ends with a summary lens', async () => {
-    await lens(page, '▶ Run scenario').click();
-    const summary = page.locator('.codelens-decoration a', { hasText: /\d+\/\d+ aligned · \d+ diverge/ }).first();
-    await summary.waitFor({ timeout: 90_000 });
+  const runsDir = path.join(folder, '.dilemma', 'runs', scenario.id);
+  const runLogs = () => (fs.existsSync(runsDir) ? fs.readdirSync(runsDir).filter((f) => f.endsWith('.jsonl')) : []);
+  const summary = page.locator('.codelens-decoration a', { hasText: /\d+\/\d+ aligned · \d+ diverge/ }).first();
+  const ran = prerequisite('the run of "Run scenario"', async () => {
+    await picked();
+    await goToLine(page, EXAMPLE, 1);
+    // A click that took starts the run, which writes its log first: click again only while there is none
+    // (a second click during the run would only be refused, "already running").
+    await clickUntil(page, 'the "Run scenario" lens to start a run', lens(page, '▶ Run scenario'), () => runLogs().length > 0, { settle: bound(15_000), tries: 3 });
+    await shown(summary, 120_000);
     // the summary lens stops spinning once the run has ended
-    await until(async () => !(await summary.innerHTML()).includes('spin'), { timeout: 60_000, what: 'the run to end' });
-    const runs = path.join(folder, '.dilemma', 'runs', scenario.id);
-    const logs = fs.readdirSync(runs).filter((f) => f.endsWith('.jsonl'));
-    expect(logs.length === 1, `one run log in ${runs}, found ${logs.join(', ')}`);
-    logFile = path.join(runs, logs[0]);
+    await until(async () => !(await summary.innerHTML()).includes('spin'), { timeout: bound(90_000), what: 'the run to end' });
+    const logs = runLogs();
+    expect(logs.length === 1, `one run log in ${runsDir}, found ${logs.join(', ')}`);
+    return path.join(runsDir, logs[0]);
+  });
+  await check('"Run scenario" runs it and ends with a summary lens', async () => {
+    await ran();
     log('summary lens:', await summary.innerText());
     await page.screenshot({ path: path.join(shotDir, 'run-summary-lens.png') });
   });
 
   await check('the diverging variant\'s line ends with its action counts and divergence, as computed from the run log', async () => {
     expect(diverging, 'the respondent makes one of the variants diverge');
+    const logFile = await ran();
     const { readRunLog } = require(path.join(repoRoot, 'out', 'src', 'core', 'run', 'runLog.js'));
     const { analyzeForEditor } = require(path.join(repoRoot, 'out', 'src', 'core', 'view', 'editorAnalysis.js'));
     const { decorationPlan } = require(path.join(repoRoot, 'out', 'src', 'core', 'view', 'decorationPlan.js'));
@@ -129,9 +121,9 @@ try {
     const plan = decorationPlan(scenario, text, analyzeForEditor(scenario, text, runLog.header, runLog.sessions, logFile), runLog.sessions);
     const expected = plan.variants.find((v) => v.variant === diverging);
     expect(expected?.kind === 'diverging', `${diverging} is diverging in the plan`);
-    await goToLine(page, lineOf(text, `- name: ${diverging}`));
+    await goToLine(page, EXAMPLE, lineOf(text, `- name: ${diverging}`));
     const hit = await until(async () => (await decorationsWithText(page, 'diverge')).find((h) => h.line?.trim() === `- name: ${diverging}`),
-      { timeout: 20_000, what: `the after-text on "- name: ${diverging}"` });
+      { what: `the after-text on "- name: ${diverging}"` });
     log('after-text:', hit.content, hit.color);
     expect(hit.content.includes(expected.text), `"${hit.content}" is not "${expected.text}"`);
     expect(/diverge [1-9]\d*% \(\d+\/\d+\)/.test(hit.content), `no divergence rate with n in ${hit.content}`);
@@ -139,42 +131,47 @@ try {
   });
 
   await check('hovering a word the diverging variant changed shows its stated scores, action and the arbiter\'s reason', async () => {
-    const box = await until(() => page.evaluate(() => {
+    await ran();
+    const marked = () => page.evaluate(() => {
       const el = [...document.querySelectorAll('.monaco-editor .view-line span[class*="TextEditorDecorationType"]')]
         .find((s) => s.textContent.replace(/\u00a0/g, ' ').trim().length > 3 && s.children.length === 0);
       if (!el) return undefined;
       const r = el.getBoundingClientRect();
       return { x: r.left + r.width / 2, y: r.top + r.height / 2, word: el.textContent };
-    }), { what: 'a marked word' });
-    log('hovering', JSON.stringify(box.word));
-    await page.mouse.move(box.x, box.y);
+    });
     const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Arbiter' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 20_000 });
-    const shown = await hover.innerText();
-    for (const v of scenario.values) expect(shown.includes(v.name), `the hover lacks the stated score of ${v.name}: ${shown.slice(0, 300)}`);
-    expect(shown.includes('Action:'), 'the hover shows the action');
+    const said = await hoverUntil(page, 'the hover of a marked word', async () => {
+      const box = await marked();
+      if (box) log('hovering', JSON.stringify(box.word));
+      return box;
+    }, hover);
+    for (const v of scenario.values) expect(said.includes(v.name), `the hover lacks the stated score of ${v.name}: ${said.slice(0, 300)}`);
+    expect(said.includes('Action:'), 'the hover shows the action');
     await page.screenshot({ path: path.join(shotDir, 'run-changed-word-hover.png') });
     await page.keyboard.press('Escape');
   });
 
   await check('the divergence view sets the stated answers beside the action', async () => {
+    await ran();
     await paletteThenPick(page, 'Dilemma Lens: Show Divergence of a Variant', diverging);
-    await page.locator('.tab', { hasText: `${diverging} divergence.md` }).first().waitFor({ timeout: 20_000 });
-    await page.locator('.monaco-editor .view-line', { hasText: 'DIVERGES' }).first().waitFor({ timeout: 20_000 });
+    await shown(page.locator('.tab', { hasText: `${diverging} divergence.md` }).first());
+    await shown(page.locator('.monaco-editor .view-line', { hasText: 'DIVERGES' }).first());
     // the contradicted statements are highlighted: whole-line decorations in the divergence document's editor
     const view = page.locator('.monaco-editor[data-uri^="dilemma-divergence:"]');
-    await view.locator('.view-overlays div[class*="TextEditorDecorationType"]').first().waitFor({ timeout: 20_000 });
+    await shown(view.locator('.view-overlays div[class*="TextEditorDecorationType"]').first());
     const marked = await view.locator('.view-line', { hasText: '⚠' }).count();
     expect(marked > 0, 'no contradicted statement is shown');
     await page.screenshot({ path: path.join(shotDir, 'run-divergence-view.png') });
   });
 
   await check('"Compare with baseline" opens the diff editor on the two transcripts', async () => {
-    await page.locator('.tab', { hasText: EXAMPLE }).first().click();
+    await ran();
+    const tab = page.locator('.tabs-container .tab', { hasText: EXAMPLE }).first();
+    await clickUntil(page, `the ${EXAMPLE} tab to be the active one`, tab, async () => (await tab.getAttribute('class'))?.includes('active'));
     await paletteThenPick(page, 'Dilemma Lens: Compare Variant with Baseline', diverging);
-    await page.locator('.tab', { hasText: `${scenario.variants[0].name} ↔ ${diverging}` }).first().waitFor({ timeout: 20_000 });
-    await page.locator('.monaco-diff-editor .editor.modified .view-line', { hasText: `# ${diverging}` }).first().waitFor({ timeout: 20_000 });
-    await page.locator('.monaco-diff-editor .editor.original .view-line', { hasText: `# ${scenario.variants[0].name}` }).first().waitFor({ timeout: 20_000 });
+    await shown(page.locator('.tab', { hasText: `${scenario.variants[0].name} ↔ ${diverging}` }).first());
+    await shown(page.locator('.monaco-diff-editor .editor.modified .view-line', { hasText: `# ${diverging}` }).first());
+    await shown(page.locator('.monaco-diff-editor .editor.original .view-line', { hasText: `# ${scenario.variants[0].name}` }).first());
     await page.screenshot({ path: path.join(shotDir, 'run-compare-view.png') });
   });
 } catch (e) {

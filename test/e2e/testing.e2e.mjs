@@ -10,7 +10,8 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, watchdog, until, checks, expect, startSimServer, escaped, finish } from './lib.mjs';
+import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, watchdog, until, checks, expect, startSimServer, escaped, finish,
+  bound, retrying, runCommand, pickQuickItem, quickRow, openFromExplorer, reloadWorkbench, clickUntil, shown, prerequisite } from './lib.mjs';
 
 watchdog(420);
 const require = createRequire(import.meta.url);
@@ -19,16 +20,7 @@ fs.mkdirSync(shotDir, { recursive: true });
 const { check, counts } = checks();
 const EXAMPLE = 'school-records.dilemma.yaml';
 
-/** Runs a command from the palette by its title. */
-async function palette(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 20_000 });
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 20_000 });
-  await row.click(); // the row itself: Enter would run whichever row the list had focused before it filtered
-}
+const visible = (locator) => locator.isVisible().catch(() => false);
 
 /** The Testing view's row of a test item, by its label. */
 const testRow = (page, label) => page.locator('.test-explorer .monaco-list-row', { hasText: label }).first();
@@ -47,7 +39,7 @@ async function reportFrame(page) {
       if (ok) return f;
     }
     return undefined;
-  }, { timeout: 30_000, what: 'the report webview to draw its charts' });
+  }, { what: 'the report webview to draw its charts' });
 }
 
 /** In the page: whether any of the workbench's IndexedDB stores holds the report webview's saved state. */
@@ -92,58 +84,80 @@ try {
   const ctx = await launchBrowser();
   const page = ctx.pages()[0] ?? await ctx.newPage();
 
-  await check('workbench opens the scenario folder and the model is picked', async () => {
+  // What the checks below build on, made once (see `prerequisite`): a check that needs an earlier one's
+  // result says so when that failed, instead of failing on its side effect.
+  const statusModel = page.locator('.statusbar-item', { hasText: `sim/${sim.model}` }).first();
+  const picked = prerequisite('the workbench open with the model picked', async () => {
     await openWorkbench(page, server.url, folder);
-    await page.getByRole('treeitem', { name: EXAMPLE }).click();
-    await page.locator('.statusbar-item', { hasText: 'Dilemma Scenario' }).first().waitFor({ timeout: 30_000 });
-    await palette(page, 'Dilemma Lens: Pick Model');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: sim.model }).first();
-    await row.waitFor({ timeout: 30_000 });
-    await row.click();
-    await page.locator('.statusbar-item', { hasText: `sim/${sim.model}` }).first().waitFor({ timeout: 20_000 });
+    await openFromExplorer(page, EXAMPLE);
+    await shown(page.locator('.statusbar-item', { hasText: 'Dilemma Scenario' }).first());
+    await runCommand(page, 'Dilemma Lens: Pick Model', { done: () => visible(quickRow(page, sim.model)) });
+    await pickQuickItem(page, sim.model);
+    await shown(statusModel);
   });
+  await check('workbench opens the scenario folder and the model is picked', picked);
 
-  await check('the Testing view lists the scenario and, expanded, its variants', async () => {
-    await palette(page, 'Testing: Focus on Test Explorer View');
+  const listed = prerequisite('the Testing view listing the scenario\'s variants', async () => {
+    await picked();
     const row = testRow(page, scenario.id);
-    await row.waitFor({ timeout: 30_000 });
-    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
-    for (const v of variants) await testRow(page, v).waitFor({ timeout: 20_000 });
+    await runCommand(page, 'Testing: Focus on Test Explorer View', { done: () => visible(row), repeat: true });
+    // the twistie toggles: click it only while the row says it is collapsed
+    await retrying('the scenario\'s row to expand', async () => {
+      if ((await row.getAttribute('aria-expanded', { timeout: bound(5_000) })) === 'false') await row.locator('.monaco-tl-twistie').click({ timeout: bound(5_000) });
+    }, async () => {
+      for (const v of variants) if (!(await visible(testRow(page, v)))) return false;
+      return true;
+    });
   });
+  await check('the Testing view lists the scenario and, expanded, its variants', listed);
 
-  let logFile;
-  await check('running the scenario from the Testing view shows a fail icon on the diverging variant and pass icons on the others', async () => {
+  const runsDir = path.join(folder, '.dilemma', 'runs', scenario.id);
+  const runLogs = () => (fs.existsSync(runsDir) ? fs.readdirSync(runsDir).filter((f) => f.endsWith('.jsonl')).sort() : []);
+  const ran = prerequisite('the run started from the Testing view', async () => {
+    await listed();
     const row = testRow(page, scenario.id);
-    await row.hover();
-    await row.locator('.action-label[aria-label="Run Test"], .action-label.codicon-testing-run-icon').first().click();
-    // the simulated model's design, not the extension, says which variant fails
-    const want = Object.fromEntries(variants.map((v) => [v, sim.divergingVariants.includes(v) ? 'failed' : 'passed']));
-    expect(Object.values(want).includes('failed') && Object.values(want).includes('passed'), `the example needs both outcomes: ${JSON.stringify(want)}`);
+    // The row's Run action shows while the mouse is over the row. A click that took starts the run, whose
+    // log is written first, or gives the variants their first state (queued, running): only while
+    // neither shows is the action clicked again (a second run would be refused as "already running").
+    await retrying('the Testing view\'s Run Test to start a run', async () => {
+      await row.hover({ timeout: bound(5_000) });
+      await row.locator('.action-label[aria-label="Run Test"], .action-label.codicon-testing-run-icon').first().click({ timeout: bound(5_000) });
+    }, async () => runLogs().length > 0 || (await rowState(testRow(page, variants[0])).catch(() => undefined)) !== undefined,
+    { settle: bound(15_000), tries: 3, reset: () => page.mouse.move(0, 0) });
     const got = await until(async () => {
       const s = {};
       for (const v of variants) s[v] = await rowState(testRow(page, v));
       return Object.values(s).every((x) => x === 'passed' || x === 'failed' || x === 'error') ? s : undefined;
-    }, { timeout: 120_000, interval: 250, what: 'every variant to show a result icon' });
+    }, { timeout: bound(120_000), interval: 250, what: 'every variant to show a result icon' });
+    const logs = runLogs();
+    expect(logs.length === 1, `one run log in ${runsDir}: ${logs.join(', ')}`);
+    return { got, logFile: path.join(runsDir, logs[0]) };
+  });
+  await check('running the scenario from the Testing view shows a fail icon on the diverging variant and pass icons on the others', async () => {
+    // the simulated model's design, not the extension, says which variant fails
+    const want = Object.fromEntries(variants.map((v) => [v, sim.divergingVariants.includes(v) ? 'failed' : 'passed']));
+    expect(Object.values(want).includes('failed') && Object.values(want).includes('passed'), `the example needs both outcomes: ${JSON.stringify(want)}`);
+    const { got } = await ran();
     log('variant icons:', JSON.stringify(got));
     expect(JSON.stringify(got) === JSON.stringify(want), `icons ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
-    expect(await rowState(testRow(page, scenario.id)) === 'failed', 'the scenario row shows the fail icon');
+    expect(await until(async () => (await rowState(testRow(page, scenario.id))) === 'failed').catch(() => false), 'the scenario row shows the fail icon');
     await page.screenshot({ path: path.join(shotDir, 'testing-view.png') });
-    const runs = path.join(folder, '.dilemma', 'runs', scenario.id);
-    const logs = fs.readdirSync(runs).filter((f) => f.endsWith('.jsonl')).sort();
-    expect(logs.length === 1, `one run log in ${runs}: ${logs.join(', ')}`);
-    logFile = path.join(runs, logs[0]);
   });
 
-  let bars;
-  await check('"Open Report" in the Testing view\'s context menu draws one SVG bar per model, variant and action of the run log', async () => {
-    expect(logFile, 'no run log from the previous check');
-    const want = expectedFromLog(logFile);
-    await testRow(page, scenario.id).click({ button: 'right' });
+  const reported = prerequisite('the report opened from the Testing view', async () => {
+    const { logFile } = await ran();
+    const row = testRow(page, scenario.id);
     const item = page.getByRole('menuitem', { name: 'Open Report' }).first();
-    await item.waitFor({ timeout: 20_000 });
-    await item.hover();
-    await item.click();
-    const frame = await reportFrame(page);
+    // right-click until the context menu offers the item, then pick it until the menu has closed
+    await retrying('the Testing view\'s context menu', () => row.click({ button: 'right', timeout: bound(5_000) }), () => visible(item),
+      { reset: () => page.keyboard.press('Escape') });
+    await retrying('"Open Report" to be picked', async () => { await item.hover({ timeout: bound(5_000) }); await item.click({ timeout: bound(5_000) }); },
+      async () => !(await visible(item)), { tries: 3 });
+    return { logFile, frame: await reportFrame(page) };
+  });
+  await check('"Open Report" in the Testing view\'s context menu draws one SVG bar per model, variant and action of the run log', async () => {
+    const { logFile, frame } = await reported();
+    const want = expectedFromLog(logFile);
     const drawn = await frame.evaluate(() => ({
       actions: document.querySelectorAll('#actions svg rect.bar.action').length,
       divergenceRows: document.querySelectorAll('#divergence svg circle.point').length + document.querySelectorAll('#divergence svg text.note').length,
@@ -155,25 +169,22 @@ try {
     expect(drawn.divergenceRows === want.pairs + want.models, `${drawn.divergenceRows} divergence rows, expected ${want.pairs} model x variant + ${want.models} pooled`);
     expect(drawn.status.includes(want.runId), `the report names run ${want.runId}: ${drawn.status}`);
     for (const s of ['actions', 'divergence', 'profiles', 'paths', 'vaar', 'sem', 'asserts']) expect(drawn.sections.includes(s), `no ${s} section in ${drawn.sections}`);
-    bars = drawn.actions;
     await page.screenshot({ path: path.join(shotDir, 'report-beside-tests.png') });
     // the report alone, as the docs show it
-    await palette(page, 'Maximize Editor Group');
-    await until(async () => (await page.locator('.part.editor .editor-group-container').count()) > 0 && await frame.evaluate(() => window.innerWidth > 900), { what: 'the report to fill the editor area' });
+    await runCommand(page, 'Maximize Editor Group and Hide Side Bars', { done: () => frame.evaluate(() => window.innerWidth > 900), repeat: true });
     await page.screenshot({ path: path.join(shotDir, 'report-panel.png') });
   });
 
   await check('after a reload of the window the report reopens from its run log', async () => {
-    expect(bars, 'no report from the previous check');
+    const { logFile, frame: before } = await reported();
+    const bars = await before.evaluate(() => document.querySelectorAll('#actions svg rect.bar.action').length);
     // A restart restores what the workbench has saved: wait until its state store holds the report's
     // webview state (the run log path), as a window closed at that moment would have it.
-    await until(() => page.evaluate(savedReportState, path.basename(logFile)), { timeout: 120_000, interval: 500, what: 'the workbench to save the report panel\'s state' });
-    await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    // the restored tab, as a person would bring it to the front
+    await until(() => page.evaluate(savedReportState, path.basename(logFile)), { timeout: bound(120_000), interval: 500, what: 'the workbench to save the report panel\'s state' });
+    // the restored tab, as a person would bring it to the front (the side bars stay hidden, as they were)
     const tab = page.locator('.tabs-container .tab', { hasText: `Report: ${scenario.id}` }).first();
-    await tab.waitFor({ timeout: 60_000 });
-    await tab.click();
+    await reloadWorkbench(page, { ready: () => tab.isVisible() });
+    await clickUntil(page, 'the restored report\'s tab to be the active one', tab, async () => (await tab.getAttribute('class'))?.includes('active'));
     const frame = await reportFrame(page);
     const again = await frame.evaluate(() => document.querySelectorAll('#actions svg rect.bar.action').length);
     expect(again === bars, `${again} bars after the reload, ${bars} before`);
@@ -200,14 +211,15 @@ try {
   });
   async function restricted() {
     await openWorkbench(page2, server2.url, folder2);
-    await page2.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 30_000 });
-    await page2.getByRole('treeitem', { name: 'broken.dilemma.yaml' }).click();
-    await page2.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
-    await page2.getByRole('treeitem', { name: EXAMPLE }).click();
-    await page2.locator('.statusbar-item', { hasText: 'Dilemma Scenario' }).first().waitFor({ timeout: 30_000 });
-    await palette(page2, 'Dilemma Lens: Run Scenario');
+    await shown(page2.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first());
+    await openFromExplorer(page2, 'broken.dilemma.yaml');
+    await shown(page2.locator('.monaco-editor .squiggly-error').first());
+    await openFromExplorer(page2, EXAMPLE);
+    await shown(page2.locator('.statusbar-item', { hasText: 'Dilemma Scenario' }).first());
+    // running again is harmless here (nothing may reach the model either way), so the command is
+    // repeated until its message shows
     const note = page2.locator('.notifications-toasts .notification-toast', { hasText: 'untrusted workspace' }).first();
-    await note.waitFor({ timeout: 20_000 });
+    await runCommand(page2, 'Dilemma Lens: Run Scenario', { done: () => visible(note), repeat: true });
     expect(await note.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).count() > 0, 'the message offers to manage trust');
     await page2.screenshot({ path: path.join(shotDir, 'restricted-mode-run.png') });
     expect(sim2.server.requests.length === 0, `${sim2.server.requests.length} request(s) reached the model`);

@@ -4,13 +4,12 @@
 // Usage: CODE_SERVER=.../code-server node test/e2e/ui.e2e.mjs
 import path from 'node:path';
 import fs from 'node:fs';
-import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, watchdog, until, checks, expect, escaped, finish } from './lib.mjs';
+import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, watchdog, until, checks, expect, escaped, finish, nbsp, openFromExplorer, goToLine, hoverUntil, shown } from './lib.mjs';
 
 watchdog(240);
 const shotDir = path.join(repoRoot, 'test-results', 'screenshots');
 fs.mkdirSync(shotDir, { recursive: true });
 const { check, counts } = checks();
-const nbsp = (s) => (s ?? '').replace(/\u00a0/g, ' ');
 
 /** Colours of the placeholder's name, its braces and the text just before it, read from the rendered tokens. */
 async function placeholderColours(page, name) {
@@ -44,16 +43,12 @@ try {
     const text = fs.readFileSync(path.join(folder, example), 'utf8');
     const firstLine = text.split('\n').find((l) => l.trim() && !l.trim().startsWith('#'));
     const name = /^[^#\n]*\{\{\s*([A-Za-z_][\w-]*)\s*\}\}/m.exec(text)[1];
-    await page.getByRole('treeitem', { name: example }).click();
-    await until(async () => nbsp(await page.locator('.monaco-editor .view-lines').first().textContent()).includes(firstLine.trim()),
-      { what: `${example} in the editor` });
+    await openFromExplorer(page, example, { text: firstLine.trim() });
     // the language mode in the status bar says the file got our language, not plain YAML
-    await page.locator('.statusbar-item', { hasText: 'Dilemma Scenario' }).first().waitFor({ timeout: 20_000 });
+    await shown(page.locator('.statusbar-item', { hasText: 'Dilemma Scenario' }).first());
     // scroll the placeholder's line into view, then wait until the grammar has coloured it
     const lineNo = text.split('\n').findIndex((l) => !l.trim().startsWith('#') && l.includes(`{{${name}}}`)) + 1;
-    await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget input.input').fill(`:${lineNo}`);
-    await page.keyboard.press('Enter');
+    await goToLine(page, example, lineNo);
     const c = await until(async () => {
       const r = await placeholderColours(page, name);
       return r && r.name !== r.before ? r : undefined;
@@ -69,11 +64,10 @@ try {
     const target = broken[ann - 1];
     const col = broken[ann].indexOf('^');
     const word = target.slice(col, broken[ann].lastIndexOf('^') + 1);
-    await page.getByRole('treeitem', { name: 'broken.dilemma.yaml' }).click();
-    await page.locator('.monaco-editor .view-line', { hasText: nbsp(target).trim() }).first().waitFor({ timeout: 20_000 });
-    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 20_000 });
-    // the squiggle on the misspelt key's line, found by its vertical position
-    const box = await until(() => page.evaluate((text) => {
+    await openFromExplorer(page, 'broken.dilemma.yaml', { text: nbsp(target).trim() });
+    await shown(page.locator('.monaco-editor .squiggly-error').first());
+    // the squiggle on the misspelt key's line, found by its vertical position; hovered until the hover shows
+    const squiggle = () => page.evaluate((text) => {
       const line = [...document.querySelectorAll('.monaco-editor .view-line')].find((l) => l.textContent.replace(/\u00a0/g, ' ') === text);
       if (!line) return undefined;
       const top = line.getBoundingClientRect().top;
@@ -81,13 +75,11 @@ try {
       if (!sq) return undefined;
       const r = sq.getBoundingClientRect();
       return { x: r.left + r.width / 2, y: r.top + r.height / 2, width: r.width };
-    }, target), { what: `a squiggle under "${word}"` });
-    await page.mouse.move(box.x, box.y);
+    }, target);
     const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'unknown-key' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 20_000 });
-    const shown = await hover.innerText();
-    log('hover:', JSON.stringify(shown.slice(0, 200)));
-    expect(shown.includes(word), `hover does not name "${word}": ${shown}`);
+    const said = await hoverUntil(page, `the hover of the squiggle under "${word}"`, squiggle, hover);
+    log('hover:', JSON.stringify(said.slice(0, 200)));
+    expect(said.includes(word), `hover does not name "${word}": ${said}`);
     await page.screenshot({ path: path.join(shotDir, 'broken-squiggle-hover.png') });
   });
 } catch (e) {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, onCleanup, watchdog, checks, expect, escaped, finish } from './lib.mjs';
+import { startCodeServer, launchBrowser, openWorkbench, prepareWorkspace, repoRoot, log, onCleanup, watchdog, checks, expect, escaped, finish, openFromExplorer, shown } from './lib.mjs';
 
 watchdog(300);
 const shotDir = path.join(repoRoot, 'test-results', 'screenshots');
@@ -60,10 +60,10 @@ try {
     const ctx = await launchBrowser();
     const page = ctx.pages()[0] ?? await ctx.newPage();
     await openWorkbench(page, server.url, folder);
-    await page.getByRole('treeitem', { name: 'broken.dilemma.yaml' }).click();
-    await page.locator('.statusbar-item', { hasText: 'Dilemma Scenario' }).first().waitFor({ timeout: 30_000 });
+    await openFromExplorer(page, 'broken.dilemma.yaml');
+    await shown(page.locator('.statusbar-item', { hasText: 'Dilemma Scenario' }).first());
     // diagnostics come from the extension's own validator: only an activated extension draws them
-    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
+    await shown(page.locator('.monaco-editor .squiggly-error').first());
     await page.screenshot({ path: path.join(shotDir, 'vsix-installed.png') });
   });
 } catch (e) {

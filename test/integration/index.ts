@@ -3,10 +3,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Mocha = require('mocha');
+import { bound } from './support';
 
 /** Runs every *.test.js next to this file; writes `{passes, failures, pending}` to EXTHOST_TEST_RESULT. */
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: bound(30_000), reporter: 'spec' });
   for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { isMap, isScalar, isSeq, parse, parseDocument } from 'yaml';
-import { annotations, openWorkspaceFile, waitFor } from './support';
+import { annotations, openWorkspaceFile, revertAndCloseAll, waitFor } from './support';
 
 const EXTENSION_ID = 'dilemma-lens.dilemma-lens';
 const isExample = (t: string): boolean => /^variants:/m.test(t) && /\{\{/.test(t) && /^\s+expect:\s*$/m.test(t);
@@ -11,8 +11,12 @@ function dilemmaDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 describe('Dilemma Lens in the extension host', () => {
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  afterEach(revertAndCloseAll);
+
+  // An edit below that stayed dirty for a second was saved by VS Code for the web's default auto-save,
+  // and broke the examples for every later test; the launcher turns it off.
+  it('runs with auto-save off, so edits the tests revert never reach the workspace', () => {
+    assert.equal(vscode.workspace.getConfiguration('files').get('autoSave'), 'off');
   });
 
   it('activates on a scenario file and gives it the dilemma language', async () => {

@@ -10,7 +10,7 @@ import { LanguageModelChat } from '../../src/editor/lmModel';
 import type { DilemmaLensApi } from '../../src/extension';
 import { startTestServer, type TestServer } from '../support/openaiServer';
 import { scenarioRespondent } from '../support/respondent';
-import { openWorkspaceFile, waitFor } from './support';
+import { bound, openWorkspaceFile, waitFor } from './support';
 
 // The launcher (test/e2e/exthost.mjs) loads test/e2e/lmProvider, a test-only extension that offers one
 // model through VS Code's Language Model API (code-server offers none) and forwards each request to
@@ -32,7 +32,7 @@ async function dilemmaLens(): Promise<DilemmaLensApi> {
 }
 
 describe('VS Code language models (vscode.lm) as run targets', function () {
-  this.timeout(120_000);
+  this.timeout(bound(120_000));
   let dl: DilemmaLensApi;
   let lm: LmProviderExports;
   let server: TestServer;
@@ -140,7 +140,7 @@ describe('VS Code language models (vscode.lm) as run targets', function () {
       abort.abort();
       const abortedAt = Date.now();
       await assert.rejects(pending, (err: unknown) => err instanceof ModelError && err.kind === 'aborted');
-      assert.ok(Date.now() - abortedAt < 5_000, `rejected ${Date.now() - abortedAt} ms after the abort`);
+      assert.ok(Date.now() - abortedAt < bound(5_000), `rejected ${Date.now() - abortedAt} ms after the abort`);
     } finally {
       server.setFaults({});
     }

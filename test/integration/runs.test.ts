@@ -8,7 +8,7 @@ import { decorationPlan } from '../../src/core/view/decorationPlan';
 import { parseScenario } from '../../src/core/scenario/parse';
 import type { DilemmaLensApi } from '../../src/extension';
 import { COMMANDS } from '../../src/editor/ids';
-import { openWorkspaceFile, waitFor } from './support';
+import { bound, openWorkspaceFile, waitFor } from './support';
 
 // The launcher (test/e2e/exthost.mjs) starts two OpenAI-compatible test servers with a simulated
 // respondent and passes their URLs; `sim-mixed` acts against its stated values on the variants in
@@ -30,7 +30,7 @@ async function lenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
 }
 
 describe('runs from the editor', function () {
-  this.timeout(90_000);
+  this.timeout(bound(90_000));
   let dl: DilemmaLensApi;
   let editor: vscode.TextEditor;
   let uri: vscode.Uri;
@@ -136,6 +136,7 @@ describe('runs from the editor', function () {
 
   it('runs the scenario against the test server into the CLI\'s run log, with results, a summary lens and decorations', async () => {
     await vscode.window.showTextDocument(editor.document);
+    await dl.selection.set([`sim/${MODEL}`]); // its own model, whatever the tests above left selected
     const outcome = await vscode.commands.executeCommand<Awaited<ReturnType<DilemmaLensApi['runs']['run']>>>(COMMANDS.runScenario, uri.toString());
     assert.ok(outcome, 'the run produced an outcome');
     const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
@@ -178,8 +179,10 @@ describe('runs from the editor', function () {
     assert.ok(applied.changed.length > 0, 'changed words are marked');
   });
 
+  // This test and the next read the results of the run above (a run takes long; they do not repeat it).
   it('re-opens an unchanged scenario with its last results, from the newest matching run log', async () => {
-    const before = dl.results.get(uri)!;
+    const before = dl.results.get(uri);
+    assert.ok(before, 'needs the results of the run in the test above, which has none');
     dl.results.forget(uri);
     assert.equal(dl.results.get(uri), undefined);
     const loaded = await dl.results.load(uri, editor.document.getText());
@@ -190,6 +193,7 @@ describe('runs from the editor', function () {
   });
 
   it('opens the divergence view and the compare view of a diverging variant', async () => {
+    assert.ok(dl.results.get(uri)?.analysis, 'needs the results of the run two tests above, which has none');
     const variant = DIVERGING.find((n) => dl.results.get(uri)!.analysis!.variants.includes(n))!;
     const divUri = await vscode.commands.executeCommand<string>(COMMANDS.showDivergence, uri.toString(), variant);
     const div = await vscode.workspace.openTextDocument(vscode.Uri.parse(divUri));
@@ -217,7 +221,8 @@ describe('runs from the editor', function () {
     const outcome = await running;
     const took = Date.now() - t;
     console.log(`      cancelled after ${outcome?.summary.complete} sessions in ${took} ms`);
-    assert.ok(took < 3000, `cancelled in ${took} ms`);
+    // promptly: well under the rest of the slow run (150 ms a call), on a loaded machine too
+    assert.ok(took < bound(3000), `cancelled in ${took} ms`);
     assert.ok(outcome, 'a cancelled run still returns what it has');
     assert.equal(outcome.summary.stopped, 'aborted');
     assert.ok(outcome.summary.notRun > 0);

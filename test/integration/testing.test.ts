@@ -8,7 +8,7 @@ import { OPEN_REPORT_COMMAND } from '../../src/editor/ids';
 import type { ReportPanel, ReportReply } from '../../src/editor/reportPanel';
 import type { ItemOutcome } from '../../src/editor/testController';
 import type { DilemmaLensApi } from '../../src/extension';
-import { waitFor } from './support';
+import { bound, waitFor } from './support';
 
 // The launcher (test/e2e/exthost.mjs) starts an OpenAI-compatible test server whose simulated model
 // acts against its stated values on the variants in DILEMMA_TEST_DIVERGING and follows them elsewhere:
@@ -43,7 +43,7 @@ const children = (item: vscode.TestItem): vscode.TestItem[] => {
 };
 
 describe('scenarios as tests, and the report', function () {
-  this.timeout(120_000);
+  this.timeout(bound(120_000));
   let dl: DilemmaLensApi;
   let folder: vscode.Uri;
   let registry: vscode.Uri;
@@ -192,7 +192,7 @@ describe('scenarios as tests, and the report', function () {
   });
 
   it('exports the report as Markdown and JSON and tells the webview where', async () => {
-    const panel = dl.reports.panels[0]!;
+    const { panel } = await reportOf(registry); // the panel the test above opened, revealed (or opened again)
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dilemma-export-'));
     const json = vscode.Uri.file(path.join(dir, 'r.json'));
     await panel.exportTo('json', json);

@@ -9,6 +9,7 @@ import { scenarioRespondent } from '../../support/respondent';
 import { parseScenario } from '../../../src/core/scenario/parse';
 import { planRun } from '../../../src/core/run/plan';
 import { readRunLog } from '../../../src/core/run/runLog';
+import { bound } from '../../support/slowdown';
 
 const TEXT = `dilemma: cli-demo
 persona: You are a careful survey respondent.
@@ -188,7 +189,7 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
     child.kill('SIGINT');
     const r = await done;
     assert.equal(r.code, 130, r.stderr);
-    assert.ok(Date.now() - t < 2000, 'stopped promptly');
+    assert.ok(Date.now() - t < bound(2000), 'stopped promptly');
     const log = await readRunLog(logFiles()[0]!);
     assert.ok(log.sessions.length >= 1 && log.sessions.length < 20);
     assert.match(r.stdout, /cancelled: resume with --resume \S+/);

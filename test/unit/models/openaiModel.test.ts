@@ -5,6 +5,7 @@ import { ModelError } from '../../../src/core/models/chatModel';
 import { OpenAICompatibleModel, parseRetryAfter, PLACEHOLDER_API_KEY, scrubSecret } from '../../../src/core/models/openaiModel';
 import type { TestServer } from '../../support/openaiServer';
 import { startTestServer } from '../../support/openaiServer';
+import { bound } from '../../support/slowdown';
 
 const KEY = 'sk-test-SECRET-0123456789abcdef';
 
@@ -98,7 +99,7 @@ describe('OpenAICompatibleModel against the test server', () => {
     const e = await failure(model().complete({ messages: [{ role: 'user', content: 'q' }], timeoutMs: 150 }));
     const elapsed = Date.now() - t0;
     assert.equal(e.kind, 'timeout');
-    assert.ok(elapsed >= 140 && elapsed < 1000, `timed out after ${elapsed} ms`);
+    assert.ok(elapsed >= 140 && elapsed < bound(1000), `timed out after ${elapsed} ms`);
   });
 
   it('classifies a dropped connection as network', async () => {
@@ -131,7 +132,7 @@ describe('OpenAICompatibleModel against the test server', () => {
     controller.abort();
     const e = await failure(pending);
     assert.equal(e.kind, 'aborted');
-    assert.ok(Date.now() - t0 < 200, `took ${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 < bound(200), `took ${Date.now() - t0} ms`);
   });
 
   it('never builds a request for an already aborted signal', async () => {
@@ -189,7 +190,7 @@ describe('OpenAICompatibleModel status mapping and key hygiene', () => {
       const t0 = Date.now();
       const e = await failure(m.complete({ messages: [{ role: 'user', content: 'q' }], timeoutMs: 150 }));
       assert.equal(e.kind, 'timeout');
-      assert.ok(Date.now() - t0 < 1000);
+      assert.ok(Date.now() - t0 < bound(1000));
     } finally {
       stall.closeAllConnections();
       await new Promise((r) => stall.close(r));

@@ -14,6 +14,7 @@ import { planRun } from '../../../src/core/run/plan';
 import type { SessionRecord } from '../../../src/core/run/record';
 import { startTestServer, type TestServer } from '../../support/openaiServer';
 import { scenarioRespondent } from '../../support/respondent';
+import { bound } from '../../support/slowdown';
 
 const TEXT = `dilemma: engine-demo
 vars: { recipient: a research registry }
@@ -170,7 +171,7 @@ describe('engine: against the test server over HTTP', function () {
     try {
       srv.setFaults({ rate429: 0.05, retryAfterS: 0, rate500: 0.05, rateDrop: 0.04, rateMalformed: 0.04, rateHang: 0.02, seed: 7 });
       const ms = ['sim/sim-aligned', 'sim/sim-contrary'].map((id) => resolveModel(id, { baseUrl: srv.url, env: {} }));
-      const s = await runScenario({ scenario: one, file, text: TEXT, models: ms, scheduler: scheduler({ concurrency: 32, maxRetries: 2, requestTimeoutMs: 300 }), runDir: path.join(dir, 'runs'), concurrency: 32 });
+      const s = await runScenario({ scenario: one, file, text: TEXT, models: ms, scheduler: scheduler({ concurrency: 32, maxRetries: 2, requestTimeoutMs: bound(300) }), runDir: path.join(dir, 'runs'), concurrency: 32 });
       const plan = planRun(one, { models: ms.map((m) => m.id) });
       assert.equal(plan.sessions.length, 500);
       const log = await readRunLog(s.logPath);
@@ -201,7 +202,7 @@ describe('engine: against the test server over HTTP', function () {
     } }));
     const stopMs = Date.now() - abortedAt;
     assert.equal(s.stopped, 'aborted');
-    assert.ok(stopMs < 500, `stopped ${stopMs} ms after the abort`);
+    assert.ok(stopMs < bound(500), `stopped ${stopMs} ms after the abort`);
     const log = await readRunLog(s.logPath);
     assert.deepEqual(log.sessions.map((r) => r.key), ended, 'every ended session is in the log, nothing else');
     assert.ok(ended.length >= 5 && ended.length < s.planned);
