@@ -34,6 +34,8 @@ export interface RespondentProfile {
    * earlier of the two in this list, or 'random'. Default: the value with the higher level in `traits`.
    */
   principle?: string[] | 'random';
+  /** Share of principle answers that name the other value instead (default 0): stated preferences that waver. */
+  principleNoise?: number;
   /**
    * The order in which its held values decide the action, in place of the scenario's `rank` rules (its
    * `when` rules still apply): a model whose revealed hierarchy is not the declared one.
@@ -201,6 +203,7 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
       if (order === 'random') first = random() < 0.5 ? x : y;
       else if (order) first = (order.indexOf(x) === -1 ? Infinity : order.indexOf(x)) <= (order.indexOf(y) === -1 ? Infinity : order.indexOf(y)) ? x : y;
       else first = trait(x) >= trait(y) ? x : y;
+      if (random() < (profile.principleNoise ?? 0)) first = first === x ? y : x;
       return format(first, schema, random);
     }
     if (target.kind === 'item') {

@@ -49,7 +49,7 @@ export function hierarchyLines(h: HierarchyPanel): string[] {
 
 /** The folder-wide lines of one model. */
 export function folderHierarchyLines(f: FolderHierarchy): string[] {
-  const out = [`${f.model} over ${f.scenarios.length} scenarios (${f.scenarios.join(', ')}): ${strengthsPhrase(f.revealed)}`];
+  const out = [`${f.model} over ${f.scenarios.length} scenario${f.scenarios.length === 1 ? '' : 's'} (${f.scenarios.join(', ')}): ${strengthsPhrase(f.revealed)}`];
   const judged = f.declaredPairs.filter((d) => d.inverted !== null);
   if (judged.length) {
     const inverted = judged.filter((d) => d.inverted);

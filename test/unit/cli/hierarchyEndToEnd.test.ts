@@ -18,8 +18,11 @@ describe('cli: declared, stated and revealed hierarchy end to end', function () 
   const file = 'health-registry.dilemma.yaml';
   const text = `${fs.readFileSync(repoPath('examples', file), 'utf8')}\nprinciple:\n  prompt: When {{a}} and {{b}} conflict, which should usually come first?\n`;
   const scenario = parseScenario(text).scenario!;
+  const second = 'contact-tracing.dilemma.yaml';
+  const secondText = `${fs.readFileSync(repoPath('examples', second), 'utf8')}\nprinciple:\n  prompt: When {{a}} and {{b}} conflict, which should usually come first?\n`;
   const declared = ['privacy', 'prosocial', 'acceptance'];
-  const common = { traits: { privacy: 0.6, prosocial: 0.6, acceptance: 0.6 }, spread: 0.2, action: 'aligned' as const };
+  // Stated preferences waver a little (15% of principle answers name the other value), as a sampled model's do.
+  const common = { traits: { privacy: 0.6, prosocial: 0.6, acceptance: 0.6 }, spread: 0.2, action: 'aligned' as const, principleNoise: 0.15 };
   const profiles: Record<string, RespondentProfile> = {
     'sim-declared': { ...common, seed: 41, principle: declared },
     'sim-inverted': { ...common, seed: 42, principle: declared, priority: [...declared].reverse() },
@@ -28,8 +31,8 @@ describe('cli: declared, stated and revealed hierarchy end to end', function () 
   let ws: CliWorkspace;
 
   before(async () => {
-    server = await startTestServer({ models: Object.keys(profiles), respondent: scenarioRespondent([scenario], profiles) });
-    ws = cliWorkspace('dl-hierarchy-', { [file]: text }, server.url);
+    server = await startTestServer({ models: Object.keys(profiles), respondent: scenarioRespondent([scenario, parseScenario(secondText).scenario!], profiles) });
+    ws = cliWorkspace('dl-hierarchy-', { [file]: text, [second]: secondText }, server.url);
   });
   after(async () => {
     await server?.stop();
@@ -64,7 +67,10 @@ describe('cli: declared, stated and revealed hierarchy end to end', function () 
       assert.equal(i.higherWins, taken.filter((s) => s.action!.choice === target(i.higher)).length);
     }
     // It states the declared order, so stated and revealed disagree, and the principle framing implies other actions than it takes.
-    assert.deepEqual(inverted.stated.fit.ok ? inverted.stated.fit.order : declared, declared);
+    assert.equal(inverted.stated.fit.ok, true, inverted.stated.fit.failure);
+    assert.equal(inverted.stated.fit.method, 'ml');
+    assert.deepEqual(inverted.stated.fit.order, declared);
+    assert.ok(inverted.tauStated.tau < 0, `stated against revealed: tau ${inverted.tauStated.tau}`);
     assert.ok(inverted.kl.kl > 0.1 && inverted.kl.chance.p < 0.05, `KL ${inverted.kl.kl} p ${inverted.kl.chance.p}`);
 
     const kept = of('sim-declared');
@@ -73,12 +79,23 @@ describe('cli: declared, stated and revealed hierarchy end to end', function () 
     assert.match(r.stdout, /"hierarchy"/);
   });
 
-  it('prints the hierarchy in the text report, and a folder-wide order over several scenarios', async () => {
-    const logs = fs.readdirSync(`${ws.dir}/.dilemma/runs/health-registry`).map((f) => `.dilemma/runs/health-registry/${f}`);
+  it('prints the hierarchy in the text report, and pools a folder of scenarios into one order per model', async () => {
+    const r0 = await ws.run(['run', second, '--model', 'lab/sim-inverted', '--no-cache', '--samples', '2', '--format', 'json']);
+    assert.ok(r0.code === 0 || r0.code === 1, r0.stderr);
+    const logs = ['health-registry', 'contact-tracing'].flatMap((id) => fs.readdirSync(`${ws.dir}/.dilemma/runs/${id}`).map((f) => `.dilemma/runs/${id}/${f}`));
     const r = await ws.run(['analyze', ...logs]);
     assert.match(r.stdout, /revealed hierarchy, from \d+ decisions: /);
     assert.match(r.stdout, /inverted: (prosocial|acceptance) is revealed above privacy \(declared below it\): \w+ won \d+ of \d+ decisions/);
     assert.match(r.stdout, /stated hierarchy \(principle question, \d+ of \d+ answers read\): privacy/);
     assert.match(r.stdout, /principle framing against context: KL\(context \|\| principle\)/);
+    assert.match(r.stdout, /revealed value hierarchy over all these scenarios:\n(  .*\n)*  lab\/sim-inverted over 2 scenarios \(health-registry, contact-tracing\): /);
+    const json = JSON.parse((await ws.run(['analyze', ...logs, '--format', 'json'])).stdout);
+    const folder = json.hierarchy.find((h: { model: string }) => h.model === 'lab/sim-inverted');
+    assert.deepEqual(folder.scenarios, ['health-registry', 'contact-tracing']);
+    // Pooled by name: the two scenarios' decisions between privacy and prosocial add up.
+    const count = (w: string, l: string) => json.scenarios.reduce((n: number, a: { perModel: { model: string; hierarchy: { revealedPairs: { winner: string; loser: string; count: number }[] } }[] }) =>
+      n + (a.perModel.find((m) => m.model === 'lab/sim-inverted')?.hierarchy.revealedPairs.find((p) => p.winner === w && p.loser === l)?.count ?? 0), 0);
+    assert.equal(folder.revealedPairs.find((p: { winner: string; loser: string }) => p.winner === 'prosocial' && p.loser === 'privacy').count, count('prosocial', 'privacy'));
+    assert.ok(folder.declaredPairs.some((d: { higher: string; lower: string; inverted: boolean }) => d.higher === 'privacy' && d.lower === 'prosocial' && d.inverted));
   });
 });
