@@ -11,7 +11,7 @@ import { fitPathModel, pathData, type PathModelResult } from './pathModel';
 import { wilsonInterval } from './stats';
 import type { TextDiff } from './textDiff';
 import { compositeVaar, isVaarValue, type VaarForm, type VaarResult, type VaarSource } from './vaar';
-import { rate, type Rate, type RateWithInterval, type VariantStats } from './variantStats';
+import { outcomeKey, rate, type Rate, type RateWithInterval, type VariantStats } from './variantStats';
 
 /** One run log as read from disk: its header and its session records. */
 export interface RunLogInput {
@@ -225,7 +225,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
     const mine = samples.filter((s) => s.model === model);
     const of = (v: string): SampleAnalysis[] => grouped.get(model)?.get(v) ?? [];
     const modalAnswer = (v: string, modal: string | undefined): string | undefined => {
-      const s = of(v).find((x) => x.action.status === 'ok' && (x.action.choice ?? String(x.action.score)) === modal);
+      const s = of(v).find((x) => outcomeKey(x) === modal);
       return s ? rawAction.get(s.key) : undefined;
     };
     const baseStats = memoVariantStats(memo, scenario, model, baseline, of(baseline));

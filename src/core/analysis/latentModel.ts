@@ -1,6 +1,6 @@
 import type { SessionRecord } from '../run/record';
 import type { Scenario } from '../scenario/model';
-import { itemColumns, itemCsv, lavaanName } from '../report/csv';
+import { ACTION_ITEMS, itemColumns, itemCsv, lavaanName } from '../report/csv';
 import { parseCsv } from './sem/csv';
 import { fitSem } from './sem/fitSem';
 import type { SemFitMeasures } from './sem/result';
@@ -44,9 +44,12 @@ export function latentModel(scenario: Scenario, sessions: readonly SessionRecord
   if (short.length) return { summary: { fitted: false, reason: `every value needs at least 3 items for the latent model; ${short.map((v) => `${v.name} has ${v.items.length}`).join(', ')}` }, vaar: [] };
   const columns = itemColumns(scenario);
   const measurement = values.map((v) => `${factorName(v.name)} =~ ${v.items.map((i) => columns.find((c) => c.value === v.name && c.item === i.id)!.column).join(' + ')}`);
-  // The engine regresses factors only, so the action answer becomes a single-indicator factor with no
-  // residual variance: the same model as lavaan's `action ~ F_...` on the observed answer.
-  const syntax = [...measurement, 'F_action =~ action', 'action ~~ 0*action', `F_action ~ ${values.map((v) => factorName(v.name)).join(' + ')}`].join('\n');
+  // With `action.items` (Revision 2) the outcome is a factor measured by them, as the paper's acceptance
+  // of data sharing. Otherwise the engine, which regresses factors only, makes the action answer a
+  // single-indicator factor with no residual variance: the same model as lavaan's `action ~ F_...`.
+  const actionColumns = columns.filter((c) => c.value === ACTION_ITEMS).map((c) => c.column);
+  const outcome = actionColumns.length >= 2 ? [`F_action =~ ${actionColumns.join(' + ')}`] : ['F_action =~ action', 'action ~~ 0*action'];
+  const syntax = [...measurement, ...outcome, `F_action ~ ${values.map((v) => factorName(v.name)).join(' + ')}`].join('\n');
   const expected = new Map(values.map((v) => [factorName(v.name), action.expect.find((e) => e.value === v.name)!.target === 'negative' ? -1 : 1] as const));
   const fail = (reason: string): LatentModelResult => ({
     summary: { fitted: false, reason, syntax },

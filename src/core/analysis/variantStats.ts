@@ -64,10 +64,14 @@ export function rate(count: number, n: number): Rate {
   return { count, n, rate: n > 0 ? count / n : null };
 }
 
-/** The outcome of a sample as it is counted in a distribution: choice id, or the score as text. */
+/**
+ * The outcome of a sample as it is counted in a distribution: choice id, or the score as text. A scale
+ * action with several `items` scores their mean, which is counted at the nearest scale point (halves
+ * up), so the distribution has the scale's points, not every possible mean.
+ */
 export function outcomeKey(s: SampleAnalysis): string | undefined {
   if (s.action.status !== 'ok') return undefined;
-  return s.action.choice ?? (s.action.score !== undefined ? String(s.action.score) : undefined);
+  return s.action.choice ?? (s.action.score !== undefined ? String(Math.round(s.action.score)) : undefined);
 }
 
 /** The order of outcomes: the scenario's choices, or ascending scale answers; unknown ids last. */

@@ -11,7 +11,13 @@ export function lavaanName(id: string): string {
   return s;
 }
 
-/** The item columns of a scenario: every item id (values in file order, then variants' reworded items), with its lavaan-safe name. */
+/** The pseudo value name of a scale action's `items` columns in `itemColumns`. */
+export const ACTION_ITEMS = '\u0000action';
+
+/**
+ * The item columns of a scenario: every item id (values in file order, then variants' reworded items,
+ * then a scale action's `items` under the value `ACTION_ITEMS`), with its lavaan-safe name.
+ */
 export function itemColumns(scenario: Scenario): { item: string; value: string; column: string }[] {
   const out: { item: string; value: string; column: string }[] = [];
   const seen = new Set<string>();
@@ -26,6 +32,7 @@ export function itemColumns(scenario: Scenario): { item: string; value: string; 
   };
   for (const v of scenario.values) for (const i of v.items) add(i.id, v.name);
   for (const variant of scenario.variants) for (const [value, items] of variant.values ?? []) for (const i of items) add(i.id, value);
+  if (scenario.action?.scale) for (const i of scenario.action.items ?? []) add(i.id, ACTION_ITEMS);
   return out;
 }
 
@@ -36,7 +43,8 @@ const quote = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '
  * `sample`, one column per item (after reverse-coding, `min + max - x`, so every item points the way
  * of its value and a marker item cannot flip a factor), and `action`: the answer for a scale action;
  * for a choice action 1 for the reference choice (the one the first value's `expect` names), 0 for any
- * other. Unreadable answers are `NA`, never a number.
+ * other; with `action.items` (Revision 2) `action` is their mean and each item has its own column.
+ * Unreadable answers are `NA`, never a number.
  */
 export function itemCsv(scenario: Scenario, sessions: readonly SessionRecord[]): string {
   const cols = itemColumns(scenario);
@@ -50,6 +58,10 @@ export function itemCsv(scenario: Scenario, sessions: readonly SessionRecord[]):
   for (const s of sessions) {
     const variant = byVariant.get(s.variant);
     const cells = cols.map((c) => {
+      if (c.value === ACTION_ITEMS) {
+        const a = s.action?.items?.find((x) => x.item === c.item);
+        return a && a.status === 'ok' && typeof a.answer === 'number' ? String(a.answer) : 'NA';
+      }
       const a = s.items.find((x) => x.item === c.item && x.value === c.value);
       const scale = scales.get(c.value);
       if (!a || a.status !== 'ok' || typeof a.answer !== 'number' || !scale) return 'NA';

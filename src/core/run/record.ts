@@ -29,12 +29,30 @@ export interface ItemAnswer {
   cached?: boolean;
 }
 
+/** Revision 2: the answer to one of a scale action's `items` (one decision prompt of several). */
+export interface ActionItemAnswer {
+  /** Item id (`action.1`, or the explicit id). */
+  item: string;
+  status: AnswerStatus;
+  /** The integer answer on the action's scale; only when status is `ok`. */
+  answer?: number;
+  raw: string;
+  latencyMs: number;
+  usage?: Usage;
+  cached?: boolean;
+}
+
 export interface ActionAnswer {
   status: AnswerStatus;
   /** Choice id for a choice action; only when status is `ok`. */
   choice?: string;
-  /** Integer for a scale action; only when status is `ok`. */
+  /**
+   * Integer for a scale action; only when status is `ok`. With `items` (Revision 2), the mean of the
+   * readable item answers (so not always whole), `ok` when at least one item was read.
+   */
   score?: number;
+  /** Revision 2: one answer per `action.items` entry, in the order asked. */
+  items?: ActionItemAnswer[];
   raw: string;
   latencyMs: number;
   usage?: Usage;

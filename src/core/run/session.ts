@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Scale, SessionMode } from '../scenario/model';
 import type { RenderedVariant } from '../scenario/render';
 import { ModelError, type ChatMessage, type ResponseSchema } from '../models/chatModel';
-import { RUN_LOG_VERSION, type ActionAnswer, type ItemAnswer, type PrincipleAnswer, type SessionRecord, type TranscriptMessage, type Usage } from './record';
+import { RUN_LOG_VERSION, type ActionAnswer, type ActionItemAnswer, type ItemAnswer, type PrincipleAnswer, type SessionRecord, type TranscriptMessage, type Usage } from './record';
 import { actionQuestion, choiceSchema, itemQuestion, scaleSchema } from './prompts';
 import { readChoice, readScale } from './answers';
 import { askPrinciples } from './principle';
@@ -56,7 +56,7 @@ export type SessionCall = (request: CallRequest) => Promise<CallResult>;
 /** A question of the session, in administration order. */
 export type SessionStep =
   | { kind: 'item'; item: string; value: string; text: string; scale: Scale }
-  | { kind: 'action'; prompt: string; choices?: { id: string; label: string }[]; scale?: Scale };
+  | { kind: 'action'; prompt: string; choices?: { id: string; label: string }[]; scale?: Scale; item?: string };
 
 export interface SessionContext {
   scenarioId: string;
@@ -90,7 +90,12 @@ export function sessionSteps(rendered: RenderedVariant, settings: SessionSetting
   for (const name of order) {
     if (name === 'action') {
       const a = rendered.action;
-      steps.push({ kind: 'action', prompt: a.prompt, choices: a.choices, scale: a.scale });
+      // Revision 2: a scale action with `items` asks each decision prompt in turn (in file order).
+      if (a.scale && a.items?.length) {
+        // A `prompt` written beside the items leads in every item's turn (format.md, "Action items").
+        const lead = a.prompt.trim();
+        for (const it of a.items) steps.push({ kind: 'action', prompt: lead ? `${lead}\n\n${it.text}` : it.text, scale: a.scale, item: it.id });
+      } else steps.push({ kind: 'action', prompt: a.prompt, choices: a.choices, scale: a.scale });
       continue;
     }
     const block = byName.get(name);
@@ -142,6 +147,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionRecord> {
   let conversation: ChatMessage[] = [...preamble];
   const items: ItemAnswer[] = [];
   let action: ActionAnswer | undefined;
+  const actionItems: ActionItemAnswer[] = [];
   const usage: Usage = { promptTokens: 0, completionTokens: 0 };
   let error: string | undefined;
   const seed = settings.seed === undefined ? undefined : settings.seed + spec.sample;
@@ -173,6 +179,9 @@ export async function runSession(ctx: SessionContext): Promise<SessionRecord> {
     if (step.kind === 'item') {
       const r = readScale(result.text, step.scale);
       items.push({ item: step.item, value: step.value, status: r.status, ...(r.status === 'ok' ? { answer: r.value } : {}), ...common });
+    } else if (step.item !== undefined && step.scale) {
+      const r = readScale(result.text, step.scale);
+      actionItems.push({ item: step.item, status: r.status, ...(r.status === 'ok' ? { answer: r.value } : {}), ...common });
     } else if (step.choices && step.choices.length > 0) {
       const r = readChoice(result.text, step.choices);
       action = { status: r.status, ...(r.status === 'ok' ? { choice: r.choice } : {}), ...common };
@@ -181,6 +190,8 @@ export async function runSession(ctx: SessionContext): Promise<SessionRecord> {
       action = { status: r.status, ...(r.status === 'ok' ? { score: r.value } : {}), ...common };
     }
   }
+
+  if (actionItems.length > 0) action = combineActionItems(actionItems);
 
   let principle: PrincipleAnswer[] | undefined;
   if (error === undefined && rendered.principle?.length) {
@@ -217,4 +228,26 @@ export async function runSession(ctx: SessionContext): Promise<SessionRecord> {
     finishedAt: finishedAt.toISOString(),
   };
   return record;
+}
+
+/**
+ * The action answer of a scale action with `items`: `score` is the mean of the readable item answers
+ * (`ok` when at least one was read; otherwise `refused` when every answer was a refusal, else
+ * `unparsed`), never a number for an unreadable item. `raw` lists each item's answer under its id.
+ */
+export function combineActionItems(items: readonly ActionItemAnswer[]): ActionAnswer {
+  const read = items.filter((i) => i.status === 'ok' && typeof i.answer === 'number').map((i) => i.answer as number);
+  const status = read.length > 0 ? 'ok' : items.length > 0 && items.every((i) => i.status === 'refused') ? 'refused' : 'unparsed';
+  const usage = items.some((i) => i.usage)
+    ? { usage: items.reduce((u, i) => ({ promptTokens: u.promptTokens + (i.usage?.promptTokens ?? 0), completionTokens: u.completionTokens + (i.usage?.completionTokens ?? 0) }), { promptTokens: 0, completionTokens: 0 }) }
+    : {};
+  return {
+    status,
+    ...(status === 'ok' ? { score: read.reduce((a, b) => a + b, 0) / read.length } : {}),
+    items: [...items],
+    raw: items.map((i) => `[${i.item}] ${i.raw}`).join('\n'),
+    latencyMs: items.reduce((t, i) => t + i.latencyMs, 0),
+    ...usage,
+    ...(items.every((i) => i.cached) ? { cached: true } : {}),
+  };
 }

@@ -42,7 +42,8 @@ export interface RenderedVariant {
   variant: string;
   system?: string;
   values: { name: string; label: string; scale: Scale; items: RenderedItem[] }[];
-  action: { prompt: string; choices?: { id: string; label: string }[]; scale?: Scale };
+  /** `items`: Revision 2's several decision prompts of a scale action (the outcome's indicators), asked in turn. */
+  action: { prompt: string; choices?: { id: string; label: string }[]; scale?: Scale; items?: { id: string; text: string }[] };
   /** Revision 2, `run.guard`: the arbitration rules as the policy, appended to `system` (absent when not guarded or nothing applies). */
   policy?: string;
   /** Revision 2: the `principle` question per pair of values (absent without a `principle` block). */
@@ -81,7 +82,10 @@ export function renderVariant(s: Scenario, v: Variant, persona?: VarSet, options
   if (prompt) out.action.prompt = fill(prompt);
   const choices = v.action?.choices ?? s.action?.choices;
   if (choices) out.action.choices = choices.map((c) => ({ id: c.id, label: c.label }));
-  else if (s.action?.scale) out.action.scale = s.action.scale;
+  else if (s.action?.scale) {
+    out.action.scale = s.action.scale;
+    if (s.action.items?.length) out.action.items = s.action.items.map((i) => ({ id: i.id, text: fill(i.text) }));
+  }
   if (s.principle) out.principle = renderPrinciples(s, v, persona, missing);
   const policy = options.guard ? renderPolicy(s, vars) : undefined;
   if (policy) {
