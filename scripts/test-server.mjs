@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Starts the OpenAI-compatible test server (test/support/openaiServer.ts) by hand, with the
 // simulated respondent loaded from examples/: `npm run test-server [-- --port 8787 --latency 0]`.
-// Its answers are SIMULATED: two synthetic profiles, `sim-aligned` and `sim-contrary`, not models.
+// Its answers are SIMULATED: three synthetic profiles, `sim-aligned`, `sim-contrary` and `sim-weak`, not models.
 //   --port N        default 8787 (0: any free port)
 //   --latency MS    added to every answer; --jitter MS adds 0..MS at random
 //   --plain         no scenarios: answer with the server's default hash-based digit (benchmarks)
@@ -75,6 +75,8 @@ function simulatedProfiles(scenarios) {
   return {
     'sim-aligned': { ...common, action: 'aligned', seed: 1 },
     'sim-contrary': { ...common, action: 'contrary', seed: 2 },
+    // Follows its stated values, but only loosely: a third group for the paper-replication MGSEM.
+    'sim-weak': { ...common, action: 'aligned', actionNoise: 0.6, spread: 0.25, seed: 3 },
   };
 }
 
@@ -93,12 +95,12 @@ async function main() {
       else console.error(`test-server: skipped examples/${f}: it does not parse`);
     }
     respondent = mod.scenarioRespondent(loaded, simulatedProfiles(loaded));
-    models = ['sim-aligned', 'sim-contrary'];
+    models = ['sim-aligned', 'sim-contrary', 'sim-weak'];
   }
   const server = await mod.startTestServer({ port: args.port, models, respondent, faults: { latencyMs: args.latency, jitterMs: args.jitter } });
   if (!args.quiet) {
     console.log('Dilemma Lens test server: SIMULATED respondent, answers are synthetic and come from no language model.');
-    if (!args.plain) console.log(`Loaded ${loaded.length} scenario(s) from examples/; simulated models: sim-aligned, sim-contrary (use sim/sim-aligned with DILEMMA_SIM_URL).`);
+    if (!args.plain) console.log(`Loaded ${loaded.length} scenario(s) from examples/; simulated models: sim-aligned, sim-contrary, sim-weak (use sim/sim-aligned with DILEMMA_SIM_URL).`);
   }
   console.log(`listening ${server.url}`);
   const stop = () => server.stop().then(() => process.exit(0));

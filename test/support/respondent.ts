@@ -47,6 +47,12 @@ export interface RespondentProfile {
    * 'ignore' (default) acts as it would without one.
    */
   policy?: 'obey' | 'ignore';
+  /**
+   * Standard deviation (on the 0..1 depth of a scale action's answer) of the noise between how hard
+   * the values pull and how far the answer goes (default 0.15): larger makes the action follow the
+   * stated values more weakly.
+   */
+  actionNoise?: number;
 }
 
 /** Item answers scatter around the latent level by this many scale points (standard deviation). */
@@ -122,7 +128,13 @@ function indexScenarios(scenarios: Scenario[]): Target[] {
         for (const p of rendered.principle ?? []) {
           for (const text of p.prompts) targets.push({ kind: 'principle', text: text.trim(), scenario, variant, system: rendered.system, values: p.values });
         }
-        const prompt = rendered.action.prompt.trim();
+        // Revision 2: each of a scale action's items is a decision prompt of its own.
+        for (const item of rendered.action.items ?? []) {
+          const text = item.text.trim();
+          if (text) targets.push({ kind: 'action', text, scenario, variant, persona, system: rendered.system, scale: rendered.action.scale });
+        }
+        // With items, a `prompt` only leads in each item's turn: the item decides what is asked.
+        const prompt = rendered.action.items?.length ? '' : rendered.action.prompt.trim();
         if (prompt) {
           targets.push({ kind: 'action', text: prompt, scenario, variant, persona, system: rendered.system, choices: rendered.action.choices, scale: rendered.action.scale });
         }
@@ -248,7 +260,7 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     let side: 'high' | 'low' = implied === 'high' || implied === 'low' ? implied : pull >= 0 ? 'high' : 'low';
     if (mode === 'contrary') side = side === 'high' ? 'low' : 'high';
     const mid = (scale.min + scale.max) / 2;
-    const depth = clamp01(Math.abs(pull) * 2 + gaussian(random) * 0.15);
+    const depth = clamp01(Math.abs(pull) * 2 + gaussian(random) * (profile.actionNoise ?? 0.15));
     const reach = (scale.max - scale.min) / 2;
     const x = side === 'high' ? Math.max(Math.floor(mid) + 1, Math.round(mid + depth * reach)) : Math.min(Math.ceil(mid) - 1, Math.round(mid - depth * reach));
     return format(Math.min(scale.max, Math.max(scale.min, x)), schema, random);
