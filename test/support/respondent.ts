@@ -53,6 +53,13 @@ export interface RespondentProfile {
    * stated values more weakly.
    */
   actionNoise?: number;
+  /**
+   * How a plain-text answer is worded (default 'plain'): 'refusal' states the same answer inside
+   * refusal wording ("I'm afraid I'd have to say 2.", "I am sorry, but I would rather decline."), as
+   * cautious models do. The answer and every random draw are those of the plain wording, so a run
+   * worded either way states the same answers. JSON answers (structured output) are not affected.
+   */
+  wording?: 'plain' | 'refusal';
 }
 
 /** Item answers scatter around the latent level by this many scale points (standard deviation). */
@@ -63,6 +70,19 @@ const PRIOR_WEIGHT = 0.5;
 
 export const REFUSAL_TEXT = "I'm sorry, but I can't answer that question.";
 export const UNPARSED_TEXT = 'Hmm, that is hard to say in general, it really depends.';
+/** Refusal wordings around an answer that is still stated; `{x}` is the answer. */
+export const REFUSAL_WORDED_SCALE = [
+  "I'm afraid I'd have to say {x}.",
+  "As an AI I don't have personal opinions, but if I had to answer: {x}",
+  "I'm sorry, but honestly I'd say {x}.",
+  "I'm not comfortable rating myself, but {x} (on the scale given).",
+];
+export const REFUSAL_WORDED_CHOICE = [
+  "I'm not comfortable with that, so I {x}.",
+  'I am sorry, but I would rather {x}.',
+  "As an AI I can't make personal decisions, but as this person I would {x}.",
+  "I'm afraid I'd have to go with {x}.",
+];
 export const UNRECOGNISED_TEXT = 'I am a simulated respondent and did not recognise this question.';
 
 interface ItemTarget {
@@ -207,6 +227,12 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     const schema = body.response_format?.type === 'json_schema' ? body.response_format.json_schema?.schema : undefined;
     const noise = temperature === 0 ? 0 : ITEM_NOISE_SD * Math.min(2, Math.max(0.25, temperature));
 
+    // The wording never draws from `random`, so the answers are those of the plain wording.
+    const wordingOf = (answer: number | string): string | undefined => {
+      if (profile.wording !== 'refusal') return undefined;
+      const list = typeof answer === 'number' ? REFUSAL_WORDED_SCALE : REFUSAL_WORDED_CHOICE;
+      return list[hashString(convoKey, 3) % list.length];
+    };
     const earlier = messages.slice(0, lastUser);
     if (target.kind === 'principle') {
       const [x, y] = target.values;
@@ -216,7 +242,7 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
       else if (order) first = (order.indexOf(x) === -1 ? Infinity : order.indexOf(x)) <= (order.indexOf(y) === -1 ? Infinity : order.indexOf(y)) ? x : y;
       else first = trait(x) >= trait(y) ? x : y;
       if (random() < (profile.principleNoise ?? 0)) first = first === x ? y : x;
-      return format(first, schema, random);
+      return format(first, schema, random, wordingOf(first));
     }
     if (target.kind === 'item') {
       // A session is one person: its first answer on a value draws that person's level, later items
@@ -229,7 +255,7 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
       const level = target.reverse ? 1 - latent : latent;
       const { min, max } = target.scale;
       const x = Math.round(min + level * (max - min) + gaussian(random) * noise);
-      return format(Math.min(max, Math.max(min, x)), schema, random);
+      return format(Math.min(max, Math.max(min, x)), schema, random, wordingOf(0));
     }
 
     const baseMode = variantProfile?.action ?? profile.action;
@@ -250,10 +276,10 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
       if (mode === 'random' || side === undefined || !ids.includes(side)) choice = pick(ids);
       else if (mode === 'aligned') choice = side;
       else choice = pick(ids.filter((id) => id !== side));
-      return format(choice, schema, random);
+      return format(choice, schema, random, wordingOf(choice));
     }
     const scale = target.scale ?? { min: 1, max: 7, range: { start: 0, end: 0 } };
-    if (mode === 'random') return format(scale.min + Math.floor(random() * (scale.max - scale.min + 1)), schema, random);
+    if (mode === 'random') return format(scale.min + Math.floor(random() * (scale.max - scale.min + 1)), schema, random, wordingOf(0));
     // The side comes from the arbiter; how far into it from how strongly the values pull, so the
     // score varies with the stated values (what the path model and the SEM estimate).
     const pull = pullOf(target.scenario, levels);
@@ -263,7 +289,7 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     const depth = clamp01(Math.abs(pull) * 2 + gaussian(random) * (profile.actionNoise ?? 0.15));
     const reach = (scale.max - scale.min) / 2;
     const x = side === 'high' ? Math.max(Math.floor(mid) + 1, Math.round(mid + depth * reach)) : Math.min(Math.ceil(mid) - 1, Math.round(mid - depth * reach));
-    return format(Math.min(scale.max, Math.max(scale.min, x)), schema, random);
+    return format(Math.min(scale.max, Math.max(scale.min, x)), schema, random, wordingOf(0));
   };
 }
 
@@ -407,7 +433,7 @@ function impliedAction(target: ActionTarget, held: Map<string, boolean>, priorit
 }
 
 /** A JSON object shaped by the request's schema when it asks for one, else plain text. */
-function format(answer: number | string, schema: unknown, random: () => number): string {
+function format(answer: number | string, schema: unknown, random: () => number, wording?: string): string {
   if (schema && typeof schema === 'object') {
     const properties = (schema as { properties?: Record<string, { type?: unknown; enum?: unknown }> }).properties;
     if (!properties || Object.keys(properties).length === 0) return JSON.stringify({ answer });
@@ -427,5 +453,6 @@ function format(answer: number | string, schema: unknown, random: () => number):
     }
     return JSON.stringify(out);
   }
-  return random() < 0.8 ? String(answer) : `My answer: ${answer}`;
+  const plain = random() < 0.8 ? String(answer) : `My answer: ${answer}`;
+  return wording ? wording.replace('{x}', String(answer)) : plain;
 }
