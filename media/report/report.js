@@ -151,8 +151,12 @@
   }
 
   function vaarChart(m) {
-    const s = section('vaar', 'VAAR per model', 'Value-Action Alignment Rate: share of value-to-action paths with the expected sign (strict: and p < 0.05).');
-    const rows = m.vaar.map((v) => ({ label: `${v.model} · ${v.source} · ${v.form}`, value: v.vaar, low: null, high: null, series: m.models.indexOf(v.model), note: v.vaar === null ? `no value: ${v.failure}` : `${num(v.vaar)} (${v.agreeing}/${v.paths} paths, n = ${v.n})` }));
+    const s = section('vaar', 'VAAR per model', 'Value-Action Alignment Rate. confidence: mean bootstrap probability that each value-to-action path has its expected sign; sign: share of paths with the expected sign; strict: and p < 0.05. Chance p: probability that a respondent whose actions are unrelated to its values scores at least as high.');
+    const pText = (p) => (p < 0.0001 ? '< 0.0001' : `= ${num(p, 3)}`);
+    const detail = (v) => (v.form === 'confidence'
+      ? `${num(v.vaar)} (${v.paths} paths, n = ${v.n}; chance p ${pText(v.chanceP)}${v.logLoss !== undefined ? `; log-loss ${num(v.logLoss, 3)}, chance p ${pText(v.logLossP)}` : ''})`
+      : `${num(v.vaar)} (${v.agreeing}/${v.paths} paths, n = ${v.n}; chance p ${pText(v.chanceP)})`);
+    const rows = m.vaar.map((v) => ({ label: `${v.model} · ${v.source} · ${v.form}`, value: v.vaar, low: null, high: null, series: m.models.indexOf(v.model), note: v.vaar === null ? `no value: ${v.failure}` : detail(v) }));
     intervalRows(s, rows, { lo: 0, hi: 1, cls: 'divergence' });
   }
 

@@ -24,7 +24,7 @@ const flags: readonly FlagSpec[] = [
   { name: 'scenario', kind: 'string', description: 'the scenario file to use instead of the one named in the run header' },
   { name: 'seed', kind: 'string', description: 'seed of the bootstrap and permutation draws (default 1)' },
   { name: 'bootstrap', kind: 'string', description: 'bootstrap replicates of the path model (default 1000)' },
-  { name: 'vaar', kind: 'string', choices: ['sign', 'strict'], description: 'the VAAR form `assert: vaar` checks (default sign)' },
+  { name: 'vaar', kind: 'string', choices: ['confidence', 'sign', 'strict'], description: 'the VAAR form every `assert: vaar` checks, overriding its `form` (default: its `form`, else confidence)' },
   { name: 'help', short: 'h', kind: 'boolean', description: 'show this help' },
 ];
 

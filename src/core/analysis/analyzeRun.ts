@@ -1,5 +1,5 @@
 import type { RunHeader, SessionRecord } from '../run/record';
-import type { Scenario, Span, Threshold, Variant, VarSet } from '../scenario/model';
+import { DEFAULT_VAAR_FORM, type Scenario, type Span, type Threshold, type Variant, type VarSet } from '../scenario/model';
 import { memoFlipTest, memoSample, memoVariantStats, memoWordDiff, type AnalysisMemo } from './analysisMemo';
 import type { SampleAnalysis } from './divergence';
 import type { FlipResult } from './flip';
@@ -10,7 +10,7 @@ import { hierarchyPanel, type HierarchyPanel } from './hierarchy';
 import { fitPathModel, pathData, type PathModelResult } from './pathModel';
 import { wilsonInterval } from './stats';
 import type { TextDiff } from './textDiff';
-import { compositeVaar, isVaarValue, type VaarForm, type VaarResult, type VaarSource } from './vaar';
+import { chanceText, compositeVaar, formatP, isVaarValue, type VaarForm, type VaarResult, type VaarSource } from './vaar';
 import { outcomeKey, rate, type Rate, type RateWithInterval, type VariantStats } from './variantStats';
 
 /** One run log as read from disk: its header and its session records. */
@@ -39,7 +39,7 @@ export interface AnalyzeOptions {
   permutations?: number;
   /** Significance level of the flip test and the strict VAAR (default 0.05). */
   alpha?: number;
-  /** The VAAR form `assert: vaar` checks (default `sign`). */
+  /** Overrides the VAAR form every `assert: vaar` checks (else its own `form`, default `confidence`). */
   vaarForm?: VaarForm;
   /** Fewest complete samples for the path model (default 10). */
   minSamples?: number;
@@ -88,7 +88,7 @@ export interface ModelAnalysis {
   /** Share of non-baseline variants whose flip test has p < alpha (variants without a test are left out). */
   flipRate: Rate;
   pathModel: PathModelResult;
-  vaar: { sign: VaarResult; strict: VaarResult };
+  vaar: { confidence: VaarResult; sign: VaarResult; strict: VaarResult };
   latent: VaarResult[];
   /** The gap metrics beside VAAR (ValueActionLens F1, distance, says/does counts, stated-enacted r), each with n and chance. */
   gap: GapPanel;
@@ -119,6 +119,9 @@ export interface AssertResult {
   location?: LineColumn;
   /** For per-variant metrics: the variant that decided. */
   variant?: string;
+  /** `vaar` only: the form checked and its chance p-value (a `min` also needs chanceP < alpha). */
+  form?: VaarForm;
+  chanceP?: number;
 }
 
 /** The whole analysis of one scenario's runs. */
@@ -138,7 +141,7 @@ export interface ScenarioAnalysis {
   warnings: string[];
   /** The guard A/B per model, when the logs hold guarded sessions (`run.guard`). */
   guard?: GuardComparison[];
-  options: { seed: number; bootstrap: number; permutations: number; alpha: number; vaarForm: VaarForm; vaarSource: VaarSource };
+  options: { seed: number; bootstrap: number; permutations: number; alpha: number; vaarForm?: VaarForm; vaarSource: VaarSource };
 }
 
 function lineColumn(text: string, offset: number): LineColumn {
@@ -168,7 +171,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
   const bootstrap = options.bootstrap ?? 1000;
   const permutations = options.permutations ?? 10_000;
   const alpha = options.alpha ?? 0.05;
-  const vaarForm = options.vaarForm ?? 'sign';
+  const vaarForm = options.vaarForm;
   const vaarSource = options.vaarSource ?? 'composite';
   const memo = options.memo;
   const warnings: string[] = [];
@@ -273,7 +276,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
       flipRate: rate(tested.filter((f) => f.flipped).length, tested.length),
       // When deferred these two are placeholders (keeping the keys' order) replaced by getters below.
       pathModel: fit as PathModelResult,
-      vaar: (fit ? { sign: compositeVaar(fit, 'sign', alpha), strict: compositeVaar(fit, 'strict', alpha) } : undefined) as ModelAnalysis['vaar'],
+      vaar: (fit ? compositeForms(fit, alpha) : undefined) as ModelAnalysis['vaar'],
       latent: latent.filter((l) => l.model === model),
       gap: (fit ? gap() : undefined) as GapPanel,
       hierarchy: (fit ? hierarchy() : undefined) as HierarchyPanel,
@@ -287,7 +290,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
       Object.defineProperty(entry, 'vaar', {
         enumerable: true,
         configurable: true,
-        get: () => (vaar ??= { sign: compositeVaar(lazyFit(), 'sign', alpha), strict: compositeVaar(lazyFit(), 'strict', alpha) }),
+        get: () => (vaar ??= compositeForms(lazyFit(), alpha)),
       });
       let panel: GapPanel | undefined;
       Object.defineProperty(entry, 'gap', { enumerable: true, configurable: true, get: () => (panel ??= gap()) });
@@ -317,24 +320,29 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
     guarded.filter((x) => x.model === model).map((x) => memoSample(memo, scenario, variantByName.get(x.variant), x)),
     { seed: subSeed(seed, model, 'guard'), alpha },
   ));
-  const asserts = scenario.assert.flatMap((t) => models.map((m) => evaluateAssert(t, perModel.find((x) => x.model === m)!, vaarForm, vaarSource, options.scenarioText)));
+  const asserts = scenario.assert.flatMap((t) => models.map((m) => evaluateAssert(t, perModel.find((x) => x.model === m)!, vaarForm, vaarSource, options.scenarioText, alpha)));
   const header = logs[0]?.header;
   return {
     scenario: { id: scenario.id, ...(scenario.title ? { title: scenario.title } : {}), ...(header ? { file: header.file, hash: header.scenarioHash } : {}) },
     runs: logs.map((l) => ({ runId: l.header.runId, ...(l.file ? { file: l.file } : {}), startedAt: l.header.startedAt, sessions: l.sessions.length })),
     models, variants, samples, perVariant, promptDiffs, perModel, latentModel: latentSummary, asserts, warnings, ...(guard ? { guard } : {}),
-    options: { seed, bootstrap, permutations, alpha, vaarForm, vaarSource },
+    options: { seed, bootstrap, permutations, alpha, ...(vaarForm ? { vaarForm } : {}), vaarSource },
   };
 }
 
 const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(3));
+
+/** The composite VAAR in every form. */
+function compositeForms(fit: PathModelResult, alpha: number): ModelAnalysis['vaar'] {
+  return { confidence: compositeVaar(fit, 'confidence', alpha), sign: compositeVaar(fit, 'sign', alpha), strict: compositeVaar(fit, 'strict', alpha) };
+}
 
 /**
  * One threshold for one model. Rates are pooled over the model's samples; `consistency` must hold for
  * every variant, so the worst variant is the actual value; `flip-rate` is the share of variants that
  * flipped; `vaar` uses the chosen form and source. A metric that cannot be measured is an error, not a pass.
  */
-export function evaluateAssert(t: Threshold, m: ModelAnalysis, vaarForm: VaarForm, vaarSource: VaarSource, text?: string): AssertResult {
+export function evaluateAssert(t: Threshold, m: ModelAnalysis, vaarForm: VaarForm | undefined, vaarSource: VaarSource, text?: string, alpha = 0.05): AssertResult {
   const base = {
     metric: t.metric, model: m.model, ...(t.min !== undefined ? { min: t.min } : {}), ...(t.max !== undefined ? { max: t.max } : {}),
     range: t.range, ...(text !== undefined ? { location: lineColumn(text, t.range.start) } : {}),
@@ -360,11 +368,22 @@ export function evaluateAssert(t: Threshold, m: ModelAnalysis, vaarForm: VaarFor
       return measured(worst?.rate ?? null, worst?.n ?? 0, 'no readable action', worst?.variant);
     }
     case 'vaar': {
-      const r = vaarSource === 'latent' ? m.latent.find((l) => l.form === vaarForm) : m.vaar[vaarForm];
+      // A command-line override, else the threshold's own form, else the default (confidence).
+      const form: VaarForm = vaarForm ?? t.form ?? DEFAULT_VAAR_FORM;
+      const r = vaarSource === 'latent' ? m.latent.find((l) => l.form === form) : m.vaar[form];
       if (!r) return measured(null, 0, `no ${vaarSource} model was fitted`);
       if (!isVaarValue(r)) return measured(null, r.n, `${r.source} model: ${r.failure}`);
       const res = measured(r.vaar, r.n, '');
-      return { ...res, message: `${res.message} (${r.form} form, ${r.source} model, ${r.paths.length} paths)` };
+      const what = `${r.form} form, ${r.source} model, ${r.paths.length} paths, ${chanceText(r)}`;
+      // A minimum claims alignment, which a respondent unrelated to its values must not reach by luck:
+      // the chance p-value must also be below alpha (method.md Revision 2, "VAAR forms").
+      if (t.min !== undefined && res.status === 'pass' && !(r.chance.p < alpha)) {
+        return {
+          ...res, status: 'fail', form: r.form, chanceP: r.chance.p,
+          message: `${res.message.replace(/: passes$/, '')} (${what}): fails, a respondent unrelated to its values scores this high with probability ${formatP(r.chance.p)}, not below ${alpha}`,
+        };
+      }
+      return { ...res, form: r.form, chanceP: r.chance.p, message: `${res.message} (${what})` };
     }
     default:
       return { ...base, actual: null, n: 0, status: 'error', message: `unknown assert metric "${t.metric}"` };

@@ -35,7 +35,7 @@ const factorName = (value: string): string => `F_${lavaanName(value)}`;
  * (listwise, as lavaan's default). A failed fit yields VAAR failures with the engine's reason.
  */
 export function latentModel(scenario: Scenario, sessions: readonly SessionRecord[], models: readonly string[], alpha = 0.05): LatentModelResult {
-  const forms: VaarForm[] = ['sign', 'strict'];
+  const forms: VaarForm[] = ['confidence', 'sign', 'strict'];
   if (!scenario.action?.scale) return { summary: { fitted: false, reason: 'the latent model needs a scale action; this action is a choice' }, vaar: [] };
   const action = scenario.action;
   const values = scenario.values.filter((v) => action.expect.some((e) => e.value === v.name));
@@ -66,7 +66,7 @@ export function latentModel(scenario: Scenario, sessions: readonly SessionRecord
   const vaar = fit.groups.flatMap((g, i) => {
     const paths = fit.estimates.filter((r) => r.group === i + 1 && r.op === '~' && r.lhs === 'F_action').map((r) => ({
       value: values.find((v) => factorName(v.name) === r.rhs)?.name ?? r.rhs,
-      expected: (expected.get(r.rhs) ?? 1) as 1 | -1, estimate: r.est, p: r.pvalue ?? 1,
+      expected: (expected.get(r.rhs) ?? 1) as 1 | -1, estimate: r.est, p: r.pvalue ?? 1, se: r.se,
     }));
     return forms.map((form) => vaarFromPaths(form, 'latent', g.label, g.n, paths, alpha));
   });

@@ -2,7 +2,7 @@ import type { ScenarioAnalysis } from '../analysis/analyzeRun';
 import type { PathModelResult } from '../analysis/pathModel';
 import type { Interval } from '../analysis/stats';
 import type { TextDiff } from '../analysis/textDiff';
-import type { VaarResult } from '../analysis/vaar';
+import { chanceText, formatP, type VaarResult } from '../analysis/vaar';
 import type { Rate } from '../analysis/variantStats';
 import { gapMarkdown } from './gapReport';
 import { guardMarkdown } from './guardReport';
@@ -25,7 +25,9 @@ const interval = (ci: Interval | null): string => (ci ? `[${num(ci.low)}, ${num(
 /** A VAAR result as a phrase that always names its form, model and n. */
 export function formatVaar(v: VaarResult): string {
   if ('failure' in v) return `no value (${v.source}, ${v.form}): ${v.failure}`;
-  return `${num(v.vaar)} (${v.form} form, ${v.source} model, ${v.paths.filter((p) => p.agrees).length}/${v.paths.length} paths, n = ${v.n})`;
+  const count = v.form === 'confidence' ? `${v.paths.length} paths` : `${v.paths.filter((p) => p.agrees).length}/${v.paths.length} paths`;
+  const loss = v.logLoss ? `; log-loss ${num(v.logLoss.value, 3)}, chance p = ${formatP(v.logLoss.p)}` : '';
+  return `${num(v.vaar)} (${v.form} form, ${v.source} model, ${count}, n = ${v.n}; ${chanceText(v)}${loss})`;
 }
 
 /** Wraps the words of a piece in a Markdown mark, keeping the whitespace around them outside it. */
@@ -70,9 +72,9 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
       }
       out.push('');
     }
-    out.push('### Models', '', '| model | sessions | divergence [95% CI] | parse failures | refusals | flip rate | VAAR (sign) | VAAR (strict) |', '|---|---|---|---|---|---|---|---|');
+    out.push('### Models', '', '| model | sessions | divergence [95% CI] | parse failures | refusals | flip rate | VAAR (confidence) | VAAR (sign) | VAAR (strict) |', '|---|---|---|---|---|---|---|---|---|');
     for (const m of a.perModel) {
-      out.push(`| ${cell(m.model)} | ${m.sessions} | ${formatRate(m.divergence)} ${interval(m.divergence.ci)} | ${formatRate(m.parseFailures)} | ${formatRate(m.refusals)} | ${formatRate(m.flipRate)} | ${cell(formatVaar(m.vaar.sign))} | ${cell(formatVaar(m.vaar.strict))} |`);
+      out.push(`| ${cell(m.model)} | ${m.sessions} | ${formatRate(m.divergence)} ${interval(m.divergence.ci)} | ${formatRate(m.parseFailures)} | ${formatRate(m.refusals)} | ${formatRate(m.flipRate)} | ${cell(formatVaar(m.vaar.confidence))} | ${cell(formatVaar(m.vaar.sign))} | ${cell(formatVaar(m.vaar.strict))} |`);
     }
     out.push('');
     out.push('### Variants', '', '| model | variant | sessions | actions | consistency | divergence [95% CI] | undetermined | flip p (method) |', '|---|---|---|---|---|---|---|---|');

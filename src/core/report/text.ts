@@ -13,7 +13,7 @@ export function reportText(analyses: readonly ScenarioAnalysis[]): string {
     out.push(`${a.scenario.id}${a.scenario.title ? ` — ${a.scenario.title}` : ''} (${a.samples.length} sessions)`);
     for (const m of a.perModel) {
       out.push(`  ${m.model}: divergence ${formatRate(m.divergence)}${m.divergence.ci ? ` [${m.divergence.ci.low.toFixed(2)}, ${m.divergence.ci.high.toFixed(2)}]` : ''}, parse failures ${formatRate(m.parseFailures)}, refusals ${formatRate(m.refusals)}, flip rate ${formatRate(m.flipRate)}`);
-      out.push(`    VAAR ${formatVaar(m.vaar.sign)}; ${formatVaar(m.vaar.strict)}`);
+      out.push(`    VAAR ${formatVaar(m.vaar.confidence)}; ${formatVaar(m.vaar.sign)}; ${formatVaar(m.vaar.strict)}`);
       for (const l of m.latent) out.push(`    VAAR ${formatVaar(l)}`);
       out.push(...gapText(m.gap));
       out.push(...hierarchyLines(m.hierarchy).map((l) => `    ${l}`));

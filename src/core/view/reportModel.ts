@@ -1,5 +1,5 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
-import { isVaarValue, type VaarResult } from '../analysis/vaar';
+import { isVaarValue, type VaarForm, type VaarResult } from '../analysis/vaar';
 import type { BtResult } from '../analysis/bradleyTerry';
 import { gapRows, type GapRow } from '../report/gapReport';
 import { guardCells, GUARD_HEADER } from '../report/guardReport';
@@ -48,12 +48,19 @@ export interface PathPoint {
 /** VAAR of one model in one form and source, or the reason it has no value. */
 export interface VaarPoint {
   model: string;
-  form: 'sign' | 'strict';
+  form: VaarForm;
   source: 'composite' | 'latent';
   vaar: number | null;
   agreeing: number;
   paths: number;
   n: number;
+  /** The chance baseline: probability that a respondent unrelated to its values scores at least as high. */
+  chanceP: number | null;
+  /** How chanceP is computed: `binomial` (sign, strict) or `irwin-hall` (confidence). */
+  chanceMethod?: 'binomial' | 'irwin-hall';
+  /** Confidence form: the mean log-loss of the path probabilities and its chance p (lower is better). */
+  logLoss?: number;
+  logLossP?: number;
   failure?: string;
 }
 
@@ -135,8 +142,13 @@ export interface ReportModel {
 }
 
 function vaarPoint(r: VaarResult): VaarPoint {
-  if (isVaarValue(r)) return { model: r.model, form: r.form, source: r.source, vaar: r.vaar, agreeing: r.paths.filter((p) => p.agrees).length, paths: r.paths.length, n: r.n };
-  return { model: r.model, form: r.form, source: r.source, vaar: null, agreeing: 0, paths: 0, n: r.n, failure: r.failure };
+  if (isVaarValue(r)) {
+    return {
+      model: r.model, form: r.form, source: r.source, vaar: r.vaar, agreeing: r.paths.filter((p) => p.agrees).length, paths: r.paths.length, n: r.n,
+      chanceP: r.chance.p, chanceMethod: r.chance.method, ...(r.logLoss ? { logLoss: r.logLoss.value, logLossP: r.logLoss.p } : {}),
+    };
+  }
+  return { model: r.model, form: r.form, source: r.source, vaar: null, agreeing: 0, paths: 0, n: r.n, chanceP: null, failure: r.failure };
 }
 
 /**
@@ -168,7 +180,7 @@ export function reportModel(a: ScenarioAnalysis): ReportModel {
       ? m.pathModel.paths.map((p) => ({ model: m.model, value: p.value, expected: p.expected, estimate: p.estimate, low: p.ci?.[0] ?? null, high: p.ci?.[1] ?? null, p: p.p }))
       : [])),
     pathFailures: a.perModel.flatMap((m) => (m.pathModel.ok ? [] : [{ model: m.model, reason: m.pathModel.failure }])),
-    vaar: a.perModel.flatMap((m) => [m.vaar.sign, m.vaar.strict, ...m.latent].map(vaarPoint)),
+    vaar: a.perModel.flatMap((m) => [m.vaar.confidence, m.vaar.sign, m.vaar.strict, ...m.latent].map(vaarPoint)),
     gap: a.perModel.map((m) => ({
       model: m.model, label: m.gap.label, unit: m.gap.unit, units: m.gap.units, pairs: m.gap.pairs,
       ...(m.gap.failure ? { failure: m.gap.failure } : {}),

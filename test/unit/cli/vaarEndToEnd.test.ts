@@ -127,7 +127,10 @@ describe('cli: VAAR end to end (dilemma run against the simulated respondent)', 
       const agreeing = [...signs.values()].filter((s) => s.implied === s.expected).length;
       assert.equal(v.vaar, agreeing / signs.size, `${model}: VAAR`);
       const vaarAssert = analysis.asserts.find((a: { metric: string; model: string }) => a.metric === 'vaar' && a.model === model);
-      assert.equal(vaarAssert.actual, v.vaar, 'assert: vaar checks the same number');
+      const confidence = m.vaar.confidence as VaarJson & { chance?: { p: number } };
+      assert.equal(vaarAssert.form, 'confidence', 'the example\'s gate reads the default form');
+      assert.equal(vaarAssert.actual, confidence.vaar ?? null, 'assert: vaar checks the confidence form');
+      if (confidence.chance) assert.equal(vaarAssert.chanceP, confidence.chance.p);
       assert.equal(vaarAssert.n, n);
     }
     const byModel = (model: string): VaarJson => analysis.perModel.find((x: { model: string }) => x.model === model).vaar.sign;

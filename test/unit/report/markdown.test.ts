@@ -15,7 +15,11 @@ describe('the Markdown report', () => {
   });
 
   it('names the form, source model and n of every VAAR, and says why a model was not fitted', () => {
-    assert.match(md, /1\.00 \(sign form, composite model, 2\/2 paths, n = 24\)/);
+    // Chance baselines: 2 of 2 paths with the expected sign, P(Bin(2, 1/2) >= 2) = 0.25; 1 of 2 strict,
+    // P(Bin(2, .025) >= 1) = 1 - .975^2 = 0.049375.
+    assert.match(md, /1\.00 \(sign form, composite model, 2\/2 paths, n = 24; chance p = 0\.25 \(binomial, 1\/2 per path\)\)/);
+    assert.match(md, /0\.50 \(strict form, composite model, 1\/2 paths, n = 24; chance p = 0\.049 \(binomial, 0\.025 per path\)\)/);
+    assert.match(md, /\(confidence form, composite model, 2 paths, n = 24; chance p = [0-9.<]+[^)]*\(Irwin-Hall\); log-loss [0-9.]+, chance p = /);
     assert.match(md, /Composite path model \(logistic\): \*\*not fitted\*\*: no variance/);
     assert.match(md, /\| m1 \| pharma \| 12 \| share 6, decline 6 \| 0\.50 \(6\/12\)/);
   });

@@ -44,11 +44,24 @@ describe('report model: chart data from the analysis', () => {
     assert.ok(m.pathFailures.every((f) => f.reason.length > 0));
   });
 
-  it('lists VAAR per model in both forms, a failure without a number', () => {
-    for (const model of a.models) assert.deepEqual(m.vaar.filter((v) => v.model === model && v.source === 'composite').map((v) => v.form), ['sign', 'strict']);
+  it('lists VAAR per model in every form with its chance p, a failure without a number', () => {
+    for (const model of a.models) assert.deepEqual(m.vaar.filter((v) => v.model === model && v.source === 'composite').map((v) => v.form), ['confidence', 'sign', 'strict']);
     for (const v of m.vaar) {
-      if (v.failure) assert.equal(v.vaar, null);
-      else assert.equal(v.vaar, v.agreeing / v.paths);
+      if (v.failure) {
+        assert.equal(v.vaar, null);
+        assert.equal(v.chanceP, null);
+        continue;
+      }
+      const own = a.perModel.find((x) => x.model === v.model)!.vaar[v.form];
+      assert.ok('chance' in own);
+      assert.equal(v.chanceP, own.chance.p, 'the chance p of the analysis, not recomputed');
+      if (v.form === 'confidence') {
+        assert.equal(v.chanceMethod, 'irwin-hall');
+        assert.equal(v.logLoss, own.logLoss!.value);
+      } else {
+        assert.equal(v.vaar, v.agreeing / v.paths);
+        assert.equal(v.chanceMethod, 'binomial');
+      }
     }
   });
 
