@@ -174,7 +174,15 @@
       tr.append(el('th', k), el('td', v));
       t.append(tr);
     }
+    if (m.sem.admissible === false) s.append(el('p', 'INADMISSIBLE: a check after the fit failed (below); the numbers are shown but not interpreted, and this fit gives no VAAR.', 'note inadmissible'));
     s.append(t);
+    // The headline is the table above; the warnings and the paths follow as text (never markup).
+    const lines = (m.sem.lines || []).slice(1);
+    if (lines.length) {
+      const ul = el('ul', undefined, 'sem-lines');
+      for (const l of lines) ul.append(el('li', l));
+      s.append(ul);
+    }
   }
 
   function assertSection(m) {

@@ -84,6 +84,8 @@ function toJson(fit: SemSuccess, multiGroup: boolean, vaar?: SemVaar): unknown {
     chisq_by_group: fit.chisqByGroup,
     ...(vaar ? { vaar } : {}),
     warnings: fit.warnings,
+    admissible: fit.admissible,
+    checks: fit.checks,
   };
 }
 
@@ -117,6 +119,7 @@ function toText(fit: SemSuccess, multiGroup: boolean): string {
     );
   }
   return [
+    ...(fit.admissible ? [] : [`INADMISSIBLE: ${fit.checks.filter((c) => c.inadmissible).map((c) => c.message).join('; ')}. The numbers below are shown, not interpreted.`, '']),
     `Estimator ${fit.se === 'robust' ? 'MLR (robust sandwich SEs)' : 'ML'}, ${fit.information} information; ${groups}; converged in ${fit.iterations} iterations`,
     '',
     table(head, rows, right),
@@ -241,14 +244,16 @@ export const semCommand: CliCommand = {
     for (const w of result.warnings) io.stderr(`dilemma sem: warning: ${w}\n`);
     const multiGroup = group !== undefined;
     let vaar: SemVaar | undefined;
-    if (expected.length) {
+    const withheld = expected.length && !result.admissible ? 'no VAAR: the fit is inadmissible (see the warnings); its paths are not interpreted' : undefined;
+    if (expected.length && !withheld) {
       try {
         vaar = semVaar(result, expected, { model: modelName(equal, multiGroup) });
       } catch (e) {
         throw new UsageError(`--expect: ${(e as Error).message}`);
       }
     }
-    io.stdout(json ? `${JSON.stringify(toJson(result, multiGroup, vaar), null, 2)}\n` : toText(result, multiGroup) + (vaar ? `\n${vaarText(vaar)}` : ''));
+    const out = toJson(result, multiGroup, vaar) as Record<string, unknown>;
+    io.stdout(json ? `${JSON.stringify(withheld ? { ...out, vaar_withheld: withheld } : out, null, 2)}\n` : toText(result, multiGroup) + (vaar ? `\n${vaarText(vaar)}` : withheld ? `\n${withheld}\n` : ''));
     return 0;
   },
 };

@@ -3,7 +3,7 @@ import type { Scenario } from '../scenario/model';
 import { ACTION_ITEMS, itemColumns, itemCsv, lavaanName } from '../report/csv';
 import { parseCsv } from './sem/csv';
 import { fitSem } from './sem/fitSem';
-import type { SemFitMeasures } from './sem/result';
+import type { SemFitMeasures, SemWarning } from './sem/result';
 import { vaarFromPaths, type VaarForm, type VaarResult } from './vaar';
 
 /** What the latent (MGSEM) step did for a scenario. */
@@ -16,6 +16,27 @@ export interface LatentModelSummary {
   /** Fit measures of the configural model (one group per LLM). */
   fit?: SemFitMeasures;
   groups?: { label: string; n: number }[];
+  /**
+   * False when the fit converged but a post-fit check failed (a negative variance, a latent or residual
+   * covariance that is not positive definite): its numbers are shown marked inadmissible and give no VAAR.
+   */
+  admissible?: boolean;
+  /** Every warning of the fit (the post-fit checks, listwise deletion, few rows per parameter). */
+  warnings?: SemWarning[];
+  /** The value-to-action paths of every group, also when the fit is inadmissible (then they are not interpreted). */
+  paths?: LatentPath[];
+}
+
+/** One structural path of the latent model in one group (one LLM). */
+export interface LatentPath {
+  model: string;
+  value: string;
+  expected: 1 | -1;
+  estimate: number;
+  se: number;
+  p: number;
+  /** lavaan's std.all. */
+  stdAll: number;
 }
 
 /** The latent model's outcome: a summary and VAAR per LLM in both forms (failures when the fit failed). */
@@ -63,12 +84,18 @@ export function latentModel(scenario: Scenario, sessions: readonly SessionRecord
   }
   if (!result.ok) return fail(result.message);
   const fit = result;
-  const vaar = fit.groups.flatMap((g, i) => {
-    const paths = fit.estimates.filter((r) => r.group === i + 1 && r.op === '~' && r.lhs === 'F_action').map((r) => ({
-      value: values.find((v) => factorName(v.name) === r.rhs)?.name ?? r.rhs,
-      expected: (expected.get(r.rhs) ?? 1) as 1 | -1, estimate: r.est, p: r.pvalue ?? 1, se: r.se,
-    }));
-    return forms.map((form) => vaarFromPaths(form, 'latent', g.label, g.n, paths, alpha));
+  const paths: LatentPath[] = fit.groups.flatMap((g, i) => fit.estimates.filter((r) => r.group === i + 1 && r.op === '~' && r.lhs === 'F_action').map((r) => ({
+    model: g.label, value: values.find((v) => factorName(v.name) === r.rhs)?.name ?? r.rhs,
+    expected: (expected.get(r.rhs) ?? 1) as 1 | -1, estimate: r.est, se: r.se, p: r.pvalue ?? 1, stdAll: r.stdAll,
+  })));
+  const summary: LatentModelSummary = { fitted: true, syntax, fit: fit.fit, groups: fit.groups, admissible: fit.admissible, warnings: fit.checks, paths };
+  if (!fit.admissible) {
+    const why = `inadmissible latent fit: ${fit.checks.filter((c) => c.inadmissible).map((c) => c.message).join('; ')}; its estimates are shown but give no VAAR`;
+    return { summary, vaar: fit.groups.flatMap((g) => forms.map((form): VaarResult => ({ form, source: 'latent', model: g.label, n: g.n, failure: why }))) };
+  }
+  const vaar = fit.groups.flatMap((g) => {
+    const mine = paths.filter((x) => x.model === g.label).map((x) => ({ value: x.value, expected: x.expected, estimate: x.estimate, p: x.p, se: x.se }));
+    return forms.map((form) => vaarFromPaths(form, 'latent', g.label, g.n, mine, alpha));
   });
-  return { summary: { fitted: true, syntax, fit: fit.fit, groups: fit.groups }, vaar };
+  return { summary, vaar };
 }

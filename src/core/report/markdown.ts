@@ -6,6 +6,7 @@ import { chanceText, formatP, type VaarResult } from '../analysis/vaar';
 import type { Rate } from '../analysis/variantStats';
 import { gapMarkdown } from './gapReport';
 import { guardMarkdown } from './guardReport';
+import { latentPathLines, latentWarningLines } from './latentReport';
 import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
 import { folderHierarchy } from '../analysis/folderHierarchy';
 import { summarize } from './json';
@@ -87,10 +88,14 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
     out.push('');
     const lm = a.latentModel;
     out.push(lm.fitted && lm.fit
-      ? `Latent model (configural MGSEM, one group per model, ML; n = ${lm.fit.ntotal}): χ² = ${num(lm.fit.chisq)}, df = ${lm.fit.df}, CFI = ${num(lm.fit.cfi, 3)}, TLI = ${num(lm.fit.tli, 3)}, RMSEA = ${num(lm.fit.rmsea, 3)}, SRMR = ${num(lm.fit.srmr, 3)}.`
+      ? `${lm.admissible === false ? '**Inadmissible** (numbers shown, not interpreted; no VAAR from it) ' : ''}Latent model (configural MGSEM, one group per model, ML; n = ${lm.fit.ntotal}): χ² = ${num(lm.fit.chisq)}, df = ${lm.fit.df}, CFI = ${num(lm.fit.cfi, 3)}, TLI = ${num(lm.fit.tli, 3)}, RMSEA = ${num(lm.fit.rmsea, 3)}, SRMR = ${num(lm.fit.srmr, 3)}.`
       : `Latent model: not fitted: ${cell(lm.reason ?? 'not requested')}.`, '');
+    const lw = latentWarningLines(lm);
+    if (lw.length) out.push(...lw.map((l) => `- ${cell(l)}`), '');
     for (const m of a.perModel) {
       out.push(`### ${cell(m.model)}`, '', ...pathTable(m.pathModel));
+      const lp = latentPathLines(lm, m.model);
+      if (lp.length) out.push(...lp.map((l) => `- ${cell(l)}`), '');
       for (const l of m.latent) out.push(`Latent model: ${cell(formatVaar(l))}`, '');
       out.push(...gapMarkdown(m.gap));
       out.push('Value hierarchy:', '', ...hierarchyLines(m.hierarchy).map((l) => `- ${l}`), '');

@@ -4,6 +4,7 @@ import type { BtResult } from '../analysis/bradleyTerry';
 import { gapRows, type GapRow } from '../report/gapReport';
 import { guardCells, GUARD_HEADER } from '../report/guardReport';
 import { hierarchyLines } from '../report/hierarchyReport';
+import { latentHeadline, latentPathLines, latentWarningLines } from '../report/latentReport';
 
 /** One bar of the actions chart: how often a model chose an outcome in a variant. */
 export interface ActionBar {
@@ -136,7 +137,17 @@ export interface ReportModel {
   hierarchy: HierarchyView[];
   /** Empty unless the logs hold guarded sessions. */
   guard: GuardView[];
-  sem: { fitted: boolean; reason?: string; fit?: { chisq: number; df: number; pvalue: number; cfi: number; tli: number; rmsea: number; rmseaLow: number; rmseaHigh: number; srmr: number; n: number } };
+  sem: {
+    fitted: boolean;
+    reason?: string;
+    fit?: { chisq: number; df: number; pvalue: number; cfi: number; tli: number; rmsea: number; rmseaLow: number; rmseaHigh: number; srmr: number; n: number };
+    /** False when a post-fit check failed: the numbers are drawn marked inadmissible and give no VAAR. */
+    admissible?: boolean;
+    /** The report's sentences: the headline, every warning of the fit, the paths. */
+    lines: string[];
+    warnings: { kind: string; inadmissible: boolean; group?: string; message: string }[];
+    paths: { model: string; value: string; expected: 1 | -1; estimate: number; se: number; p: number; stdAll: number }[];
+  };
   asserts: { metric: string; model: string; status: 'pass' | 'fail' | 'error'; message: string; line?: number }[];
   warnings: string[];
 }
@@ -199,6 +210,10 @@ export function reportModel(a: ScenarioAnalysis): ReportModel {
       fitted: a.latentModel.fitted,
       ...(a.latentModel.reason ? { reason: a.latentModel.reason } : {}),
       ...(fit ? { fit: { chisq: fit.chisq, df: fit.df, pvalue: fit.pvalue, cfi: fit.cfi, tli: fit.tli, rmsea: fit.rmsea, rmseaLow: fit.rmseaCiLower, rmseaHigh: fit.rmseaCiUpper, srmr: fit.srmr, n: fit.ntotal } } : {}),
+      ...(a.latentModel.admissible !== undefined ? { admissible: a.latentModel.admissible } : {}),
+      lines: [latentHeadline(a.latentModel), ...latentWarningLines(a.latentModel), ...latentPathLines(a.latentModel)],
+      warnings: (a.latentModel.warnings ?? []).map((w) => ({ kind: w.kind, inadmissible: w.inadmissible, ...(w.group !== undefined ? { group: w.group } : {}), message: w.message })),
+      paths: a.latentModel.paths ?? [],
     },
     asserts: a.asserts.map((x) => ({ metric: x.metric, model: x.model, status: x.status, message: x.message, ...(x.location ? { line: x.location.line } : {}) })),
     warnings: a.warnings,

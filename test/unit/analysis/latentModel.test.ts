@@ -9,6 +9,12 @@ import { seededRandom } from '../../../src/core/random';
 import type { VaarValue } from '../../../src/core/analysis/vaar';
 import { itemCsv } from '../../../src/core/report/csv';
 import type { SessionRecord } from '../../../src/core/run/record';
+import { reportJson } from '../../../src/core/report/json';
+import { reportMarkdown } from '../../../src/core/report/markdown';
+import { reportText } from '../../../src/core/report/text';
+import { reportModel } from '../../../src/core/view/reportModel';
+import { repoPath } from '../../support/paths';
+import { checkSchema } from '../report/miniSchema';
 import { answer, item, scenario, session, value } from './fixtures';
 
 /** A standard normal draw (Box-Muller) from a seeded uniform source. */
@@ -116,5 +122,84 @@ cat(sprintf('%s %d %.10f %.10g\\n', pe$rhs, pe$group, pe$est, pe$pvalue), sep = 
     assert.equal(r.summary.fitted, false);
     assert.equal(r.vaar.length, 6, "two models x three forms (confidence, sign, strict)");
     for (const v of r.vaar) assert.ok('failure' in v && /rows|few/.test(v.failure), JSON.stringify(v));
+  });
+
+  describe('an inadmissible fit (a Heywood case)', () => {
+    /**
+     * Privacy items built so that one factor cannot hold them: a, b, c ~ N(0, 1); pc1 = 4 + a + b,
+     * pc2 = 4 + a + c/2, pc3 = 4 + b + c/2 (+ small noise, on 1..7). Then λ₁²ψ = s12·s13/s23 ≈ 1·1/0.25 = 4
+     * exceeds var(pc1) ≈ 2, so the residual variance of pc1 must be negative. Prosocial items and the
+     * action are as in `simulate`.
+     */
+    function heywood(model: string, n: number, seed: number): SessionRecord[] {
+      const r = seededRandom(seed);
+      return Array.from({ length: n }, (_, i) => {
+        const [a, b, c, q] = [gauss(r), gauss(r), gauss(r), gauss(r)];
+        const it = (x: number): number => clip(4 + x + 0.3 * gauss(r));
+        return session({
+          model, sample: i,
+          items: [answer('privacy', 'pc1', it(a + b)), answer('privacy', 'pc2', 8 - it(a + c / 2)), answer('privacy', 'pc3', it(b + c / 2)),
+            answer('prosocial', 'ps1', clip(4 + 1.2 * q + 0.7 * gauss(r))), answer('prosocial', 'ps2', clip(4 + 1.2 * q + 0.7 * gauss(r))), answer('prosocial', 'ps3', clip(4 + 1.2 * q + 0.7 * gauss(r)))],
+          action: clip(4 - (a + b) / 2 + q + 0.7 * gauss(r)),
+        });
+      });
+    }
+    const data = [...heywood('heywood', 300, 5), ...simulate('aligned', -1, 1, 300, 6)];
+    const header = { v: 1 as const, kind: 'run' as const, runId: 'r', scenario: 'test', file: 'f', scenarioHash: 'h', models: ['heywood', 'aligned'], variants: ['baseline'], personas: 0, samples: 300, startedAt: '' };
+
+    it('is marked inadmissible with its warning, keeps its numbers and gives no VAAR', () => {
+      const r = latentModel(s, data, ['heywood', 'aligned']);
+      assert.equal(r.summary.fitted, true);
+      assert.equal(r.summary.admissible, false);
+      const neg = r.summary.warnings!.filter((w) => w.kind === 'negative-variance');
+      assert.deepEqual(neg.map((w) => [w.variable, w.group, w.inadmissible]), [['pc1', 'heywood', true]]);
+      assert.equal(r.summary.paths!.length, 4, 'the paths are still shown');
+      assert.equal(r.vaar.length, 4);
+      for (const v of r.vaar) {
+        assert.ok('failure' in v, JSON.stringify(v));
+        assert.match(v.failure, /^inadmissible latent fit: negative residual variance estimate for pc1 in group "heywood" .*give no VAAR$/);
+      }
+    });
+
+    it('says so in the text, Markdown, JSON and editor reports', () => {
+      const a = analyzeRun(s, [{ header, sessions: data }], { bootstrap: 20 });
+      const text = reportText([a]);
+      assert.match(text, /latent model: INADMISSIBLE \(numbers shown, not interpreted; no VAAR from it\) configural MGSEM/);
+      assert.match(text, /latent model warning \(inadmissible\): negative residual variance estimate for pc1 in group "heywood"/);
+      assert.match(text, /latent path privacy -> action \(heywood, expected -\): estimate -?\d\.\d{3}, SE .* \[inadmissible\]/);
+      assert.match(text, /VAAR no value \(latent, sign\): inadmissible latent fit/);
+      const md = reportMarkdown([a]);
+      assert.match(md, /\*\*Inadmissible\*\* \(numbers shown, not interpreted; no VAAR from it\) Latent model/);
+      assert.match(md, /- latent model warning \(inadmissible\): negative residual variance/);
+      const view = reportModel(a);
+      assert.equal(view.sem.admissible, false);
+      assert.ok(view.sem.warnings.some((w) => w.kind === 'negative-variance' && w.inadmissible));
+      assert.ok(view.vaar.filter((v) => v.source === 'latent').every((v) => v.vaar === null && /inadmissible/.test(v.failure!)));
+      const json = JSON.parse(reportJson([a]));
+      assert.equal(json.scenarios[0].latentModel.admissible, false);
+      assert.deepEqual(checkSchema(JSON.parse(fs.readFileSync(repoPath('schemas', 'report.schema.json'), 'utf8')), json), []);
+    });
+
+    it('lavaan flags the same data: a negative variance of pc1, post.check FALSE (when R and lavaan are installed)', function () {
+      const probe = spawnSync('Rscript', ['-e', 'suppressMessages(library(lavaan))'], { encoding: 'utf8' });
+      if (probe.error || probe.status !== 0) this.skip();
+      this.timeout(120_000);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-heywood-'));
+      try {
+        fs.writeFileSync(path.join(dir, 'items.csv'), itemCsv(s, data));
+        const script = `suppressMessages(library(lavaan)); d <- read.csv('${path.join(dir, 'items.csv')}'); w <- character(0)
+f <- withCallingHandlers(sem('F_privacy =~ pc1 + pc2 + pc3\nF_prosocial =~ ps1 + ps2 + ps3\naction ~ F_privacy + F_prosocial', data = d, group = 'group'), warning = function(x) { w <<- c(w, conditionMessage(x)); invokeRestart('muffleWarning') })
+pe <- parameterEstimates(f); v <- pe[pe$op == '~~' & pe$lhs == pe$rhs & pe$est < 0, ]
+cat('post.check', lavInspect(f, 'post.check'), '\\n'); cat(sprintf('negative %s %s\\n', v$lhs, lavInspect(f, 'group.label')[v$group]), sep = ''); cat(gsub('\\n', ' ', w), sep = '\\n')`;
+        const r = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /post\.check FALSE/);
+        assert.match(r.stdout, /^negative pc1 heywood$/m);
+        assert.doesNotMatch(r.stdout, /^negative (?!pc1 heywood)/m);
+        assert.match(r.stdout, /some estimated ov variances are negative/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -127,4 +127,35 @@ describe('dilemma sem', () => {
     await assert.rejects(run(['a.csv', 'b.csv', '--model', 'model.lav']), /expected one data file, got 2/);
     await assert.rejects(run(['mg_likert.csv', '--model', 'model.lav', '--se', 'huber']), UsageError);
   });
+
+  it('marks an inadmissible fit (a negative variance) and gives no VAAR from it', async () => {
+    // Y regressed on a factor whose item a has a negative residual variance: the one-factor covariances
+    // [[1,.8,.8],[.8,1,.3],[.8,.3,1]] need λ_a²ψ = .64/.3 > 1 = s_aa (see the engine test).
+    let state = 99;
+    const uniform = () => { state = (Math.imul(state, 1103515245) + 12345) >>> 0; return (state + 0.5) / 4294967296; };
+    const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+    const rows = ['a,b,c,y'];
+    for (let i = 0; i < 1000; i++) {
+      const z = [normal(), normal(), normal()];
+      const a = z[0]!; const b = 0.8 * z[0]! + 0.6 * z[1]!; const c = 0.8 * z[0]! - 0.566666 * z[1]! + 0.1972 * z[2]!;
+      rows.push([a, b, c, 0.5 * a + normal()].map((v) => v.toFixed(5)).join(','));
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-sem-heywood-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'd.csv'), `${rows.join('\n')}\n`);
+      fs.writeFileSync(path.join(dir, 'm.lav'), 'F =~ a + b + c\nY =~ y\ny ~~ 0*y\nY ~ F\n');
+      const r = await run(['d.csv', '--model', 'm.lav', '--expect', 'Y~F:+'], dir);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^INADMISSIBLE: negative residual variance estimate for a in the data/);
+      assert.match(r.out, /no VAAR: the fit is inadmissible/);
+      assert.doesNotMatch(r.out, /VAAR from the/);
+      assert.match(r.err, /warning: negative residual variance estimate for a/);
+      const j = JSON.parse((await run(['d.csv', '--model', 'm.lav', '--expect', 'Y~F:+', '--json'], dir)).out) as Record<string, unknown>;
+      assert.equal(j.admissible, false);
+      assert.equal(j.vaar, undefined);
+      assert.match(String(j.vaar_withheld), /inadmissible/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

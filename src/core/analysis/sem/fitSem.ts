@@ -5,12 +5,12 @@ import { normalTwoSided } from '../stats';
 import { fitMeasures } from './fitIndices';
 import { paramsByGroup } from './implied';
 import { expectedInformation, invertInformation, observedInformation, scoreCrossProduct } from './information';
-import { matMul } from './matrix';
+import { matMul, symmetricEigenvalues } from './matrix';
 import { addGroupGradient, evalGroup, type GroupEval, type SemProblem } from './ml';
 import { bfgs } from './optimize';
-import type { SemEstimate, SemResult } from './result';
+import type { SemEstimate, SemResult, SemWarning } from './result';
 import { yuanBentlerMplus } from './robustTest';
-import { buildSpec, SemSpecError, type EqualityKind } from './spec';
+import { buildSpec, SemSpecError, type EqualityKind, type SemSpec as SemFitSpec } from './spec';
 import { standardizedAll } from './standardize';
 import { startValues } from './start';
 import { parseSemSyntax, SemSyntaxError } from './syntax';
@@ -76,7 +76,7 @@ export function fitSem(input: SemFitInput): SemResult {
     throw e;
   }
   const problem: SemProblem = { spec, rows: paramsByGroup(spec), data: data.groups, nTotal: data.groups.reduce((s, g) => s + g.n, 0) };
-  const labelOf = (g: number) => data.groups[g]!.label || 'the data';
+  const labelOf = (g: number) => (data.groups[g]!.label ? `group "${data.groups[g]!.label}"` : 'the data');
   const x = startValues(spec, data.groups);
   let iterations = 0;
   const groupBlocks = blocks(problem);
@@ -117,7 +117,7 @@ export function fitSem(input: SemFitInput): SemResult {
     }
     iterations = Math.max(iterations, res.iterations);
     if (!res.converged) {
-      const names = block.map(labelOf).join(', ');
+      const names = block.map((g) => data.groups[g]!.label || 'the data').join(', ');
       return {
         ok: false, reason: 'not-converged',
         message: `the optimiser did not converge for ${names} within ${input.maxIterations ?? 2000} iterations from either set of start values (largest gradient ${res.gradMax.toExponential(2)})`,
@@ -160,21 +160,20 @@ export function fitSem(input: SemFitInput): SemResult {
     vcov = matMul(matMul(inv, meat, n, n, n), inv, n, n, n);
   }
 
-  const warnings: string[] = [];
   const estimates: SemEstimate[] = spec.params.map((r) => {
     const est = r.free >= 0 ? x[r.free]! : r.value;
     const sev = r.free >= 0 ? Math.sqrt(vcov[r.free * n + r.free]!) : 0;
     const z = r.free >= 0 ? est / sev : null;
-    if ((r.matrix === 'psi' || r.matrix === 'theta') && r.row === r.col && est < 0) {
-      warnings.push(`negative variance estimate for ${r.lhs} in ${labelOf(r.group)} (a Heywood case): the solution is inadmissible`);
-    }
     return {
       lhs: r.lhs, op: r.op, rhs: r.rhs, group: r.group + 1, groupLabel: data.groups[r.group]!.label,
       free: r.free >= 0, est, se: sev, z, pvalue: z === null ? null : normalTwoSided(z),
       stdAll: standardizedAll(r, est, evals[r.group]!.mom),
     };
   });
-  if (data.dropped > 0) warnings.push(`${data.dropped} incomplete rows were left out (listwise deletion)`);
+  const checks = postCheck(spec, problem, evals, labelOf);
+  if (data.dropped > 0) checks.push({ kind: 'listwise-deletion', inadmissible: false, message: `${data.dropped} incomplete rows were left out (listwise deletion)` });
+  checks.push(...sampleSizeChecks(data.groups.map((g, k) => ({ label: g.label, n: g.n, free: freePerGroup(problem, k) }))).map((c): SemWarning => ({ kind: 'few-rows-per-parameter', inadmissible: false, group: c.group, message: c.message })));
+  const warnings = checks.map((c) => c.message);
   const fit = fitMeasures(data.groups, evals, n, meanStructure);
   const robust = meat && yuanBentlerMplus(data.groups, meanStructure, inv, meat, n, fit);
   const chisqByGroup: Record<string, number> = {};
@@ -182,6 +181,78 @@ export function fitSem(input: SemFitInput): SemResult {
   return {
     ok: true, estimates, fit, ...(robust ? { robust } : {}), chisqByGroup,
     groups: data.groups.map((g) => ({ label: g.label, n: g.n })),
-    se, information, iterations, warnings,
+    se, information, iterations, warnings, checks, admissible: !checks.some((c) => c.inadmissible),
   };
+}
+
+/** Free parameters that enter group k's model (a parameter held equal across groups counts in each). */
+function freePerGroup(problem: SemProblem, k: number): number {
+  return new Set(problem.rows[k]!.filter((r) => r.free >= 0).map((r) => r.free)).size;
+}
+
+/** A group with too few complete rows for its free parameters. */
+export interface SampleSizeFinding {
+  kind: 'too-few-rows-for-parameters' | 'few-rows-per-parameter';
+  group: string;
+  n: number;
+  free: number;
+  message: string;
+}
+
+/**
+ * Rows against free parameters per group: fewer rows than free parameters (`too-few-rows-for-parameters`,
+ * a model that should not be fitted) and fewer than 10 rows per free parameter (`few-rows-per-parameter`,
+ * a warning: estimates and standard errors are unstable at that size).
+ */
+export function sampleSizeChecks(groups: readonly { label: string; n: number; free: number }[]): SampleSizeFinding[] {
+  const out: SampleSizeFinding[] = [];
+  for (const g of groups) {
+    const name = g.label ? `group "${g.label}"` : 'the data';
+    if (g.n < g.free) {
+      out.push({ kind: 'too-few-rows-for-parameters', group: g.label, n: g.n, free: g.free, message: `${name} has ${g.n} complete rows, fewer than its ${g.free} free parameters` });
+    } else if (g.n < 10 * g.free) {
+      out.push({ kind: 'few-rows-per-parameter', group: g.label, n: g.n, free: g.free, message: `${name} has ${g.n} complete rows for ${g.free} free parameters (${(g.n / g.free).toFixed(1)} per parameter, fewer than 10): estimates and standard errors are unstable at this size` });
+    }
+  }
+  return out;
+}
+
+/** lavaan's tolerance for a negative eigenvalue: -.Machine$double.eps^(3/4). */
+const EIGEN_TOL = -((2 ** -52) ** 0.75);
+
+/**
+ * lavaan's post-estimation check (lav_object_post_check): negative residual or latent variances,
+ * and, when none is negative, a latent covariance (A Ψ Aᵀ) or residual covariance (Θ) with a
+ * negative eigenvalue, per group.
+ */
+function postCheck(spec: SemFitSpec, problem: SemProblem, evals: GroupEval[], labelOf: (g: number) => string): SemWarning[] {
+  const out: SemWarning[] = [];
+  const negative = { theta: false, psi: false };
+  for (const r of spec.params) {
+    if ((r.matrix !== 'psi' && r.matrix !== 'theta') || r.row !== r.col) continue;
+    const est = evals[r.group]!.mom[r.matrix][r.row * (r.matrix === 'psi' ? spec.lv.length : spec.ov.length) + r.col]!;
+    if (est < 0) {
+      negative[r.matrix] = true;
+      out.push({
+        kind: 'negative-variance', inadmissible: true, group: problem.data[r.group]!.label, variable: r.lhs,
+        message: `negative ${r.matrix === 'theta' ? 'residual' : 'latent'} variance estimate for ${r.lhs} in ${labelOf(r.group)} (${est.toPrecision(3)}, a Heywood case): the solution is inadmissible`,
+      });
+    }
+  }
+  evals.forEach((e, g) => {
+    const { m, p } = e.mom;
+    if (!negative.psi && m > 0 && symmetricEigenvalues(e.mom.c, m)[0]! < EIGEN_TOL) {
+      out.push({
+        kind: 'latent-covariance-not-positive-definite', inadmissible: true, group: problem.data[g]!.label,
+        message: `the covariance matrix of the latent variables in ${labelOf(g)} is not positive definite (a latent correlation beyond ±1): the solution is inadmissible`,
+      });
+    }
+    if (!negative.theta && symmetricEigenvalues(e.mom.theta, p)[0]! < EIGEN_TOL) {
+      out.push({
+        kind: 'residual-covariance-not-positive-definite', inadmissible: true, group: problem.data[g]!.label,
+        message: `the covariance matrix of the item residuals (theta) in ${labelOf(g)} is not positive definite: the solution is inadmissible`,
+      });
+    }
+  });
+  return out;
 }

@@ -136,3 +136,35 @@ export function inverse(a: Mat, n: number): Mat | undefined {
   }
   return out;
 }
+
+/**
+ * Eigenvalues of a symmetric n×n matrix by cyclic Jacobi rotations (small n: the latent or residual
+ * covariance of one group), ascending.
+ */
+export function symmetricEigenvalues(a: Mat, n: number): number[] {
+  const m = Float64Array.from(a);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += m[i * n + j]! * m[i * n + j]!;
+    if (off < 1e-30) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = m[p * n + q]!;
+        if (apq === 0) continue;
+        const theta = (m[q * n + q]! - m[p * n + p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = m[k * n + p]!; const akq = m[k * n + q]!;
+          m[k * n + p] = c * akp - s * akq; m[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = m[p * n + k]!; const aqk = m[q * n + k]!;
+          m[p * n + k] = c * apk - s * aqk; m[q * n + k] = s * apk + c * aqk;
+        }
+      }
+    }
+  }
+  return Array.from({ length: n }, (_, i) => m[i * n + i]!).sort((x, y) => x - y);
+}

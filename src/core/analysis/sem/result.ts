@@ -71,6 +71,37 @@ export interface SemRobustMeasures {
   rmseaRobust: number;
 }
 
+/**
+ * What the checks after a fit found, as lavaan's post-estimation check (lavInspect(fit, "post.check")):
+ * - `negative-variance`: a residual or latent variance below 0 (a Heywood case);
+ * - `latent-covariance-not-positive-definite`: the model-implied latent covariance of a group has a
+ *   negative eigenvalue (a latent correlation beyond ±1), checked when no latent variance is negative;
+ * - `residual-covariance-not-positive-definite`: the same for the residual covariance Θ, checked when no
+ *   residual variance is negative;
+ * - `listwise-deletion`: incomplete rows were left out;
+ * - `few-rows-per-parameter`: a group has fewer than 10 complete rows per free parameter of the group.
+ * The first three make the solution inadmissible (`inadmissible: true`): its numbers are printed but
+ * not interpreted.
+ */
+export type SemWarningKind =
+  | 'negative-variance'
+  | 'latent-covariance-not-positive-definite'
+  | 'residual-covariance-not-positive-definite'
+  | 'listwise-deletion'
+  | 'few-rows-per-parameter';
+
+/** One finding of the post-fit checks. */
+export interface SemWarning {
+  kind: SemWarningKind;
+  /** True when the solution is inadmissible because of it. */
+  inadmissible: boolean;
+  /** The group label ('' for a single group without labels), when the finding concerns one group. */
+  group?: string;
+  /** The variable whose variance is negative. */
+  variable?: string;
+  message: string;
+}
+
 /** A converged fit. */
 export interface SemSuccess {
   ok: true;
@@ -84,8 +115,12 @@ export interface SemSuccess {
   se: 'standard' | 'robust';
   information: 'expected' | 'observed';
   iterations: number;
-  /** Warnings that do not stop the fit (e.g. negative variance estimates). */
+  /** The messages of `checks`, for a terminal. */
   warnings: string[];
+  /** The post-fit checks, structured (lavaan's post.check and more). */
+  checks: SemWarning[];
+  /** False when a check made the solution inadmissible (a negative variance, a non-positive-definite latent or residual covariance). */
+  admissible: boolean;
 }
 
 /** The outcome of fitSem: numbers or a typed failure. */

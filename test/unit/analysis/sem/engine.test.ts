@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseCsv, type CsvTable } from '../../../../src/core/analysis/sem/csv';
 import { groupData, type SemData } from '../../../../src/core/analysis/sem/data';
 import { fitSem, type SemFitInput } from '../../../../src/core/analysis/sem/fitSem';
 import { paramsByGroup } from '../../../../src/core/analysis/sem/implied';
+import { cholesky } from '../../../../src/core/analysis/sem/matrix';
 import { mlGradient, mlObjective, type SemProblem } from '../../../../src/core/analysis/sem/ml';
 import type { SemFailure, SemResult, SemSuccess } from '../../../../src/core/analysis/sem/result';
 import { buildSpec } from '../../../../src/core/analysis/sem/spec';
@@ -207,14 +210,17 @@ describe('SEM engine: properties', () => {
     const r = success(fitSem({ model: 'F =~ a + b + c', data }));
     const theta = r.estimates.find((e) => e.lhs === 'a' && e.op === '~~' && e.rhs === 'a')!;
     assert.ok(theta.est < 0, `θ_a = ${theta.est}`);
-    assert.deepEqual(r.warnings, ['negative variance estimate for a in the data (a Heywood case): the solution is inadmissible']);
+    assert.deepEqual(r.checks.map((c) => [c.kind, c.variable, c.inadmissible]), [['negative-variance', 'a', true]]);
+    assert.match(r.warnings[0]!, /^negative residual variance estimate for a in the data \(-1\.\d+, a Heywood case\): the solution is inadmissible$/);
+    assert.equal(r.admissible, false);
     assert.equal(r.fit.df, 0);
     assert.ok(Math.abs(r.fit.chisq) < 1e-8);
   });
 
   it('warns about listwise deletion and keeps fitting', () => {
     const r = success(fit({ data: edit(likert(), (row, col, i) => { if (i < 3) row[col('pc3')] = 'NA'; }) }));
-    assert.deepEqual(r.warnings, ['3 incomplete rows were left out (listwise deletion)']);
+    assert.deepEqual(r.warnings.filter((w) => /listwise/.test(w)), ['3 incomplete rows were left out (listwise deletion)']);
+    assert.equal(r.admissible, true);
     assert.equal(r.groups[0]!.n, 297);
   });
 });
@@ -235,4 +241,94 @@ describe('CSV reader', () => {
     ['a,b\n1,x"y"\n', 'f.csv:2: a quote inside an unquoted field'],
   ];
   for (const [text, msg] of bad) it(`rejects: ${msg}`, () => assert.throws(() => parseCsv(text, 'f.csv'), { message: msg }));
+});
+
+/** lavaan's verdict on the same data and model: post.check and the warnings it raised (skips without R and lavaan). */
+function lavaanPostCheck(ctx: Mocha.Context, csv: string, modelText: string, group?: string): { ok: boolean; warnings: string } {
+  const probe = spawnSync('Rscript', ['-e', 'suppressMessages(library(lavaan))'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) ctx.skip();
+  ctx.timeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-postcheck-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'd.csv'), csv);
+    fs.writeFileSync(path.join(dir, 'm.lav'), modelText);
+    const script = `suppressMessages(library(lavaan)); d <- read.csv('${path.join(dir, 'd.csv')}'); m <- paste(readLines('${path.join(dir, 'm.lav')}'), collapse = '\\n')
+w <- character(0); fit <- withCallingHandlers(sem(m, data = d${group ? `, group = '${group}'` : ''}), warning = function(x) { w <<- c(w, conditionMessage(x)); invokeRestart('muffleWarning') })
+cat(lavInspect(fit, 'post.check'), '\\n'); cat(gsub('\\n', ' ', w), sep = '\\n')`;
+    const r = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const [first, ...rest] = r.stdout.split('\n');
+    return { ok: first!.trim() === 'TRUE', warnings: rest.join('\n') };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** n rows drawn from N(0, S) with S given by its rows; seeded. */
+function draw(s: number[][], n: number, seed: number): string[][] {
+  let state = seed;
+  const uniform = () => { state = (Math.imul(state, 1103515245) + 12345) >>> 0; return (state + 0.5) / 4294967296; };
+  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const p = s.length;
+  const l = cholesky(Float64Array.from(s.flat()), p)!;
+  return Array.from({ length: n }, () => {
+    const z = Array.from({ length: p }, normal);
+    return Array.from({ length: p }, (_, i) => z.reduce((acc, zk, k) => acc + (k <= i ? l[i * p + k]! * zk : 0), 0).toFixed(6));
+  });
+}
+const toCsv = (t: CsvTable) => [t.header.join(','), ...t.rows.map((r) => r.join(','))].join('\n') + '\n';
+
+describe('SEM engine: post-fit checks, as lavaan\'s post.check', () => {
+  // Within-factor correlations 0.3 and between-factor 0.4: the implied latent correlation is 0.4/0.3 ≈ 1.33.
+  const within = 0.3;
+  const between = 0.4;
+  const S = Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => (i === j ? 1 : (i < 3) === (j < 3) ? within : between)));
+  const rows = draw(S, 1000, 7);
+  const data: CsvTable = { file: 'lvcov.csv', header: ['x1', 'x2', 'x3', 'y1', 'y2', 'y3'], rows, lines: rows.map((_, i) => i + 2) };
+  const twoFactors = 'F1 =~ x1 + x2 + x3\nF2 =~ y1 + y2 + y3\n';
+
+  it('a latent correlation beyond 1 is a non-positive-definite latent covariance: inadmissible, like lavaan', function () {
+    const r = success(fitSem({ model: twoFactors, data }));
+    const cov = r.estimates.find((e) => e.lhs === 'F1' && e.op === '~~' && e.rhs === 'F2')!;
+    assert.ok(cov.stdAll > 1, `latent correlation ${cov.stdAll}`);
+    assert.deepEqual(r.checks.map((c) => c.kind), ['latent-covariance-not-positive-definite']);
+    assert.equal(r.admissible, false);
+    const lav = lavaanPostCheck(this, toCsv(data), twoFactors);
+    assert.equal(lav.ok, false);
+    assert.match(lav.warnings, /covariance matrix of latent variables\s+is not positive definite/);
+  });
+
+  it('the Heywood case of the one-factor model is flagged by lavaan too', function () {
+    const h = [[1, 0.8, 0.8], [0.8, 1, 0.3], [0.8, 0.3, 1]];
+    const hr = draw(h, 2000, 12345);
+    const hd: CsvTable = { file: 'heywood.csv', header: ['a', 'b', 'c'], rows: hr, lines: hr.map((_, i) => i + 2) };
+    const r = success(fitSem({ model: 'F =~ a + b + c', data: hd }));
+    assert.deepEqual(r.checks.map((c) => [c.kind, c.variable]), [['negative-variance', 'a']]);
+    const lav = lavaanPostCheck(this, toCsv(hd), 'F =~ a + b + c');
+    assert.equal(lav.ok, false);
+    assert.match(lav.warnings, /some estimated ov variances are negative/);
+  });
+
+  it('an admissible fit passes both checks', function () {
+    const ok = S.map((row, i) => row.map((v, j) => (i === j ? 1 : (i < 3) === (j < 3) ? 0.5 : 0.2)));
+    const okRows = draw(ok, 1000, 3);
+    const okData: CsvTable = { ...data, rows: okRows, lines: okRows.map((_, i) => i + 2) };
+    const r = success(fitSem({ model: twoFactors, data: okData }));
+    assert.deepEqual(r.checks, []);
+    assert.equal(r.admissible, true);
+    assert.equal(lavaanPostCheck(this, toCsv(okData), twoFactors).ok, true);
+  });
+
+  it('warns below 10 complete rows per free parameter of a group, and says how many', () => {
+    // Two factors of three items: 4 free loadings, 6 residual variances, 2 latent variances, 1 covariance = 13.
+    const small: CsvTable = { ...data, rows: rows.slice(0, 100), lines: rows.slice(0, 100).map((_, i) => i + 2) };
+    const r = success(fitSem({ model: twoFactors.replace('F2 =~', 'F2 =~'), data: small }));
+    const c = r.checks.find((x) => x.kind === 'few-rows-per-parameter')!;
+    assert.equal(r.fit.npar, 13);
+    assert.match(c.message, /^the data has 100 complete rows for 13 free parameters \(7\.7 per parameter, fewer than 10\)/);
+    assert.equal(c.inadmissible, false);
+    const enough: CsvTable = { ...data, rows: rows.slice(0, 130), lines: rows.slice(0, 130).map((_, i) => i + 2) };
+    const r2 = fitSem({ model: twoFactors, data: enough });
+    assert.ok(r2.ok && !r2.checks.some((x) => x.kind === 'few-rows-per-parameter'));
+  });
 });
