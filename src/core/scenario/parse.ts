@@ -8,6 +8,7 @@ import {
 import { readPerturb, readPrinciple } from './parseRevision2';
 import { makeProblem, type ProblemCode } from './problemCodes';
 import { scanPlaceholders, VAR_NAME } from './placeholders';
+import { textLineCounter } from './lines';
 import { childKeys } from './schema';
 import { closest } from './suggest';
 
@@ -725,8 +726,9 @@ function yamlProblems(doc: Document.Parsed, textLength: number): Problem[] {
 
 /** Parses a scenario file into the model, reporting YAML syntax and structural/type problems. Never throws. */
 export function parseScenario(text: string): ParsedScenario {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
+  // Line starts from the text itself: the parser's own counter misses breaks in error-recovered tokens and lone CRs.
+  const lineCounter = textLineCounter(text);
+  const doc = parseDocument(text, { prettyErrors: false, keepSourceTokens: false });
   const problems = yamlProblems(doc, text.length);
   const reader = new ScenarioReader(doc, text);
   const root = doc.contents;
