@@ -265,3 +265,10 @@ export interface Scenario {
 }
 
 export const DEFAULT_SAMPLES = 5;
+
+/**
+ * The widest scale (in points, max - min + 1) whose values the answer schema lists one by one, and
+ * above which `validate` warns (`wide-scale`): a model does not tell 1,000 neighbouring points apart,
+ * and listing every value made a request body grow with the scale (issue 11 §1).
+ */
+export const MAX_SCALE_POINTS = 101;
