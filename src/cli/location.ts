@@ -9,7 +9,11 @@ export interface Location {
   endColumn: number;
 }
 
-/** Maps a document offset to a 1-based line and column (UTF-16 code units, as editors count). */
+/**
+ * Maps a document offset to a 1-based line and column (UTF-16 code units, as editors count). Pass the
+ * parsed scenario's `lineCounter`: `parseScenario` builds it from the text's own line starts (CRLF, CR,
+ * LF; see `core/scenario/lines.ts`), not from the YAML lexer, which misses some breaks in broken files.
+ */
 export function positionAt(lineCounter: LineCounter, offset: number): { line: number; column: number } {
   const { line, col } = lineCounter.linePos(Math.max(0, offset));
   return { line, column: col };

@@ -3,7 +3,7 @@
  * endpoints with structured output. The item or action text always comes first, unchanged, so that
  * a transcript reads naturally and the instruction that follows is the only thing we add.
  */
-import type { Scale } from '../scenario/model';
+import { MAX_SCALE_POINTS, type Scale } from '../scenario/model';
 import type { ResponseSchema } from '../models/chatModel';
 
 /** A choice as rendered for a variant. */
@@ -34,15 +34,27 @@ export function actionQuestion(prompt: string, answer: { choices?: readonly Prom
   return head;
 }
 
-/** Schema for an integer on a scale: `{ "answer": <integer> }` with the scale's values enumerated. */
+/**
+ * Schema for an integer on a scale: `{ "answer": <integer> }`. A short scale (at most
+ * `MAX_SCALE_POINTS` points) lists its values in an `enum`; a wider one is held by `minimum` and
+ * `maximum`, so the schema stays the same size whatever the scale (listing 1..1e9 took gigabytes).
+ */
 export function scaleSchema(scale: Pick<Scale, 'min' | 'max'>): ResponseSchema {
-  const values: number[] = [];
-  for (let n = scale.min; n <= scale.max; n++) values.push(n);
+  const points = scale.max - scale.min + 1;
+  const answer: Record<string, unknown> = { type: 'integer' };
+  if (points <= MAX_SCALE_POINTS) {
+    const values: number[] = [];
+    for (let n = scale.min; n <= scale.max; n++) values.push(n);
+    answer.enum = values;
+  } else {
+    answer.minimum = scale.min;
+    answer.maximum = scale.max;
+  }
   return {
     name: 'scale_answer',
     schema: {
       type: 'object',
-      properties: { answer: { type: 'integer', enum: values } },
+      properties: { answer },
       required: ['answer'],
       additionalProperties: false,
     },

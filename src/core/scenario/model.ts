@@ -4,7 +4,7 @@
  *
  * Every node keeps the source offsets it came from (`Span`, half-open, UTF-16 code units into the
  * document text) so that any consumer can point at the exact place: the editor maps offsets with
- * `document.positionAt`, the CLI with the `yaml` package's `LineCounter`.
+ * `document.positionAt`, the CLI with the text's own line starts (`lines.ts`).
  *
  * The model is built best-effort from a possibly broken document: a field that is missing or of the
  * wrong type is absent here (and reported as a `Problem`), never a guess.
@@ -265,3 +265,10 @@ export interface Scenario {
 }
 
 export const DEFAULT_SAMPLES = 5;
+
+/**
+ * The widest scale (in points, max - min + 1) whose values the answer schema lists one by one, and
+ * above which `validate` warns (`wide-scale`): a model does not tell 1,000 neighbouring points apart,
+ * and listing every value made a request body grow with the scale (issue 11 §1).
+ */
+export const MAX_SCALE_POINTS = 101;

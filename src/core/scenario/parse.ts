@@ -1,13 +1,14 @@
 import { Document, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { YAMLMap, YAMLSeq } from 'yaml';
 import {
-  ASSERT_METRICS, DEFAULT_SAMPLES, VAAR_FORMS, type Action, type ArbitrationRule, type Choice, type Item,
+  ASSERT_METRICS, DEFAULT_SAMPLES, MAX_SCALE_POINTS, VAAR_FORMS, type Action, type ArbitrationRule, type Choice, type Item,
   type Located, type Problem, type RunSettings, type Scale, type Scenario, type SessionMode, type Span,
   type Template, type Threshold, type ValueDef, type VaarFormName, type Variant, type VarSet,
 } from './model';
 import { readPerturb, readPrinciple } from './parseRevision2';
 import { makeProblem, type ProblemCode } from './problemCodes';
 import { scanPlaceholders, VAR_NAME } from './placeholders';
+import { textLineCounter } from './lines';
 import { childKeys } from './schema';
 import { closest } from './suggest';
 
@@ -300,6 +301,9 @@ export class ScenarioReader {
     }
     if (min === undefined || max === undefined) return undefined;
     if (max <= min) this.report('scale-bounds', `The scale of ${where} needs \`max\` greater than \`min\`; here min is ${min} and max is ${max}.`, maxRange);
+    else if (max - min + 1 > MAX_SCALE_POINTS) {
+      this.report('wide-scale', `The scale of ${where} has ${(max - min + 1).toLocaleString('en-US')} points (${min} to ${max}): a model does not tell so many neighbouring answers apart, and the answer is then only held between \`min\` and \`max\`, not to a list of values. Use at most ${MAX_SCALE_POINTS} points (e.g. 0 to 100).`, maxRange);
+    }
     const s: Scale = { min, max, range: this.span(map, at) };
     if (low !== undefined) s.low = low;
     if (high !== undefined) s.high = high;
@@ -725,8 +729,9 @@ function yamlProblems(doc: Document.Parsed, textLength: number): Problem[] {
 
 /** Parses a scenario file into the model, reporting YAML syntax and structural/type problems. Never throws. */
 export function parseScenario(text: string): ParsedScenario {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
+  // Line starts from the text itself: the parser's own counter misses breaks in error-recovered tokens and lone CRs.
+  const lineCounter = textLineCounter(text);
+  const doc = parseDocument(text, { prettyErrors: false, keepSourceTokens: false });
   const problems = yamlProblems(doc, text.length);
   const reader = new ScenarioReader(doc, text);
   const root = doc.contents;

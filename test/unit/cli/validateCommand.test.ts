@@ -112,6 +112,23 @@ describe('dilemma validate (dist/cli.js)', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('prints the real line:col of a problem inside an error-recovered token (issue 11 §5 repro)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dilemma-cli-'));
+    const text = '\t      {{operator}} o\n        which it keeps for {{retention}}, or only send exposure alerts. Mandatory: {{mandatory}}.';
+    fs.writeFileSync(path.join(dir, 't.dilemma.yaml'), text);
+    const r = spawnSync(process.execPath, [cli, 'validate', 't.dilemma.yaml'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    // The parser's "at node end" error sits at the final '.', offset text.length - 1: line 2 (line 1 is
+    // 21 characters and a LF), column text.length - 1 - 22 + 1 = 97. The old LineCounter printed 1:119.
+    assert.equal(text.length - 1 - 22 + 1, 97);
+    assert.match(r.stdout, /^t\.dilemma\.yaml:2:97: error: YAML syntax: Unexpected scalar at node end \[yaml-syntax\]$/m);
+    for (const m of r.stdout.matchAll(/^t\.dilemma\.yaml:(\d+):(\d+):/gm)) {
+      const lines = text.split('\n');
+      assert.ok(Number(m[1]) <= lines.length && Number(m[2]) <= lines[Number(m[1]) - 1]!.length + 1, `outside the file: ${m[0]}`);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('prints help and the version', () => {
     const help = dilemma('--help');
     assert.equal(help.code, 0);
