@@ -2,7 +2,7 @@
  * Run progress for the terminal: a redrawn bar on a TTY (stderr), plain lines otherwise (one per
  * tenth of the run, so a CI log stays short). The preflight lines come from here too.
  */
-import type { Preflight, RunProgress } from '../core/run/engine';
+import type { PlanEstimate, Preflight, RunProgress } from '../core/run/engine';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -16,22 +16,24 @@ export interface ProgressReporter {
   finish(): void;
 }
 
-/** The preflight lines printed before a run: sessions, calls, approximate tokens, cached share. */
-export function formatPreflight(scenario: string, p: Preflight): string {
+/** The estimate printed first, before anything is built: sessions, calls, approximate tokens. */
+export function formatEstimate(scenario: string, p: PlanEstimate): string {
   const e = p.estimate;
-  const lines = [`${scenario}: run ${p.runId}`];
-  const resumed = p.alreadyDone > 0 ? ` (${p.alreadyDone} of ${p.plan.sessions.length} already in the log)` : '';
-  lines.push(
-    `  ${e.sessions} sessions${resumed} = ${p.plan.models.length} model(s) x ${p.plan.variants.length} variant(s) x ${p.plan.personas} persona(s) x ${p.plan.samples} sample(s), ${p.plan.settings.mode} sessions`,
-  );
-  lines.push(`  ${e.calls} calls, about ${fmtTokens(e.promptTokens)} prompt + ${fmtTokens(e.completionTokens)} completion tokens`);
-  if (p.cachedCalls !== undefined) {
-    const share = e.calls === 0 ? 0 : Math.round((100 * p.cachedCalls) / e.calls);
-    lines.push(`  cached: ${p.cachedCalls} of ${e.calls} calls (${share}%)`);
-  } else {
-    lines.push('  cache: off');
-  }
-  return `${lines.join('\n')}\n`;
+  const sh = p.shape;
+  const resumed = p.alreadyDone > 0 ? ` (${p.alreadyDone} of ${sh.total} already in the log)` : '';
+  return [
+    `${scenario}: run ${p.runId}`,
+    `  ${e.sessions} sessions${resumed} = ${sh.models.length} model(s) x ${sh.variants.length} variant(s) x ${sh.personas} persona(s) x ${sh.samples} sample(s), ${sh.settings.mode} sessions`,
+    `  ${e.calls} calls, about ${fmtTokens(e.promptTokens)} prompt + ${fmtTokens(e.completionTokens)} completion tokens`,
+  ].join('\n') + '\n';
+}
+
+/** The preflight line printed once the cache has been consulted: the cached share, or that it is off. */
+export function formatPreflight(p: Preflight): string {
+  const e = p.estimate;
+  if (p.cachedCalls === undefined) return '  cache: off\n';
+  const share = e.calls === 0 ? 0 : Math.round((100 * p.cachedCalls) / e.calls);
+  return `  cached: ${p.cachedCalls} of ${e.calls} calls (${share}%)\n`;
 }
 
 function fmtTokens(n: number): string {

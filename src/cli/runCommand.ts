@@ -14,9 +14,9 @@ import { ModelError } from '../core/models/chatModel';
 import { loadProvidersConfig, resolveModel, type ProvidersConfig } from '../core/models/providers';
 import { createScheduler } from '../core/run/scheduler';
 import { createDiskCache, defaultCacheDir, workspaceRoot } from '../core/run/cache';
-import { runScenario, RunSetupError, type Preflight, type RunSummary } from '../core/run/engine';
+import { PlanTooLargeError, runScenario, RunSetupError, type Preflight, type RunSummary } from '../core/run/engine';
 import { newRunId, readRunLog, runLogPath, isValidRunId } from '../core/run/runLog';
-import { createProgress, formatPreflight } from './progress';
+import { createProgress, formatEstimate, formatPreflight } from './progress';
 import { flagHelp, parseArgv, UsageError, type CliCommand, type FlagSpec } from './argv';
 import { positionAt } from './location';
 import { analyzeLogFiles, AnalyzeInputError } from './analyzeCommand';
@@ -35,6 +35,9 @@ export interface RunIo {
   signal?: AbortSignal;
 }
 
+/** Calls a plan may make before `run` asks for `--yes` or `--max-calls`. */
+export const DEFAULT_PLAN_LIMIT = 1_000_000;
+
 const FLAGS: FlagSpec[] = [
   { name: 'model', kind: 'string', multiple: true, description: 'provider/model (default: the scenario\'s run.models)' },
   { name: 'base-url', kind: 'string', description: 'OpenAI-compatible endpoint for the models\' provider' },
@@ -45,7 +48,9 @@ const FLAGS: FlagSpec[] = [
   { name: 'out', kind: 'string', description: 'run logs go to DIR/<scenario>/<run-id>.jsonl (default <workspace>/.dilemma/runs)' },
   { name: 'no-cache', kind: 'boolean', description: 'neither read nor write the response cache' },
   { name: 'resume', kind: 'string', description: 'run only the sessions of run ID missing from its log' },
-  { name: 'max-calls', kind: 'string', description: 'stop after N model calls (attempts); resume later with --resume' },
+  { name: 'max-calls', kind: 'string', description: 'stop after N model calls (attempts); resume later with --resume. Also accepts a plan above --plan-limit' },
+  { name: 'plan-limit', kind: 'string', description: `refuse a plan of more calls than N (default ${DEFAULT_PLAN_LIMIT.toLocaleString('en-US')}; also $DILEMMA_PLAN_LIMIT)` },
+  { name: 'yes', kind: 'boolean', short: 'y', description: 'run a plan above --plan-limit anyway' },
   { name: 'help', kind: 'boolean', short: 'h', description: 'show this help' },
 ];
 
@@ -56,7 +61,8 @@ ${flagHelp(FLAGS)}
 Providers come from ~/.config/dilemma-lens/providers.json (or $DILEMMA_CONFIG); API keys only from
 the environment (OPENAI_API_KEY, or the provider's apiKeyEnv). See docs/run.md.
 Exit code: 0 done and every assert passed, 1 an assert failed or could not be measured, or stopped by
---max-calls, 2 usage or scenario error, 3 a model could not be reached, 130 cancelled.`;
+--max-calls, 2 usage or scenario error (or a plan above --plan-limit), 3 a model could not be reached,
+130 cancelled.`;
 
 type RunFormat = 'text' | 'json' | 'markdown' | 'junit';
 
@@ -72,6 +78,8 @@ interface RunArgs {
   cache: boolean;
   resume?: string;
   maxCalls?: number;
+  planLimit?: number;
+  yes: boolean;
   help: boolean;
 }
 
@@ -88,6 +96,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   if (resume !== undefined && !isValidRunId(resume)) throw new UsageError(`--resume needs a run id, got "${resume}"`);
   const samples = integer('samples', p.string('samples'), 1);
   const maxCalls = integer('max-calls', p.string('max-calls'), 0);
+  const planLimit = integer('plan-limit', p.string('plan-limit'), 0);
   const baseUrl = p.string('base-url');
   const variant = p.string('variant');
   const out = p.string('out');
@@ -98,6 +107,8 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     format: (p.string('format') ?? 'text') as RunFormat,
     cache: !p.bool('no-cache'),
     help: p.bool('help'),
+    yes: p.bool('yes'),
+    ...(planLimit !== undefined ? { planLimit } : {}),
     ...(baseUrl !== undefined ? { baseUrl } : {}),
     ...(samples !== undefined ? { samples } : {}),
     ...(variant !== undefined ? { variant } : {}),
@@ -214,6 +225,8 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
   if (io.signal) io.signal.addEventListener('abort', onSigint, { once: true });
   else process.once('SIGINT', onSigint);
   const runId = args.resume ?? newRunId();
+  // A plan above the limit needs --yes, or --max-calls, which bounds what this invocation spends.
+  const planLimit = args.yes || args.maxCalls !== undefined ? undefined : (args.planLimit ?? envInt(io.env, 'DILEMMA_PLAN_LIMIT', DEFAULT_PLAN_LIMIT));
   // Only text mixes progress notes into stdout; the other formats keep it for the report alone.
   const info = args.format === 'text' ? io.stdout : io.stderr;
   const summaries: (RunSummary & { estimate?: Preflight['estimate']; cachedAtStart?: number })[] = [];
@@ -239,13 +252,22 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
           concurrency: args.concurrency,
           signal: controller.signal,
           ...(args.resume ? { resume: args.resume } : { runId }),
+          ...(planLimit !== undefined ? { planLimit } : {}),
+          onEstimate: (e) => info.write(formatEstimate(l.scenario.id, e)),
           onPreflight: (p) => {
             pre = p;
-            info.write(formatPreflight(l.scenario.id, p));
+            info.write(formatPreflight(p));
           },
           onProgress: (p) => progress.update(p),
         });
       } catch (err) {
+        if (err instanceof PlanTooLargeError) {
+          io.stderr.write(
+            `dilemma run: ${l.file}: refused: ${err.message}. Pass --yes to run it all, --max-calls N to make at most N calls of it (resume with --resume), or raise --plan-limit; fewer --samples, variants or models make it smaller\n`,
+          );
+          exit = Math.max(exit, 2);
+          continue;
+        }
         if (err instanceof RunSetupError) {
           io.stderr.write(`dilemma run: ${l.file}: ${err.message}\n`);
           exit = Math.max(exit, 2);

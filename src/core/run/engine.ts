@@ -14,7 +14,7 @@ import { ModelError, type ChatModel } from '../models/chatModel';
 import { RUN_LOG_VERSION, type SessionRecord, type Usage } from './record';
 import { cacheKey, type ResponseCache } from './cache';
 import { BudgetExceededError } from './scheduler';
-import { estimatePlan, planRun, renderedKey, PlanError, type Estimate, type RunPlan } from './plan';
+import { estimateShape, planRun, planShape, renderedKey, PlanError, type Estimate, type PlanShape, type RunPlan } from './plan';
 import { newRunId, readRunLog, runLogPath, RunLogError, RunLogWriter, isValidRunId } from './runLog';
 import { runSession, type CallResult, type SessionCall, type SessionSpec } from './session';
 
@@ -45,6 +45,16 @@ export interface Preflight {
   cachedCalls?: number;
 }
 
+/** The estimate of a plan, from counts alone, before anything is built or any file written. */
+export interface PlanEstimate {
+  runId: string;
+  shape: PlanShape;
+  /** Sessions already in the log (resume). */
+  alreadyDone: number;
+  /** What this invocation would do: the sessions not yet in the log. */
+  estimate: Estimate;
+}
+
 export interface RunScenarioOptions {
   scenario: Scenario;
   /** The scenario file, recorded in the header and hashed (its text) for resume checks. */
@@ -66,6 +76,13 @@ export interface RunScenarioOptions {
   runId?: string;
   /** Replay sessions through the cache before the run to report the cached share (default true with a cache). */
   preflightCache?: boolean;
+  /**
+   * Refuse a plan of more calls than this (not counting sessions already in the log): the run throws
+   * `PlanTooLargeError` before it writes anything. Undefined: no limit.
+   */
+  planLimit?: number;
+  /** Called with the estimate first, before the plan is built, the limit checked or the log opened. */
+  onEstimate?: (e: PlanEstimate) => void;
   onPreflight?: (p: Preflight) => void | Promise<void>;
   onSession?: (record: SessionRecord) => void;
   onProgress?: (p: RunProgress) => void;
@@ -101,6 +118,17 @@ export class RunSetupError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'RunSetupError';
+  }
+}
+
+/** The plan makes more calls than the limit allows; nothing was built or written. */
+export class PlanTooLargeError extends RunSetupError {
+  constructor(
+    readonly estimate: Estimate,
+    readonly limit: number,
+  ) {
+    super(`the plan makes ${estimate.calls.toLocaleString('en-US')} calls, above the limit of ${limit.toLocaleString('en-US')}`);
+    this.name = 'PlanTooLargeError';
   }
 }
 
@@ -148,8 +176,13 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   let runId: string;
   let plan: RunPlan;
   let writer: RunLogWriter;
-  let done = new Set<string>();
+  const done = new Set<string>();
+  let estimate: Estimate;
   try {
+    // Counts and the estimate first: a plan too large to build is refused before anything is built.
+    let shape: PlanShape;
+    let resumeLog: { file: string; completeBytes: number } | undefined;
+    let doneSessions: { variant: string; persona: number }[] = [];
     if (o.resume !== undefined) {
       if (!isValidRunId(o.resume)) throw new RunSetupError(`"${o.resume}" is not a run id`);
       runId = o.resume;
@@ -160,12 +193,24 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
         throw new RunSetupError(`${o.file} changed since run ${runId} started; resume needs the same scenario text (start a new run instead)`);
       const missing = log.header.models.filter((m) => !byId.has(m));
       if (missing.length > 0) throw new RunSetupError(`run ${runId} used ${missing.join(', ')}, which this invocation does not provide`);
-      plan = planRun(o.scenario, { models: log.header.models, variants: log.header.variants, samples: log.header.samples });
-      done = new Set(log.sessions.map((s) => s.key));
-      writer = await RunLogWriter.reopen(file, log.completeBytes);
+      shape = planShape(o.scenario, { models: log.header.models, variants: log.header.variants, samples: log.header.samples });
+      for (const s of log.sessions) {
+        if (done.has(s.key)) continue;
+        done.add(s.key);
+        doneSessions.push({ variant: s.variant, persona: s.persona });
+      }
+      resumeLog = { file, completeBytes: log.completeBytes };
     } else {
       runId = o.runId ?? newRunId(now());
-      plan = planRun(o.scenario, { models: o.models.map((m) => m.id), ...(o.variant !== undefined ? { variants: [o.variant] } : {}), ...(o.samples !== undefined ? { samples: o.samples } : {}) });
+      shape = planShape(o.scenario, { models: o.models.map((m) => m.id), ...(o.variant !== undefined ? { variants: [o.variant] } : {}), ...(o.samples !== undefined ? { samples: o.samples } : {}) });
+    }
+    estimate = estimateShape(o.scenario, shape, doneSessions);
+    doneSessions = [];
+    o.onEstimate?.({ runId, shape, alreadyDone: shape.total - estimate.sessions, estimate });
+    if (o.planLimit !== undefined && estimate.calls > o.planLimit) throw new PlanTooLargeError(estimate, o.planLimit);
+    plan = planRun(o.scenario, { models: shape.models, variants: shape.variants, samples: shape.samples });
+    if (resumeLog) writer = await RunLogWriter.reopen(resumeLog.file, resumeLog.completeBytes);
+    else
       writer = await RunLogWriter.create(runLogPath(o.runDir, o.scenario.id, runId), {
         v: RUN_LOG_VERSION,
         kind: 'run',
@@ -179,7 +224,6 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
         samples: plan.samples,
         startedAt: now().toISOString(),
       });
-    }
   } catch (err) {
     if (err instanceof PlanError || err instanceof RunLogError) throw new RunSetupError(err.message);
     if ((err as NodeJS.ErrnoException).code === 'EEXIST')
@@ -250,7 +294,6 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
 
   const logPath = writer.file;
   try {
-    const estimate = estimatePlan(plan, todo);
     let cachedCalls: number | undefined;
     if (o.cache && o.preflightCache !== false) {
       const counter = { hits: 0 };

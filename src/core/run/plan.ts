@@ -18,6 +18,19 @@ export interface PlanOptions {
   samples?: number;
 }
 
+/** What a plan is made of, from counts alone (`planShape`). */
+export interface PlanShape {
+  scenarioId: string;
+  models: string[];
+  variants: string[];
+  /** Number of persona entries (1 when the scenario has none: persona index 0 with no extra vars). */
+  personas: number;
+  samples: number;
+  settings: SessionSettings;
+  /** Sessions in the plan: models x variants x personas x samples. */
+  total: number;
+}
+
 export interface RunPlan {
   scenarioId: string;
   models: string[];
@@ -26,6 +39,7 @@ export interface RunPlan {
   personas: number;
   samples: number;
   settings: SessionSettings;
+  total: number;
   /** Every session, model-major then variant, persona, sample. */
   sessions: SessionSpec[];
   /** Rendered prompts by `variant|persona`. */
@@ -44,8 +58,12 @@ export function renderedKey(variant: string, persona: number): string {
   return `${variant}|${persona}`;
 }
 
-/** Expands a scenario into sessions. Throws `PlanError` for an unknown variant, no models or bad samples. */
-export function planRun(scenario: Scenario, options: PlanOptions): RunPlan {
+/**
+ * The shape of a plan from counts alone: no prompt is rendered and no session built, so a plan of
+ * any size is checked and estimated in time and memory independent of its size. Throws `PlanError`
+ * for an unknown variant, no models or bad samples.
+ */
+export function planShape(scenario: Scenario, options: PlanOptions): PlanShape {
   if (options.models.length === 0) throw new PlanError('no model: pass --model provider/model or set run.models in the scenario');
   const samples = options.samples ?? scenario.run.samples;
   if (!Number.isInteger(samples) || samples < 1) throw new PlanError(`samples must be a positive integer, got ${samples}`);
@@ -56,22 +74,14 @@ export function planRun(scenario: Scenario, options: PlanOptions): RunPlan {
         throw new PlanError(`unknown variant "${name}"; the scenario has: ${scenario.variants.map((x) => x.name).join(', ')}`);
     variants = scenario.variants.filter((x) => options.variants?.includes(x.name));
   }
-  const personaSets = scenario.personas.length > 0 ? scenario.personas : [undefined];
-  const rendered = new Map<string, RenderedVariant>();
-  for (const v of variants) personaSets.forEach((p, i) => rendered.set(renderedKey(v.name, i), renderVariant(scenario, v, p)));
   const models = [...new Set(options.models)];
-  const sessions: SessionSpec[] = [];
-  for (const model of models)
-    for (const v of variants)
-      for (let persona = 0; persona < personaSets.length; persona++)
-        for (let sample = 0; sample < samples; sample++)
-          sessions.push({ key: sessionKey(model, v.name, persona, sample), model, variant: v.name, persona, sample });
+  const personas = Math.max(1, scenario.personas.length);
   const r = scenario.run;
   return {
     scenarioId: scenario.id,
     models,
     variants: variants.map((v) => v.name),
-    personas: personaSets.length,
+    personas,
     samples,
     settings: {
       mode: r.session,
@@ -81,9 +91,24 @@ export function planRun(scenario: Scenario, options: PlanOptions): RunPlan {
       ...(r.seed !== undefined ? { seed: r.seed } : {}),
       ...(r.maxTokens !== undefined ? { maxTokens: r.maxTokens } : {}),
     },
-    sessions,
-    rendered,
+    total: models.length * variants.length * personas * samples,
   };
+}
+
+/** Expands a scenario into sessions. Throws `PlanError` for an unknown variant, no models or bad samples. */
+export function planRun(scenario: Scenario, options: PlanOptions): RunPlan {
+  const shape = planShape(scenario, options);
+  const variants = shape.variants.map((name) => scenario.variants.find((v) => v.name === name) as Variant);
+  const personaSets = scenario.personas.length > 0 ? scenario.personas : [undefined];
+  const rendered = new Map<string, RenderedVariant>();
+  for (const v of variants) personaSets.forEach((p, i) => rendered.set(renderedKey(v.name, i), renderVariant(scenario, v, p)));
+  const sessions: SessionSpec[] = [];
+  for (const model of shape.models)
+    for (const v of variants)
+      for (let persona = 0; persona < personaSets.length; persona++)
+        for (let sample = 0; sample < shape.samples; sample++)
+          sessions.push({ key: sessionKey(model, v.name, persona, sample), model, variant: v.name, persona, sample });
+  return { ...shape, sessions, rendered };
 }
 
 export interface Estimate {
@@ -98,39 +123,81 @@ export interface Estimate {
 const ANSWER_TOKENS = 8;
 const tokens = (chars: number): number => Math.ceil(chars / 4);
 
-/**
- * Calls and approximate tokens of a plan, before any call. A history session resends the whole
- * conversation each turn, so its prompt tokens grow with the turn; a stateless one does not.
- */
-export function estimatePlan(plan: RunPlan, sessions: readonly SessionSpec[] = plan.sessions): Estimate {
-  const perRendered = new Map<string, { calls: number; prompt: number }>();
-  for (const [key, r] of plan.rendered) {
-    const system = r.system ? tokens(r.system.length) + 4 : 0;
-    const questions: number[] = [];
-    for (const v of r.values) for (const it of v.items) questions.push(tokens(itemQuestion(it.text, v.scale).length) + 4);
-    questions.push(tokens(actionQuestion(r.action.prompt, r.action).length) + 4);
-    let prompt = 0;
-    let history = system;
-    for (const q of questions) {
-      if (plan.settings.mode === 'history') {
-        history += q;
-        prompt += history;
-        history += ANSWER_TOKENS + 4;
-      } else {
-        prompt += system + q;
-      }
+/** Calls and approximate prompt tokens of one session of a rendered variant. */
+function sessionCost(r: RenderedVariant, mode: SessionSettings['mode']): { calls: number; prompt: number } {
+  const system = r.system ? tokens(r.system.length) + 4 : 0;
+  const questions: number[] = [];
+  for (const v of r.values) for (const it of v.items) questions.push(tokens(itemQuestion(it.text, v.scale).length) + 4);
+  questions.push(tokens(actionQuestion(r.action.prompt, r.action).length) + 4);
+  let prompt = 0;
+  let history = system;
+  for (const q of questions) {
+    if (mode === 'history') {
+      history += q;
+      prompt += history;
+      history += ANSWER_TOKENS + 4;
+    } else {
+      prompt += system + q;
     }
-    // Principle questions: one fresh conversation per pair of values, after the action.
-    for (const pr of r.principle ?? []) prompt += system + tokens(actionQuestion(pr.prompts[0], { choices: pr.values.map((id, k) => ({ id, label: pr.labels[k]! })) }).length) + 4;
-    perRendered.set(key, { calls: questions.length + (r.principle?.length ?? 0), prompt });
   }
+  // Principle questions: one fresh conversation per pair of values, after the action.
+  for (const pr of r.principle ?? []) prompt += system + tokens(actionQuestion(pr.prompts[0], { choices: pr.values.map((id, k) => ({ id, label: pr.labels[k]! })) }).length) + 4;
+  return { calls: questions.length + (r.principle?.length ?? 0), prompt };
+}
+
+/**
+ * Personas whose prompts are rendered to estimate tokens: all of them up to this many, else this many
+ * spread evenly over the list, their mean standing for the rest. Calls are exact either way (a
+ * variant asks the same questions of every persona); only the token figure, approximate anyway, is
+ * extrapolated, so the estimate costs the same for 2 personas or 2,000.
+ */
+export const ESTIMATE_PERSONAS = 32;
+
+/** The sessions of a plan already done (a resume): only which variant and persona they were. */
+export interface DoneSession {
+  variant: string;
+  persona: number;
+}
+
+/**
+ * Calls and approximate tokens of a plan, before anything is built: calls and sessions from counts,
+ * tokens from the prompts of at most `ESTIMATE_PERSONAS` personas per variant. A history session
+ * resends the whole conversation each turn, so its prompt tokens grow with the turn; a stateless one
+ * does not. `done` are sessions of the plan already in the log, left out of the figures.
+ */
+export function estimateShape(scenario: Scenario, shape: PlanShape, done: Iterable<DoneSession> = []): Estimate {
+  const perVariant = new Map<string, { calls: number; prompt: Map<number, number>; meanPrompt: number }>();
+  const personaCount = shape.personas;
+  const picked: number[] = [];
+  if (personaCount <= ESTIMATE_PERSONAS) for (let i = 0; i < personaCount; i++) picked.push(i);
+  else for (let k = 0; k < ESTIMATE_PERSONAS; k++) picked.push(Math.floor((k * personaCount) / ESTIMATE_PERSONAS));
   let calls = 0;
   let promptTokens = 0;
-  for (const s of sessions) {
-    const e = perRendered.get(renderedKey(s.variant, s.persona));
-    if (!e) continue;
-    calls += e.calls;
-    promptTokens += e.prompt;
+  const perModel = shape.models.length * shape.samples;
+  for (const name of shape.variants) {
+    const v = scenario.variants.find((x) => x.name === name) as Variant;
+    const prompt = new Map<number, number>();
+    let c = 0;
+    for (const i of picked) {
+      const cost = sessionCost(renderVariant(scenario, v, scenario.personas[i]), shape.settings.mode);
+      c = cost.calls;
+      prompt.set(i, cost.prompt);
+    }
+    let sum = 0;
+    for (const x of prompt.values()) sum += x;
+    const meanPrompt = sum / picked.length;
+    perVariant.set(name, { calls: c, prompt, meanPrompt });
+    calls += perModel * personaCount * c;
+    promptTokens += perModel * (picked.length === personaCount ? sum : personaCount * meanPrompt);
   }
-  return { sessions: sessions.length, calls, promptTokens, completionTokens: calls * ANSWER_TOKENS };
+  let sessions = shape.total;
+  for (const d of done) {
+    const e = perVariant.get(d.variant);
+    if (!e || d.persona >= personaCount) continue;
+    sessions--;
+    calls -= e.calls;
+    promptTokens -= e.prompt.get(d.persona) ?? e.meanPrompt;
+  }
+  promptTokens = Math.max(0, Math.round(promptTokens));
+  return { sessions, calls, promptTokens, completionTokens: calls * ANSWER_TOKENS };
 }

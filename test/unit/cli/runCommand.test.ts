@@ -347,6 +347,83 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
   });
 });
 
+/** A 16 KB file whose 2,000 items and 2,000 personas alias one YAML node each: 10,000 sessions of 2,002 calls. */
+export function aliasedScenario(n = 2000): string {
+  const items = ['&it I care about privacy.', ...Array<string>(n - 1).fill('*it')].join(', ');
+  const personas = ['&p { name: Ana }', ...Array<string>(n - 1).fill('*p')].join(', ');
+  return `dilemma: aliased
+persona: You are {{name}}.
+personas: [${personas}]
+values:
+  privacy:
+    scale: { min: 1, max: 7 }
+    items: [${items}]
+  prosocial:
+    scale: { min: 1, max: 5 }
+    items: [I help others.]
+action:
+  prompt: Send your records?
+  choices: { share: Send them, decline: Keep them }
+  expect: { privacy: decline, prosocial: share }
+run:
+  samples: 5
+`;
+}
+
+describe('cli: plans that cannot fit (spawned, 256 MB heap)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  const cli = repoPath('dist', 'cli.js');
+  before(() => {
+    if (!fs.existsSync(cli)) assert.equal(spawnSync(process.execPath, ['esbuild.js'], { cwd: repoRoot, stdio: 'inherit' }).status, 0);
+  });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-plan-'));
+    // Nothing listens on the discard port: no call must be needed to refuse.
+    fs.writeFileSync(path.join(dir, 'providers.json'), JSON.stringify({ providers: { lab: { baseUrl: 'http://127.0.0.1:9/v1' } } }));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** The CLI with a 256 MB heap: building a plan of millions of sessions would die (exit 134), counting it does not. */
+  const small = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ['--max-old-space-size=256', cli, 'run', ...args], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: dir, DILEMMA_CONFIG: path.join(dir, 'providers.json'), ...env }, timeout: 110_000 });
+
+  it('refuses run.samples: 100000000 at once, the estimate printed first, nothing written', () => {
+    fs.writeFileSync(path.join(dir, 'big.dilemma.yaml'), TEXT.replace('samples: 10', 'samples: 100000000'));
+    const r = small(['big.dilemma.yaml', '--model', 'lab/m']);
+    assert.equal(r.status, 2, `exit ${r.status} ${r.signal ?? ''}: ${r.stderr}`);
+    // 2 variants x 1e8 samples, 3 items + the action per session.
+    assert.match(r.stdout, /200000000 sessions = 1 model\(s\) x 2 variant\(s\) x 1 persona\(s\) x 100000000 sample\(s\)/);
+    assert.match(r.stdout, /\n {2}800000000 calls, about \d+k prompt/);
+    assert.match(r.stderr, /refused: the plan makes 800,000,000 calls, above the limit of 1,000,000\. Pass --yes .* --max-calls N .* --plan-limit/);
+    assert.ok(!fs.existsSync(path.join(dir, '.dilemma', 'runs')), 'no run log for a refused plan');
+  });
+
+  it('refuses the aliased 2,000 x 2,000 file from counts', () => {
+    fs.writeFileSync(path.join(dir, 'aliased.dilemma.yaml'), aliasedScenario());
+    const r = small(['aliased.dilemma.yaml', '--model', 'lab/m']);
+    assert.equal(r.status, 2, `exit ${r.status} ${r.signal ?? ''}: ${r.stderr}`);
+    // 2,000 personas x 5 samples; 2,000 + 1 items and the action per session.
+    assert.match(r.stdout, /10000 sessions = 1 model\(s\) x 1 variant\(s\) x 2000 persona\(s\) x 5 sample\(s\)/);
+    assert.match(r.stdout, /\n {2}20020000 calls/);
+    assert.match(r.stderr, /refused: the plan makes 20,020,000 calls, above the limit of 1,000,000/);
+  });
+
+  it('--plan-limit and $DILEMMA_PLAN_LIMIT move the limit; --yes and --max-calls pass it', () => {
+    fs.writeFileSync(path.join(dir, 'cli-demo.dilemma.yaml'), TEXT);
+    const args = ['cli-demo.dilemma.yaml', '--model', 'lab/m', '--no-cache'];
+    // 2 variants x 10 samples x 4 calls = 80.
+    assert.match(small([...args, '--plan-limit', '79']).stderr, /refused: the plan makes 80 calls, above the limit of 79\./);
+    assert.match(small(args, { DILEMMA_PLAN_LIMIT: '79' }).stderr, /above the limit of 79\./);
+    // Past the limit, the run calls the absent model: unreachable (3), or the one-call budget spent first (1).
+    for (const [pass, code] of [[['--plan-limit', '80'], 3], [['--plan-limit', '79', '--yes'], 3], [['--plan-limit', '79', '--max-calls', '1'], 1]] as const) {
+      const r = small([...args, ...pass]);
+      assert.doesNotMatch(r.stderr, /refused/, pass.join(' '));
+      assert.equal(r.status, code, `${pass.join(' ')}: ${r.stderr}`);
+    }
+  });
+});
+
 describe('cli: run arguments and progress (in process)', () => {
   it('parses every flag, repeated models included', async () => {
     const { parseRunArgs } = await import('../../../src/cli/runCommand');

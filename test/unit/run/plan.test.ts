@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseScenario } from '../../../src/core/scenario/parse';
 import type { Scenario } from '../../../src/core/scenario/model';
-import { estimatePlan, planRun, PlanError, renderedKey } from '../../../src/core/run/plan';
+import { estimateShape, planRun, planShape, PlanError, renderedKey } from '../../../src/core/run/plan';
 import { sessionKey } from '../../../src/core/run/record';
 
 export const PLAN_SCENARIO = `dilemma: plan-demo
@@ -72,14 +72,17 @@ describe('plan', () => {
   });
 
   it('estimates calls per session and prompt tokens that grow with history', () => {
-    const stateless = planRun(scenario(), { models: ['sim/a'] });
-    const e1 = estimatePlan(stateless);
+    const stateless = planShape(scenario(), { models: ['sim/a'] });
+    const e1 = estimateShape(scenario(), stateless);
     assert.equal(e1.sessions, 12);
     assert.equal(e1.calls, 12 * 4, 'three items and the action per session');
-    const history = planRun(scenario(PLAN_SCENARIO.replace('session: stateless', 'session: history')), { models: ['sim/a'] });
-    const e2 = estimatePlan(history);
+    const historyScenario = scenario(PLAN_SCENARIO.replace('session: stateless', 'session: history'));
+    const e2 = estimateShape(historyScenario, planShape(historyScenario, { models: ['sim/a'] }));
     assert.equal(e2.calls, e1.calls);
     assert.ok(e2.promptTokens > e1.promptTokens, 'history resends the conversation');
-    assert.equal(estimatePlan(stateless, stateless.sessions.slice(0, 3)).calls, 12);
+    const done = [{ variant: 'baseline', persona: 0 }, { variant: 'pharma', persona: 1 }, { variant: 'pharma', persona: 1 }];
+    const rest = estimateShape(scenario(), stateless, done);
+    assert.equal(rest.calls, 9 * 4, 'three sessions done, nine left');
+    assert.equal(rest.sessions, 9);
   });
 });

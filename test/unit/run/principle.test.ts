@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { runSession, type CallRequest, type SessionContext } from '../../../src/core/run/session';
-import { estimatePlan, planRun } from '../../../src/core/run/plan';
+import { estimateShape, planShape } from '../../../src/core/run/plan';
 import { parseScenario } from '../../../src/core/scenario/parse';
 import { renderVariant, type RenderedVariant } from '../../../src/core/scenario/render';
 
@@ -85,9 +85,9 @@ describe('principle: the stated priority, asked once per session', () => {
   });
 
   it('counts the principle calls in the preflight estimate', () => {
-    const plan = planRun(scenario, { models: ['m'], samples: 2 });
-    const withPrinciple = estimatePlan(plan);
-    const without = estimatePlan(planRun(parseScenario(TEXT.replace(/principle:[\s\S]*$/, '')).scenario!, { models: ['m'], samples: 2 }));
+    const withPrinciple = estimateShape(scenario, planShape(scenario, { models: ['m'], samples: 2 }));
+    const plain = parseScenario(TEXT.replace(/principle:[\s\S]*$/, '')).scenario!;
+    const without = estimateShape(plain, planShape(plain, { models: ['m'], samples: 2 }));
     assert.equal(withPrinciple.calls - without.calls, 2 * 3);
     assert.ok(withPrinciple.promptTokens > without.promptTokens);
   });
