@@ -11,6 +11,8 @@ export interface AppliedDecoration {
   endLine: number;
   endCharacter: number;
   text?: string;
+  /** The hover's Markdown source, as handed to the editor. */
+  hover?: string;
 }
 
 /** What the owner applied to an editor, per decoration type. */
@@ -133,6 +135,7 @@ export class ResultDecorations implements vscode.Disposable {
         endLine: o.range.end.line,
         endCharacter: o.range.end.character,
         ...(o.renderOptions?.after?.contentText ? { text: o.renderOptions.after.contentText } : {}),
+        ...(o.hoverMessage instanceof vscode.MarkdownString ? { hover: o.hoverMessage.value } : {}),
       }));
     }
     this.applied.set(doc.uri.toString(), applied);

@@ -111,7 +111,8 @@ describe('Dilemma Lens in the extension host', () => {
     const shown = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     for (const v of data.variants) {
       const value = String(v.vars?.[name] ?? defaults[name]);
-      const row = shown.split('\n').find((l) => l.startsWith(`| ${v.name} |`));
+      // read as Markdown reads it: a backslash before ASCII punctuation shows the character (texts from the file are escaped)
+      const row = shown.split('\n').map((l) => l.replace(/\\([!-/:-@[-`{-~])/g, '$1')).find((l) => l.startsWith(`| ${v.name} |`));
       assert.ok(row, `hover has a row for variant ${v.name}:\n${shown}`);
       assert.ok(row.includes(value), `variant ${v.name}: ${name} should be "${value}", hover row: ${row}`);
     }

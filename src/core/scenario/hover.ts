@@ -3,14 +3,16 @@ import type { Scenario, Span } from './model';
 import type { ParsedScenario } from './parse';
 import { effectiveVars } from './render';
 import { fieldDoc } from './schema';
+import { markdownText } from '../view/markdownText';
 
-/** Hover text (Markdown) and the span it applies to. */
+/** Hover text (Markdown; every text from the file in it is escaped) and the span it applies to. */
 export interface HoverInfo {
   markdown: string;
   range: Span;
 }
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').trim();
+/** A table cell from the scenario's text: escaped (a value, a label or a name is never markup; `|` cannot end the cell). */
+const cell = (s: string): string => markdownText(s.trim());
 
 /** One row per variant with the placeholder's value; persona sweeps add a row per differing persona. */
 export function placeholderValues(s: Scenario, name: string): { variant: string; persona?: number; value?: string }[] {
@@ -27,13 +29,13 @@ export function placeholderValues(s: Scenario, name: string): { variant: string;
 export function hoverAt(parsed: ParsedScenario, offset: number): HoverInfo | undefined {
   const ph = placeholderAt(parsed.text, offset);
   if (ph && ph.closed && ph.name) {
-    const lines = [`**{{${ph.name}}}**`, ''];
+    const lines = [`**${markdownText(`{{${ph.name}}}`)}**`, ''];
     const s = parsed.scenario;
     if (s) {
       lines.push('| variant | value |', '|---|---|');
       for (const r of placeholderValues(s, ph.name)) {
-        const label = r.persona ? `${r.variant} (persona ${r.persona})` : r.variant;
-        lines.push(`| ${cell(label)} | ${r.value === undefined ? '*undefined*' : cell(r.value)} |`);
+        const label = r.persona ? `${cell(r.variant)} (persona ${r.persona})` : cell(r.variant);
+        lines.push(`| ${label} | ${r.value === undefined ? '*undefined*' : cell(r.value)} |`);
       }
     }
     return { markdown: lines.join('\n'), range: ph.range };
@@ -53,9 +55,9 @@ export function hoverAt(parsed: ParsedScenario, offset: number): HoverInfo | und
   const value = s?.values.find((v) => v.name === at.word);
   if (value) {
     const scale = value.scale ? `, scale ${value.scale.min}–${value.scale.max}` : '';
-    return { markdown: `**${value.name}**: ${value.label} (value, ${value.items.length} items${scale})`, range: at.range };
+    return { markdown: `**${markdownText(value.name)}**: ${markdownText(value.label)} (value, ${value.items.length} items${scale})`, range: at.range };
   }
   const choice = s?.action?.choices?.find((c) => c.id === at.word);
-  if (choice) return { markdown: `**${choice.id}**: ${choice.label} (choice)`, range: at.range };
+  if (choice) return { markdown: `**${markdownText(choice.id)}**: ${markdownText(choice.label)} (choice)`, range: at.range };
   return undefined;
 }

@@ -9,6 +9,7 @@ import type { SampleAnalysis } from '../analysis/divergence';
 import type { VariantStats } from '../analysis/variantStats';
 import type { SessionRecord } from '../run/record';
 import type { Item, Scenario, Span, Template, Variant, VarEntry } from '../scenario/model';
+import { markdownText } from './markdownText';
 
 export type VariantKind = 'aligned' | 'diverging' | 'failed';
 
@@ -88,26 +89,38 @@ function commonReason(samples: readonly SampleAnalysis[]): string | undefined {
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
+/** The last messages of a transcript, at most `maxChars` of their text; every message's text escaped (a model's answer is never markup). */
 function transcriptExcerpt(r: SessionRecord, maxChars = 600): string {
-  const lines = (r.transcript ?? []).slice(-4).map((m) => `**${m.role}:** ${m.content.replace(/\s+/g, ' ').trim()}`);
-  const text = lines.join('\n\n');
-  return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+  let left = maxChars;
+  const lines: string[] = [];
+  for (const m of (r.transcript ?? []).slice(-4)) {
+    if (left <= 0) break;
+    const content = m.content.replace(/\s+/g, ' ').trim();
+    const cut = content.length > left ? `${content.slice(0, left)}…` : content;
+    left -= content.length;
+    lines.push(`**${markdownText(m.role)}:** ${markdownText(cut)}`);
+  }
+  return lines.join('\n\n');
 }
 
-/** Hover markdown of a variant: stated scores, the action, the arbiter's reason and sample transcripts. */
+/**
+ * Hover markdown of a variant: stated scores, the action, the arbiter's reason and sample transcripts.
+ * Every text from the scenario file or from a model is escaped (`markdownText`): none of it renders as markup.
+ */
 export function variantHover(stats: VariantStats, samples: readonly SampleAnalysis[], records: readonly SessionRecord[], kind: VariantKind): string {
-  const out = [`**${stats.variant}** on \`${stats.model}\`: ${kind} (${stats.sessions} sessions)`, ''];
+  const md = markdownText;
+  const out = [`**${md(stats.variant)}** on ${md(stats.model)}: ${kind} (${stats.sessions} sessions)`, ''];
   out.push('| value | mean stated | held |', '|---|---|---|');
-  for (const v of stats.values) out.push(`| ${v.value} | ${v.mean === null ? 'n/a' : num(v.mean)}${v.sd !== null ? ` ± ${num(v.sd)}` : ''} (n=${v.n}) | ${v.held}/${v.n} |`);
-  out.push('', `**Action:** ${variantSummary(stats)}`);
+  for (const v of stats.values) out.push(`| ${md(v.value)} | ${v.mean === null ? 'n/a' : num(v.mean)}${v.sd !== null ? ` ± ${num(v.sd)}` : ''} (n=${v.n}) | ${v.held}/${v.n} |`);
+  out.push('', `**Action:** ${md(variantSummary(stats))}`);
   const divergent = samples.filter((s) => s.divergent === true);
   const reason = commonReason(divergent);
-  if (reason) out.push('', `**Arbiter:** ${reason}`);
+  if (reason) out.push('', `**Arbiter:** ${md(reason)}`);
   const byKey = new Map(records.map((r) => [r.key, r] as const));
   const shown = divergent.slice(0, 2).map((s) => byKey.get(s.key)).filter((r): r is SessionRecord => !!r?.transcript?.length);
   for (const r of shown) {
     const s = divergent.find((x) => x.key === r.key)!;
-    out.push('', `---`, `*Sample ${r.sample + 1}${r.persona ? `, persona ${r.persona + 1}` : ''}: implied **${s.implied.action ?? '?'}**, took **${s.action.outcome ?? s.action.status}***`, '', transcriptExcerpt(r));
+    out.push('', `---`, `*Sample ${r.sample + 1}${r.persona ? `, persona ${r.persona + 1}` : ''}: implied **${md(s.implied.action ?? '?')}**, took **${md(s.action.outcome ?? s.action.status)}***`, '', transcriptExcerpt(r));
   }
   return out.join('\n');
 }

@@ -5,6 +5,7 @@ import { parseScenario } from '../../../src/core/scenario/parse';
 import { renderVariant } from '../../../src/core/scenario/render';
 import { changedWordRanges, decorationPlan } from '../../../src/core/view/decorationPlan';
 import { analyzeForEditor } from '../../../src/core/view/editorAnalysis';
+import { markdownText } from '../../../src/core/view/markdownText';
 import { repoPath } from '../../support/paths';
 import { simRun, type SimRun } from './simRun';
 
@@ -57,7 +58,7 @@ describe('decoration plan: what the editor draws after a run', () => {
     for (const value of run.scenario.values) assert.ok(hover.includes(`| ${value.name} |`), `no row for ${value.name}`);
     assert.ok(hover.includes('**Action:**'));
     const reason = run.analysis.samples.find((s) => s.variant === run.contrary && s.divergent)!.implied.reason;
-    assert.ok(hover.includes(`**Arbiter:**`) && run.analysis.samples.some((s) => s.divergent && hover.includes(s.implied.reason)), reason);
+    assert.ok(hover.includes(`**Arbiter:**`) && run.analysis.samples.some((s) => s.divergent && hover.includes(markdownText(s.implied.reason))), reason);
     assert.ok(hover.includes('**user:**') && hover.includes('**assistant:**'), 'a transcript excerpt');
   });
 
