@@ -9,9 +9,9 @@ import { comparisonJson } from '../core/report/compareJson';
 import { comparisonJunit } from '../core/report/compareJunit';
 import { comparisonMarkdown } from '../core/report/compareMarkdown';
 import { comparisonText } from '../core/report/compareText';
-import { workspaceRoot } from '../core/run/cache';
+import { defaultRunDir, scenarioRunDir } from '../core/workspace/layout';
 import { readRunLog, RunLogError } from '../core/run/runLog';
-import { locateScenario } from './analyzeCommand';
+import { locateScenario } from '../core/workspace/analyzeLogs';
 import { flagHelp, parseArgv, UsageError, type CliCommand, type CliIo, type FlagSpec } from './argv';
 import pkg from '../../package.json';
 
@@ -132,7 +132,7 @@ async function compareFiles(sides: { baseline: string[]; candidate: string[] }, 
     cSides.push(comparisonSide({ text, source, file: rel(cwd, scenarioPath), logs }, analyze));
     if (ref === undefined) continue;
     const models = [...new Set([...logs.flatMap((l) => l.sessions.map((s) => s.model)), ...logs.flatMap((l) => l.header.models)])];
-    const runDirs = [...new Set([...logs.map((l) => path.dirname(path.resolve(cwd, l.file!))), path.join(workspaceRoot(scenarioPath), '.dilemma', 'runs', id)])];
+    const runDirs = [...new Set([...logs.map((l) => path.dirname(path.resolve(cwd, l.file!))), scenarioRunDir(defaultRunDir(scenarioPath), id)])];
     let found;
     try {
       found = await baselineAtRef({ scenarioFile: scenarioPath, scenarioId: id, ref, runDirs, exclude: [...candidateFiles], models });

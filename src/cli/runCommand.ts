@@ -13,13 +13,14 @@ import type { ChatModel } from '../core/models/chatModel';
 import { ModelError } from '../core/models/chatModel';
 import { loadProvidersConfig, resolveModel, type ProvidersConfig } from '../core/models/providers';
 import { createScheduler } from '../core/run/scheduler';
-import { createDiskCache, defaultCacheDir, workspaceRoot } from '../core/run/cache';
+import { createDiskCache } from '../core/run/cache';
+import { defaultCacheDir, defaultRunDir, workspaceRoot } from '../core/workspace/layout';
 import { PlanTooLargeError, runScenario, RunSetupError, type Preflight, type RunSummary } from '../core/run/engine';
 import { newRunId, readRunLog, runLogPath, isValidRunId } from '../core/run/runLog';
 import { createProgress, formatEstimate, formatPreflight } from './progress';
 import { flagHelp, parseArgv, UsageError, type CliCommand, type FlagSpec } from './argv';
 import { positionAt } from './location';
-import { analyzeLogFiles, AnalyzeInputError } from './analyzeCommand';
+import { analyzeLogFiles, AnalyzeInputError } from '../core/workspace/analyzeLogs';
 import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
 import { buildReport } from '../core/report/json';
 import { reportJunit } from '../core/report/junit';
@@ -180,7 +181,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
   const loaded = loadScenarios(args.files, io);
   if (!loaded) return 2;
 
-  const runDirOf = (file: string): string => (args.out ? path.resolve(io.cwd, args.out) : path.join(workspaceRoot(file), '.dilemma', 'runs'));
+  const runDirOf = (file: string): string => (args.out ? path.resolve(io.cwd, args.out) : defaultRunDir(file));
   // Models: the flags, else the scenario's run.models; a resume uses the models its log names.
   const wanted = new Set<string>(args.models);
   if (args.models.length === 0) {

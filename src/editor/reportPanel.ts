@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeLogFiles } from '../cli/analyzeCommand';
+import { analyzeLogFiles } from '../core/workspace/analyzeLogs';
+import { workspaceOfLog } from '../core/workspace/layout';
 import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
 import { reportJson } from '../core/report/json';
 import { reportMarkdown } from '../core/report/markdown';
@@ -38,8 +39,7 @@ const nonce = (): string => randomBytes(16).toString('base64');
 function cwdOf(logFile: string): string {
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(logFile));
   if (folder) return folder.uri.fsPath;
-  const at = logFile.lastIndexOf(`${path.sep}.dilemma${path.sep}`);
-  return at >= 0 ? logFile.slice(0, at) : path.dirname(logFile);
+  return workspaceOfLog(logFile) ?? path.dirname(logFile);
 }
 
 /** One report webview: one run log, or several (a comparison), analysed as `dilemma analyze` would. */

@@ -1,10 +1,10 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
 import type { ChatModel } from '../core/models/chatModel';
 import { OpenAICompatibleModel } from '../core/models/openaiModel';
 import { parseModelId } from '../core/models/providers';
-import { createDiskCache, defaultCacheDir, workspaceRoot } from '../core/run/cache';
+import { createDiskCache } from '../core/run/cache';
+import { defaultCacheDir, defaultRunDir } from '../core/workspace/layout';
 import { runScenario, RunSetupError, type RunSummary } from '../core/run/engine';
 import { readRunLog } from '../core/run/runLog';
 import { createScheduler } from '../core/run/scheduler';
@@ -39,7 +39,7 @@ export interface RunOutcome {
 
 /** The run logs of a scenario file: `.dilemma/runs` under its workspace root, exactly where the CLI puts them. */
 export function runDirOf(file: string): string {
-  return path.join(workspaceRoot(file), '.dilemma', 'runs');
+  return defaultRunDir(file);
 }
 
 class RunFailed extends Error {

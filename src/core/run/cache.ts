@@ -60,24 +60,8 @@ export function cacheKey(p: CacheKeyParts): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/**
- * The folder a scenario belongs to: the nearest ancestor with `.git` or `package.json`, else the
- * scenario's own folder. Run logs and the cache live under `<root>/.dilemma/`.
- */
-export function workspaceRoot(scenarioFile: string): string {
-  const start = path.dirname(path.resolve(scenarioFile));
-  for (let dir = start; ; ) {
-    if (fs.existsSync(path.join(dir, '.git')) || fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) return start;
-    dir = up;
-  }
-}
-
-/** `<workspace root>/.dilemma/cache`. */
-export function defaultCacheDir(scenarioFile: string): string {
-  return path.join(workspaceRoot(scenarioFile), '.dilemma', 'cache');
-}
+// The `.dilemma/` layout is owned by core/workspace/layout.ts; re-exported for existing callers.
+export { defaultCacheDir, workspaceRoot } from '../workspace/layout';
 
 function isCached(v: unknown): v is CachedResponse & { v: number } {
   if (v === null || typeof v !== 'object') return false;

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Scenario } from '../scenario/model';
 import { ModelError, type ChatModel } from '../models/chatModel';
-import { RUN_LOG_VERSION, type SessionRecord, type Usage } from './record';
+import { RUN_LOG_VERSION, type RunEnd, type SessionRecord, type Usage } from './record';
 import { cacheKey, type ResponseCache } from './cache';
 import { BudgetExceededError } from './scheduler';
 import { estimateShape, planRun, planShape, renderedKey, PlanError, type Estimate, type PlanShape, type RunPlan } from './plan';
@@ -147,6 +147,14 @@ class CacheMiss extends Error {}
 
 function isBudgetError(err: unknown): boolean {
   return err instanceof BudgetExceededError;
+}
+
+/** The outcome an end record states, or undefined for an unexpected error (rethrown; the log then has no end). */
+function endOf(fatal: unknown, aborted: boolean): Pick<RunEnd, 'outcome' | 'stopped' | 'reason'> | undefined {
+  if (fatal instanceof UnreachableError) return { outcome: 'stopped', stopped: 'unreachable', reason: fatal.message };
+  if (isBudgetError(fatal)) return { outcome: 'stopped', stopped: 'budget', reason: (fatal as Error).message };
+  if (fatal !== undefined && !(fatal instanceof ModelError && fatal.kind === 'aborted')) return undefined;
+  return aborted ? { outcome: 'cancelled' } : { outcome: 'done' };
 }
 
 /** sha256 of the scenario text, kept in the header so a resume can refuse a changed scenario. */
@@ -293,6 +301,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   };
 
   const logPath = writer.file;
+  let ran = false;
   try {
     let cachedCalls: number | undefined;
     if (o.cache && o.preflightCache !== false) {
@@ -331,9 +340,15 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       o.onSession?.(record);
       o.onProgress?.({ ...progress });
     });
+    ran = true;
   } finally {
     o.signal?.removeEventListener('abort', onOuterAbort);
     await Promise.allSettled([...cacheWrites]);
+    // How the run ended goes in the log, so both hosts can tell a cancelled or stopped run from a killed one.
+    if (ran) {
+      const end = endOf(fatal, internal.signal.aborted);
+      if (end) await writer.append({ v: RUN_LOG_VERSION, kind: 'end', runId, ...end, planned: plan.sessions.length, sessions: plan.sessions.length - todo.length + progress.done, finishedAt: now().toISOString() });
+    }
     await writer.close();
   }
 

@@ -1,7 +1,8 @@
 /**
  * The run log format: `.dilemma/runs/<scenario>/<run-id>.jsonl`, one JSON object per line.
  * The first line is a `RunHeader`; every completed (or definitively failed) session is appended as a
- * `SessionRecord` the moment it ends, so a killed process loses only the sessions in flight.
+ * `SessionRecord` the moment it ends, so a killed process loses only the sessions in flight. A run that
+ * stops by itself (done, cancelled, stopped) ends with a `RunEnd` line.
  * The analysis (`dilemma analyze`) and the editor read exactly these records. Versioned by `v`.
  */
 
@@ -126,7 +127,28 @@ export interface RunHeader {
   startedAt: string;
 }
 
-export type RunLogLine = RunHeader | SessionRecord;
+/**
+ * How a run ended, appended as the log's last line when the run stops by itself: done, cancelled, or
+ * stopped by an unreachable model or the budget. A log without it was killed (or is still running).
+ * A resume appends sessions after it and then its own end record; the last one after the last
+ * session is the one that holds.
+ */
+export interface RunEnd {
+  v: typeof RUN_LOG_VERSION;
+  kind: 'end';
+  runId: string;
+  /** `done`: every planned session ran; `cancelled`: aborted by the person; `stopped`: see `stopped`. */
+  outcome: 'done' | 'cancelled' | 'stopped';
+  stopped?: 'budget' | 'unreachable';
+  /** Why it stopped (a budget or reachability message; never a key). */
+  reason?: string;
+  /** Sessions in the plan and sessions in the log when it ended. */
+  planned: number;
+  sessions: number;
+  finishedAt: string;
+}
+
+export type RunLogLine = RunHeader | SessionRecord | RunEnd;
 
 /** The session key used in `SessionRecord.key` and for `--resume`. */
 export function sessionKey(model: string, variant: string, persona: number, sample: number): string {

@@ -7,12 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RUN_LOG_VERSION, type RunHeader, type SessionRecord } from './record';
+import { RUN_LOG_VERSION, type RunEnd, type RunHeader, type SessionRecord } from './record';
 
-/** `<runDir>/<scenario>/<runId>.jsonl`. */
-export function runLogPath(runDir: string, scenario: string, runId: string): string {
-  return path.join(runDir, scenario, `${runId}.jsonl`);
-}
+// `<runDir>/<scenario>/<runId>.jsonl`: the layout is owned by core/workspace/layout.ts.
+export { runLogPath } from '../workspace/layout';
 
 /** A sortable, unique run id such as `20261127-021503-3fa2c1`. */
 export function newRunId(now: Date = new Date()): string {
@@ -40,6 +38,8 @@ export interface RunLogContents {
   header: RunHeader;
   /** In file order. */
   sessions: SessionRecord[];
+  /** How the run ended: the last end record when no session follows it (a resume continues a run); absent when killed or running. */
+  end?: RunEnd;
   /** A partial last line was found and ignored. */
   torn: boolean;
   /** Byte length of the file up to and including the last complete line. */
@@ -61,6 +61,7 @@ export async function readRunLog(file: string): Promise<RunLogContents> {
   lines.pop();
   let header: RunHeader | undefined;
   const sessions: SessionRecord[] = [];
+  let end: RunEnd | undefined;
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     let obj: unknown;
@@ -77,12 +78,16 @@ export async function readRunLog(file: string): Promise<RunLogContents> {
     } else if (rec.kind === 'session') {
       if (!header) throw new RunLogError('a session before the run header', file, i + 1);
       sessions.push(obj as SessionRecord);
+      end = undefined;
+    } else if (rec.kind === 'end') {
+      if (!header) throw new RunLogError('an end record before the run header', file, i + 1);
+      end = obj as RunEnd;
     } else {
       throw new RunLogError(`unknown record kind ${JSON.stringify(rec.kind)}`, file, i + 1);
     }
   });
   if (!header) throw new RunLogError('no run header (the file is empty or was cut before its first line ended)', file, 1);
-  return { header, sessions, torn, completeBytes };
+  return { header, sessions, torn, completeBytes, ...(end ? { end } : {}) };
 }
 
 /**
@@ -117,7 +122,7 @@ export class RunLogWriter {
   }
 
   /** Appends one record; resolves once the line is written. */
-  async append(record: SessionRecord): Promise<void> {
+  async append(record: SessionRecord | RunEnd): Promise<void> {
     if (this.fd === undefined) throw new Error(`${this.file}: the run log is closed`);
     const line = Buffer.from(`${JSON.stringify(record)}\n`);
     let off = 0;
