@@ -14,7 +14,7 @@ import { ModelError } from '../core/models/chatModel';
 import { loadProvidersConfig, resolveModel, type ProvidersConfig } from '../core/models/providers';
 import { createScheduler } from '../core/run/scheduler';
 import { createDiskCache } from '../core/run/cache';
-import { defaultCacheDir, defaultRunDir, workspaceRoot } from '../core/workspace/layout';
+import { defaultCacheDir, defaultRunDir } from '../core/workspace/layout';
 import { PlanTooLargeError, runScenario, RunSetupError, type Preflight, type RunSummary } from '../core/run/engine';
 import { newRunId, readRunLog, runLogPath, isValidRunId } from '../core/run/runLog';
 import { createProgress, formatEstimate, formatPreflight } from './progress';
