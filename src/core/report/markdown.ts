@@ -9,6 +9,7 @@ import { guardMarkdown } from './guardReport';
 import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
 import { folderHierarchy } from '../analysis/folderHierarchy';
 import { summarize } from './json';
+import type { PopulationComparison } from '../analysis/population';
 
 /** A cell-safe string: pipes and newlines would break a Markdown table row. */
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -38,6 +39,33 @@ const wrap = (text: string, mark: string): string => {
 export function diffMarkdown(d: TextDiff): string {
   if (d.identical) return '(identical)';
   return d.segments.map((s) => (s.kind === 'added' ? wrap(s.text, '**') : s.kind === 'removed' ? wrap(s.text, '~~') : s.text)).join('');
+}
+
+/**
+ * A stateless run's population comparison, one line per variant: each value's mean stated score
+ * (normalised, `held` above 0.5, n), the action the means imply, the actions, and how many match.
+ */
+export function populationLines(p: PopulationComparison): string[] {
+  return p.variants.map((v) => {
+    const stated = v.stated.map((x) => `${x.value} ${num(x.meanNormalised)}${x.held ? ' held' : ''} (n = ${x.n})`).join(', ');
+    const dist = v.distribution.map((d) => `${d.outcome} ${d.count}`).join(', ') || 'no readable action';
+    const implied = v.implied !== undefined ? `the means imply ${v.implied} (${v.by})` : `the means imply no action (${v.by === 'personas differ' ? v.reason : 'undetermined'})`;
+    const mean = v.meanAction !== undefined ? `, mean answer ${num(v.meanAction)}` : '';
+    return `${v.variant}: stated ${stated}; ${implied}; actions ${dist}${mean}; matching ${formatRate(v.matching)}`;
+  });
+}
+
+function populationTable(p: PopulationComparison): string[] {
+  if (!p.variants.length) return [];
+  const values = p.variants[0]!.stated.map((x) => x.value);
+  return [
+    `Population comparison (stateless sessions): ${cell(p.note)}`,
+    '',
+    `| variant | ${values.map((v) => `${cell(v)} mean normalised (n)`).join(' | ')} | the means imply | actions | matching |`,
+    `|---|${values.map(() => '---|').join('')}---|---|---|`,
+    ...p.variants.map((v) => `| ${cell(v.variant)} | ${v.stated.map((x) => `${num(x.meanNormalised)}${x.held ? ' (held)' : ''} (${x.n})`).join(' | ')} | ${cell(v.implied ?? `– (${v.by})`)} | ${cell(v.distribution.map((d) => `${d.outcome} ${d.count}`).join(', ') || '–')}${v.meanAction !== undefined ? `; mean ${num(v.meanAction)}` : ''} | ${formatRate(v.matching)} |`),
+    '',
+  ];
 }
 
 function pathTable(fit: PathModelResult): string[] {
@@ -70,6 +98,7 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
       }
       out.push('');
     }
+    if (a.session === 'stateless') out.push('> Stateless sessions: the action was asked in a conversation that never saw the questionnaire answers, so no per-sample divergence, path model, VAAR or latent model is computed; each model has a population comparison instead.', '');
     out.push('### Models', '', '| model | sessions | divergence [95% CI] | parse failures | refusals | flip rate | VAAR (sign) | VAAR (strict) |', '|---|---|---|---|---|---|---|---|');
     for (const m of a.perModel) {
       out.push(`| ${cell(m.model)} | ${m.sessions} | ${formatRate(m.divergence)} ${interval(m.divergence.ci)} | ${formatRate(m.parseFailures)} | ${formatRate(m.refusals)} | ${formatRate(m.flipRate)} | ${cell(formatVaar(m.vaar.sign))} | ${cell(formatVaar(m.vaar.strict))} |`);
@@ -88,7 +117,7 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
       ? `Latent model (configural MGSEM, one group per model, ML; n = ${lm.fit.ntotal}): χ² = ${num(lm.fit.chisq)}, df = ${lm.fit.df}, CFI = ${num(lm.fit.cfi, 3)}, TLI = ${num(lm.fit.tli, 3)}, RMSEA = ${num(lm.fit.rmsea, 3)}, SRMR = ${num(lm.fit.srmr, 3)}.`
       : `Latent model: not fitted: ${cell(lm.reason ?? 'not requested')}.`, '');
     for (const m of a.perModel) {
-      out.push(`### ${cell(m.model)}`, '', ...pathTable(m.pathModel));
+      out.push(`### ${cell(m.model)}`, '', ...(m.population ? populationTable(m.population) : pathTable(m.pathModel)));
       for (const l of m.latent) out.push(`Latent model: ${cell(formatVaar(l))}`, '');
       out.push(...gapMarkdown(m.gap));
       out.push('Value hierarchy:', '', ...hierarchyLines(m.hierarchy).map((l) => `- ${l}`), '');
