@@ -12,6 +12,8 @@ import { wilsonInterval } from './stats';
 import type { TextDiff } from './textDiff';
 import { chanceText, compositeVaar, formatP, isVaarValue, type VaarForm, type VaarResult, type VaarSource } from './vaar';
 import { outcomeKey, rate, type Rate, type RateWithInterval, type VariantStats } from './variantStats';
+import { populationComparison, unpairedSample, type PopulationComparison } from './population';
+import type { SessionMode } from '../scenario/model';
 
 /** One run log as read from disk: its header and its session records. */
 export interface RunLogInput {
@@ -94,6 +96,8 @@ export interface ModelAnalysis {
   gap: GapPanel;
   /** Declared (`rank`), stated (`principle`) and revealed (Bradley-Terry over decisions) value hierarchies. */
   hierarchy: HierarchyPanel;
+  /** Stateless sessions only: why nothing is paired per sample, and each variant's mean stated scores against its actions. */
+  population?: PopulationComparison;
 }
 
 /** A 1-based line and column. */
@@ -142,6 +146,8 @@ export interface ScenarioAnalysis {
   /** The guard A/B per model, when the logs hold guarded sessions (`run.guard`). */
   guard?: GuardComparison[];
   options: { seed: number; bootstrap: number; permutations: number; alpha: number; vaarForm?: VaarForm; vaarSource: VaarSource };
+  /** The scenario's `run.session`: with `stateless` nothing is paired per sample (see `ModelAnalysis.population`). */
+  session: SessionMode;
 }
 
 function lineColumn(text: string, offset: number): LineColumn {
@@ -195,7 +201,9 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
   const variants = scenario.variants.map((v) => v.name);
   const modelIndex = new Map(models.map((m, i) => [m, i] as const));
   const variantIndex = new Map(variants.map((v, i) => [v, i] as const));
-  const samples = sessions.map((s) => memoSample(memo, scenario, variantByName.get(s.variant), s))
+  // Stateless: a sample's stated scores and action come from different conversations, so they are not compared.
+  const stateless = scenario.run.session === 'stateless';
+  const samples = sessions.map((s) => memoSample(memo, scenario, variantByName.get(s.variant), s)).map((s) => (stateless ? unpairedSample(s) : s))
     .sort((a, b) => modelIndex.get(a.model)! - modelIndex.get(b.model)! || variantIndex.get(a.variant)! - variantIndex.get(b.variant)! || a.persona - b.persona || a.sample - b.sample);
   // Grouped once, in sample order, so per-variant work is linear in the sessions.
   const grouped = new Map<string, Map<string, SampleAnalysis[]>>();
@@ -214,6 +222,9 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
   if (options.latent) {
     latentSummary = { fitted: true, reason: 'fitted outside analyzeRun' };
     latent = options.latent;
+  } else if (stateless) {
+    latentSummary = { fitted: false, reason: 'the sessions are stateless: no stated score belongs to the conversation of an action' };
+    latent = [];
   } else if (options.latentModel === false) {
     latentSummary = { fitted: false, reason: 'not requested' };
     latent = [];
@@ -255,6 +266,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
       .map((v) => ({ variant: v.stats.variant, rate: v.stats.consistency.rate!, n: v.stats.consistency.n }));
     const tested = flips.filter((f) => f.test.method !== 'none');
     const fitModel = (): PathModelResult => {
+      if (stateless) return { ok: false, model, kind: scenario.action?.scale ? 'linear' : 'logistic', n: 0, coding: '', failure: 'the sessions are stateless: no stated score belongs to the conversation of an action' };
       const data = pathData(scenario, mine);
       return typeof data === 'string'
         ? { ok: false, model, kind: scenario.action?.scale ? 'linear' : 'logistic', n: 0, coding: '', failure: data }
@@ -280,6 +292,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
       latent: latent.filter((l) => l.model === model),
       gap: (fit ? gap() : undefined) as GapPanel,
       hierarchy: (fit ? hierarchy() : undefined) as HierarchyPanel,
+      ...(stateless ? { population: populationComparison(scenario, mineVariants.map((v) => v.stats), of) } : {}),
     };
     if (!fit) {
       // Enumerable memoised getters: spreading, JSON and deep equality see plain values, computed once on first read.
@@ -327,6 +340,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
     runs: logs.map((l) => ({ runId: l.header.runId, ...(l.file ? { file: l.file } : {}), startedAt: l.header.startedAt, sessions: l.sessions.length })),
     models, variants, samples, perVariant, promptDiffs, perModel, latentModel: latentSummary, asserts, warnings, ...(guard ? { guard } : {}),
     options: { seed, bootstrap, permutations, alpha, ...(vaarForm ? { vaarForm } : {}), vaarSource },
+    session: scenario.run.session,
   };
 }
 
@@ -359,7 +373,7 @@ export function evaluateAssert(t: Threshold, m: ModelAnalysis, vaarForm: VaarFor
     };
   };
   switch (t.metric) {
-    case 'divergence': return measured(m.divergence.rate, m.divergence.n, 'no sample had both a determined implied action and a readable action');
+    case 'divergence': return measured(m.divergence.rate, m.divergence.n, m.population ? 'the sessions are stateless, so no sample pairs its stated values with its action (see the population comparison)' : 'no sample had both a determined implied action and a readable action');
     case 'parse-failures': return measured(m.parseFailures.rate, m.parseFailures.n, 'no answers');
     case 'refusals': return measured(m.refusals.rate, m.refusals.n, 'no answers');
     case 'flip-rate': return measured(m.flipRate.rate, m.flipRate.n, 'no variant could be tested against the baseline');

@@ -10,6 +10,7 @@ import { latentPathLines, latentWarningLines } from './latentReport';
 import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
 import { folderHierarchy } from '../analysis/folderHierarchy';
 import { summarize } from './json';
+import type { PopulationComparison } from '../analysis/population';
 
 /** A cell-safe string: pipes and newlines would break a Markdown table row. */
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -43,6 +44,33 @@ export function diffMarkdown(d: TextDiff): string {
   return d.segments.map((s) => (s.kind === 'added' ? wrap(s.text, '**') : s.kind === 'removed' ? wrap(s.text, '~~') : s.text)).join('');
 }
 
+/**
+ * A stateless run's population comparison, one line per variant: each value's mean stated score
+ * (normalised, `held` above 0.5, n), the action the means imply, the actions, and how many match.
+ */
+export function populationLines(p: PopulationComparison): string[] {
+  return p.variants.map((v) => {
+    const stated = v.stated.map((x) => `${x.value} ${num(x.meanNormalised)}${x.held ? ' held' : ''} (n = ${x.n})`).join(', ');
+    const dist = v.distribution.map((d) => `${d.outcome} ${d.count}`).join(', ') || 'no readable action';
+    const implied = v.implied !== undefined ? `the means imply ${v.implied} (${v.by})` : `the means imply no action (${v.by === 'personas differ' ? v.reason : 'undetermined'})`;
+    const mean = v.meanAction !== undefined ? `, mean answer ${num(v.meanAction)}` : '';
+    return `${v.variant}: stated ${stated}; ${implied}; actions ${dist}${mean}; matching ${formatRate(v.matching)}`;
+  });
+}
+
+function populationTable(p: PopulationComparison): string[] {
+  if (!p.variants.length) return [];
+  const values = p.variants[0]!.stated.map((x) => x.value);
+  return [
+    `Population comparison (stateless sessions): ${cell(p.note)}`,
+    '',
+    `| variant | ${values.map((v) => `${cell(v)} mean normalised (n)`).join(' | ')} | the means imply | actions | matching |`,
+    `|---|${values.map(() => '---|').join('')}---|---|---|`,
+    ...p.variants.map((v) => `| ${cell(v.variant)} | ${v.stated.map((x) => `${num(x.meanNormalised)}${x.held ? ' (held)' : ''} (${x.n})`).join(' | ')} | ${cell(v.implied ?? `– (${v.by})`)} | ${cell(v.distribution.map((d) => `${d.outcome} ${d.count}`).join(', ') || '–')}${v.meanAction !== undefined ? `; mean ${num(v.meanAction)}` : ''} | ${formatRate(v.matching)} |`),
+    '',
+  ];
+}
+
 function pathTable(fit: PathModelResult): string[] {
   if (!fit.ok) return [`Composite path model (${fit.kind}): **not fitted**: ${fit.failure} (n = ${fit.n}).`, ''];
   return [
@@ -73,6 +101,7 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
       }
       out.push('');
     }
+    if (a.session === 'stateless') out.push('> Stateless sessions: the action was asked in a conversation that never saw the questionnaire answers, so no per-sample divergence, path model, VAAR or latent model is computed; each model has a population comparison instead.', '');
     out.push('### Models', '', '| model | sessions | divergence [95% CI] | parse failures | refusals | flip rate | VAAR (confidence) | VAAR (sign) | VAAR (strict) |', '|---|---|---|---|---|---|---|---|---|');
     for (const m of a.perModel) {
       out.push(`| ${cell(m.model)} | ${m.sessions} | ${formatRate(m.divergence)} ${interval(m.divergence.ci)} | ${formatRate(m.parseFailures)} | ${formatRate(m.refusals)} | ${formatRate(m.flipRate)} | ${cell(formatVaar(m.vaar.confidence))} | ${cell(formatVaar(m.vaar.sign))} | ${cell(formatVaar(m.vaar.strict))} |`);
@@ -93,7 +122,7 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
     const lw = latentWarningLines(lm);
     if (lw.length) out.push(...lw.map((l) => `- ${cell(l)}`), '');
     for (const m of a.perModel) {
-      out.push(`### ${cell(m.model)}`, '', ...pathTable(m.pathModel));
+      out.push(`### ${cell(m.model)}`, '', ...(m.population ? populationTable(m.population) : pathTable(m.pathModel)));
       const lp = latentPathLines(lm, m.model);
       if (lp.length) out.push(...lp.map((l) => `- ${cell(l)}`), '');
       for (const l of m.latent) out.push(`Latent model: ${cell(formatVaar(l))}`, '');

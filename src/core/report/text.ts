@@ -4,7 +4,7 @@ import { gapText } from './gapReport';
 import { guardText } from './guardReport';
 import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
 import { folderHierarchy } from '../analysis/folderHierarchy';
-import { formatRate, formatVaar } from './markdown';
+import { formatRate, formatVaar, populationLines } from './markdown';
 import { latentHeadline, latentPathLines, latentWarningLines } from './latentReport';
 
 /** A short plain-text summary for the terminal: per model, per variant, and every assert with its place. */
@@ -12,10 +12,12 @@ export function reportText(analyses: readonly ScenarioAnalysis[]): string {
   const out: string[] = [];
   for (const a of analyses) {
     out.push(`${a.scenario.id}${a.scenario.title ? ` — ${a.scenario.title}` : ''} (${a.samples.length} sessions)`);
+    if (a.session === 'stateless') out.push('  stateless sessions: the action was asked in a conversation that never saw the questionnaire answers; no per-sample divergence, path model, VAAR or latent model');
     for (const m of a.perModel) {
       out.push(`  ${m.model}: divergence ${formatRate(m.divergence)}${m.divergence.ci ? ` [${m.divergence.ci.low.toFixed(2)}, ${m.divergence.ci.high.toFixed(2)}]` : ''}, parse failures ${formatRate(m.parseFailures)}, refusals ${formatRate(m.refusals)}, flip rate ${formatRate(m.flipRate)}`);
       out.push(`    VAAR ${formatVaar(m.vaar.confidence)}; ${formatVaar(m.vaar.sign)}; ${formatVaar(m.vaar.strict)}`);
       for (const l of m.latent) out.push(`    VAAR ${formatVaar(l)}`);
+      if (m.population) out.push('    population comparison (per variant: mean stated scores against the actions):', ...populationLines(m.population).map((l) => `      ${l}`));
       out.push(...gapText(m.gap));
       out.push(...hierarchyLines(m.hierarchy).map((l) => `    ${l}`));
       for (const v of a.perVariant.filter((x) => x.stats.model === m.model)) {
