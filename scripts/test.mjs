@@ -3,8 +3,9 @@
 // `N passed, N failed`. Usage: node scripts/test.mjs [static] [unit] [integration] [e2e] [sem-diff]  (default: all).
 // static: the lint rules (among them: no vscode in src/core and src/cli) and both type checks, one check each.
 // The editor suites install what they need (chromium, code-server) through setup-vscode-server.sh.
-// sem-diff (our SEM engine against R's lavaan on fresh data) needs Rscript with lavaan, which .ci/run
-// installs from Debian; without it the suite says so and counts as skipped, never as passed.
+// sem-diff (our SEM engine against R's lavaan, and the Firth composite model against R's brglm2, on fresh
+// data) needs Rscript with lavaan and brglm2, which .ci/run installs from Debian; without one of them its
+// half says so and counts as skipped, never as passed.
 import { spawn, execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -70,6 +71,10 @@ if (suites.includes('sem-diff')) {
   const r = spawnSync('Rscript', ['-e', 'library(lavaan); library(jsonlite)'], { stdio: 'ignore' });
   if (r.status === 0) add('sem-diff', await sh(process.execPath, ['test/sem-diff/differential.mjs']));
   else { console.log('[test] sem-diff skipped: Rscript with lavaan and jsonlite is not installed (.ci/run installs r-base-core r-cran-lavaan r-cran-jsonlite)'); skipped += 1; }
+  // The composite logistic model (Firth) against R's brglm2, skipped on its own when brglm2 is missing.
+  const b = spawnSync('Rscript', ['-e', 'library(brglm2); library(jsonlite)'], { stdio: 'ignore' });
+  if (b.status === 0) add('firth-diff', await sh(process.execPath, ['test/sem-diff/firth.mjs']));
+  else { console.log('[test] firth-diff skipped: Rscript with brglm2 and jsonlite is not installed (.ci/run installs r-cran-brglm2)'); skipped += 1; }
 }
 console.log(`${total.passed} passed, ${total.failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(total.failed ? 1 : 0);

@@ -2,6 +2,7 @@ import type { Scenario } from '../scenario/model';
 import type { SampleAnalysis } from './divergence';
 import { normalTwoSided, quantile, sampleSd, tTwoSided, mean } from './stats';
 import { randomInt, seededRandom } from '../random';
+import { firthLogistic } from './firth';
 
 /** One value-to-action path of the composite model. */
 export interface PathEstimate {
@@ -14,9 +15,9 @@ export interface PathEstimate {
   /** z (logistic) or t (linear). */
   statistic: number;
   p: number;
-  /** Bootstrap percentile interval (2.5%, 97.5%); null when no resample could be fitted. */
+  /** Bootstrap percentile interval (2.5%, 97.5%) over the resamples that could be fitted; null when none could. */
   ci: [number, number] | null;
-  /** Share of bootstrap estimates with the expected sign. */
+  /** Share of all bootstrap replicates whose estimate has the expected sign (a failed replicate counts as not agreeing). */
   bootSignAgreement: number | null;
 }
 
@@ -39,7 +40,30 @@ export interface PathModelFit extends PathModelBase {
   /** Residual degrees of freedom (linear) or Newton iterations (logistic). */
   df?: number;
   iterations?: number;
-  bootstrap: { replicates: number; seed: number; failed: number };
+  /**
+   * How the estimates were obtained: `ols` (scale action) or `firth` (choice action: Firth's bias-reduced
+   * logistic regression, always, so that separation gives finite estimates; R brglm2 `type = "AS_mean"`).
+   */
+  estimator: 'ols' | 'firth';
+  /**
+   * Logistic only: why the plain maximum-likelihood estimate does not exist on these samples (complete or
+   * quasi-complete separation: the stated scores predict the action perfectly), or null when it does.
+   */
+  separation?: string | null;
+  /**
+   * The bootstrap: `replicates` resamples drawn, `used` of them fitted, `failed` not (`replicates = used +
+   * failed`); the interval is over the used ones. `failures` names each distinct reason with its count.
+   */
+  bootstrap: Bootstrap;
+}
+
+/** What the bootstrap of a path model did with its resamples. */
+export interface Bootstrap {
+  replicates: number;
+  seed: number;
+  used: number;
+  failed: number;
+  failures: { reason: string; count: number }[];
 }
 
 /** A path model that could not be fitted: the reason, never numbers. */
@@ -190,7 +214,11 @@ export function fitLinear(x: readonly number[][], y: readonly number[]): CoreFit
 /** Fitted probabilities this close to 0 or 1 mean (quasi-)separation: the MLE does not exist. */
 const SEPARATION_EPS = 1e-10;
 
-/** Logistic regression of a 0/1 y on [1, X] by Newton-Raphson (IRLS), Wald z tests from the inverse information. */
+/**
+ * Maximum-likelihood logistic regression of a 0/1 y on [1, X] by Newton-Raphson (IRLS), Wald z tests from
+ * the inverse information. The path model uses it only to tell whether the ML estimate exists (no
+ * separation); its estimates come from `fitFirth`.
+ */
 export function fitLogistic(x: readonly number[][], y: readonly number[]): CoreFit | string {
   const n = y.length;
   const k = (x[0]?.length ?? 0) + 1;
@@ -267,11 +295,25 @@ export function fitLogistic(x: readonly number[][], y: readonly number[]): CoreF
   return { beta, se, stat, p: stat.map(normalTwoSided), r2: 1 - dev / nullDev, iterations: iterations + 1 };
 }
 
+/** Firth's logistic regression of a 0/1 y on [1, X]: Wald z tests from the inverse Fisher information. */
+export function fitFirth(x: readonly number[][], y: readonly number[]): CoreFit | string {
+  const fit = firthLogistic(x, y);
+  if (typeof fit === 'string') return fit.startsWith('the information matrix') ? `the stated scores are collinear (${fit})` : `the Firth fit failed: ${fit}`;
+  const n = y.length;
+  const ybar = mean(y);
+  // McFadden's pseudo-R^2 from the (unpenalised) log-likelihood at the Firth estimate.
+  const nullLl = n * (ybar > 0 ? ybar * Math.log(ybar) : 0) + n * (ybar < 1 ? (1 - ybar) * Math.log(1 - ybar) : 0);
+  const stat = fit.beta.map((b, i) => b / fit.se[i]!);
+  return { beta: fit.beta, se: fit.se, stat, p: stat.map(normalTwoSided), r2: nullLl < 0 ? 1 - fit.loglik / nullLl : NaN, iterations: fit.iterations };
+}
+
 /**
  * The composite path model of one model: the action regressed on the standardised stated scores
- * (logistic for a choice action, OLS for a scale action) with a seeded bootstrap (resampling samples)
- * for percentile intervals. Too few samples, a value or action without variance, collinearity and
- * separation are failures with a reason, never numbers.
+ * (Firth's bias-reduced logistic regression for a choice action, OLS for a scale action) with a seeded
+ * bootstrap (resampling samples) for percentile intervals. Separation is no failure: the Firth estimate
+ * is finite, and `separation` says that the ML one is not. Too few samples, a value or action without
+ * variance and collinearity are failures with a reason, never numbers. A bootstrap resample that cannot
+ * be fitted is counted in `bootstrap.failed` with its reason, never dropped silently.
  */
 export function fitPathModel(model: string, data: PathData, options: PathModelOptions = {}): PathModelResult {
   const { kind, values, expected, coding } = data;
@@ -288,13 +330,19 @@ export function fitPathModel(model: string, data: PathData, options: PathModelOp
     return { ...base, ok: false, failure: `no variance in the action: every sample gave ${kind === 'logistic' ? (data.y[0] === 1 ? 'the reference choice' : 'another choice than the reference') : data.y[0]}` };
   }
   const z = data.x.map((r) => r.map((v, j) => (v - centres[j]!) / sds[j]!));
-  const fit = kind === 'logistic' ? fitLogistic(z, data.y) : fitLinear(z, data.y);
+  const fitOne = kind === 'logistic' ? fitFirth : fitLinear;
+  const fit = fitOne(z, data.y);
   if (typeof fit === 'string') return { ...base, ok: false, failure: fit };
+  let separation: string | null = null;
+  if (kind === 'logistic') {
+    const ml = fitLogistic(z, data.y);
+    if (typeof ml === 'string') separation = ml;
+  }
   const replicates = options.bootstrap ?? 1000;
   const seed = options.seed ?? 1;
   const random = seededRandom(seed);
   const boots: number[][] = values.map(() => []);
-  let failed = 0;
+  const failures = new Map<string, number>();
   for (let b = 0; b < replicates; b++) {
     const xs: number[][] = [];
     const ys: number[] = [];
@@ -303,24 +351,29 @@ export function fitPathModel(model: string, data: PathData, options: PathModelOp
       xs.push(z[r]!);
       ys.push(data.y[r]!);
     }
-    const bf = !(sampleSd(ys) > 1e-12) ? 'flat' : kind === 'logistic' ? fitLogistic(xs, ys) : fitLinear(xs, ys);
+    // Every resample is fitted, also one whose action does not vary (Firth's estimate exists even then;
+    // OLS gives slopes 0). A resample whose fit fails (a stated score constant in it: no slope) is counted.
+    const bf = fitOne(xs, ys);
     if (typeof bf === 'string') {
-      failed++;
+      failures.set(bf, (failures.get(bf) ?? 0) + 1);
       continue;
     }
     values.forEach((_, j) => boots[j]!.push(bf.beta[j + 1]!));
   }
+  const used = boots[0]?.length ?? 0;
   const paths = values.map((value, j): PathEstimate => {
     const est = boots[j]!.slice().sort((a, b) => a - b);
     return {
       value, expected: expected[j]!, estimate: fit.beta[j + 1]!, se: fit.se[j + 1]!, statistic: fit.stat[j + 1]!, p: fit.p[j + 1]!,
       ci: est.length ? [quantile(est, 0.025), quantile(est, 0.975)] : null,
-      bootSignAgreement: est.length ? est.filter((e) => Math.sign(e) === expected[j]).length / est.length : null,
+      bootSignAgreement: replicates > 0 ? est.filter((e) => Math.sign(e) === expected[j]).length / replicates : null,
     };
   });
   return {
     ...base, ok: true, intercept: { estimate: fit.beta[0]!, se: fit.se[0]! }, paths, r2: fit.r2,
     ...(fit.df !== undefined ? { df: fit.df } : {}), ...(fit.iterations !== undefined ? { iterations: fit.iterations } : {}),
-    bootstrap: { replicates, seed, failed },
+    estimator: kind === 'logistic' ? 'firth' : 'ols',
+    ...(kind === 'logistic' ? { separation } : {}),
+    bootstrap: { replicates, seed, used, failed: replicates - used, failures: [...failures].map(([reason, count]) => ({ reason, count })) },
   };
 }

@@ -1,5 +1,5 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
-import type { PathModelResult } from '../analysis/pathModel';
+import type { PathModelFit, PathModelResult } from '../analysis/pathModel';
 import type { Interval } from '../analysis/stats';
 import type { TextDiff } from '../analysis/textDiff';
 import { chanceText, formatP, type VaarResult } from '../analysis/vaar';
@@ -71,14 +71,27 @@ function populationTable(p: PopulationComparison): string[] {
   ];
 }
 
+/** Which fit produced a path model's estimates, in words (Firth and whether the ML estimate exists, or OLS). */
+export function pathEstimator(fit: PathModelFit): string {
+  if (fit.estimator === 'ols') return 'OLS';
+  return `Firth's bias-reduced logistic regression${fit.separation ? ' (the data are separated: the ML estimate does not exist)' : ' (no separation)'}`;
+}
+
+/** The bootstrap resamples behind an interval: how many were fitted and how many failed, with the reasons. */
+export function bootstrapCount(fit: PathModelFit): string {
+  const b = fit.bootstrap;
+  const reasons = b.failures.map((f) => `${f.count}: ${f.reason}`).join('; ');
+  return `${b.used} of ${b.replicates} resamples fitted, ${b.failed} failed${reasons ? ` (${reasons})` : ''}`;
+}
+
 function pathTable(fit: PathModelResult): string[] {
   if (!fit.ok) return [`Composite path model (${fit.kind}): **not fitted**: ${fit.failure} (n = ${fit.n}).`, ''];
   return [
-    `Composite path model (${fit.kind}, n = ${fit.n}; ${fit.coding}; bootstrap ${fit.bootstrap.replicates} replicates, seed ${fit.bootstrap.seed}${fit.bootstrap.failed ? `, ${fit.bootstrap.failed} failed` : ''}):`,
+    `Composite path model (${fit.kind}, ${pathEstimator(fit)}, n = ${fit.n}; ${fit.coding}; bootstrap seed ${fit.bootstrap.seed}):`,
     '',
-    `| value | expected | estimate | SE | ${fit.kind === 'logistic' ? 'z' : 't'} | p | 95% bootstrap CI |`,
-    '|---|---|---|---|---|---|---|',
-    ...fit.paths.map((p) => `| ${cell(p.value)} | ${p.expected > 0 ? '+' : '−'} | ${num(p.estimate, 3)} | ${num(p.se, 3)} | ${num(p.statistic, 2)} | ${pval(p.p)} | ${p.ci ? `[${num(p.ci[0], 3)}, ${num(p.ci[1], 3)}]` : '–'} |`),
+    `| value | expected | estimate | SE | ${fit.kind === 'logistic' ? 'z' : 't'} | p | 95% bootstrap CI | resamples |`,
+    '|---|---|---|---|---|---|---|---|',
+    ...fit.paths.map((p) => `| ${cell(p.value)} | ${p.expected > 0 ? '+' : '−'} | ${num(p.estimate, 3)} | ${num(p.se, 3)} | ${num(p.statistic, 2)} | ${pval(p.p)} | ${p.ci ? `[${num(p.ci[0], 3)}, ${num(p.ci[1], 3)}]` : '–'} | ${cell(bootstrapCount(fit))} |`),
     '',
   ];
 }

@@ -4,7 +4,7 @@ import { gapText } from './gapReport';
 import { guardText } from './guardReport';
 import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
 import { folderHierarchy } from '../analysis/folderHierarchy';
-import { formatRate, formatVaar, populationLines } from './markdown';
+import { bootstrapCount, formatRate, formatVaar, pathEstimator, populationLines } from './markdown';
 import { latentHeadline, latentPathLines, latentWarningLines } from './latentReport';
 
 /** A short plain-text summary for the terminal: per model, per variant, and every assert with its place. */
@@ -18,6 +18,10 @@ export function reportText(analyses: readonly ScenarioAnalysis[]): string {
       out.push(`    VAAR ${formatVaar(m.vaar.confidence)}; ${formatVaar(m.vaar.sign)}; ${formatVaar(m.vaar.strict)}`);
       for (const l of m.latent) out.push(`    VAAR ${formatVaar(l)}`);
       if (m.population) out.push('    population comparison (per variant: mean stated scores against the actions):', ...populationLines(m.population).map((l) => `      ${l}`));
+      const pm = m.pathModel;
+      if (!m.population) out.push(pm.ok
+        ? `    path model: ${pathEstimator(pm)}, n = ${pm.n}; ${pm.paths.map((p) => `${p.value} ${p.estimate.toFixed(3)} [${p.ci ? `${p.ci[0].toFixed(3)}, ${p.ci[1].toFixed(3)}` : '–'}]`).join(', ')} (95% bootstrap CI: ${bootstrapCount(pm)})`
+        : `    path model: not fitted: ${pm.failure}`);
       out.push(...gapText(m.gap));
       out.push(...hierarchyLines(m.hierarchy).map((l) => `    ${l}`));
       for (const v of a.perVariant.filter((x) => x.stats.model === m.model)) {
