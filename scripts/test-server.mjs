@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Starts the OpenAI-compatible test server (test/support/openaiServer.ts) by hand, with the
 // simulated respondent loaded from examples/: `npm run test-server [-- --port 8787 --latency 0]`.
-// Its answers are SIMULATED: three synthetic profiles, `sim-aligned`, `sim-contrary` and `sim-weak`, not models.
+// Its answers are SIMULATED: three synthetic profiles, `sim-aligned`, `sim-contrary` and `sim-weak`, not models,
+// and `sim-random`, a null respondent that answers uniformly among the offered choices or scale points.
 //   --port N        default 8787 (0: any free port)
 //   --latency MS    added to every answer; --jitter MS adds 0..MS at random
+//   --random-seed N seed of sim-random (default 0): the same seed gives the same answers
 //   --plain         no scenarios: answer with the server's default hash-based digit (benchmarks)
 //   --quiet         print only the URL line
 //   --stdin-stop    stop when stdin closes (for a parent process)
@@ -18,7 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 function parseArgs(argv) {
-  const out = { port: 8787, latency: 0, jitter: 0, plain: false, quiet: false, stdinStop: false };
+  const out = { port: 8787, latency: 0, jitter: 0, randomSeed: 0, plain: false, quiet: false, stdinStop: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => {
@@ -29,6 +31,7 @@ function parseArgs(argv) {
     if (a === '--port') out.port = num();
     else if (a === '--latency') out.latency = num();
     else if (a === '--jitter') out.jitter = num();
+    else if (a === '--random-seed') out.randomSeed = num();
     else if (a === '--plain') out.plain = true;
     else if (a === '--quiet') out.quiet = true;
     else if (a === '--stdin-stop') out.stdinStop = true;
@@ -43,6 +46,7 @@ function parseArgs(argv) {
 const ENTRY = `
 export { startTestServer } from './test/support/openaiServer';
 export { scenarioRespondent } from './test/support/respondent';
+export { withRandomModel } from './test/support/randomRespondent';
 export { parseScenario } from './src/core/scenario/parse';
 `;
 
@@ -94,13 +98,13 @@ async function main() {
       if (parsed.scenario) loaded.push(parsed.scenario);
       else console.error(`test-server: skipped examples/${f}: it does not parse`);
     }
-    respondent = mod.scenarioRespondent(loaded, simulatedProfiles(loaded));
-    models = ['sim-aligned', 'sim-contrary', 'sim-weak'];
+    respondent = mod.withRandomModel(mod.scenarioRespondent(loaded, simulatedProfiles(loaded)), args.randomSeed);
+    models = ['sim-aligned', 'sim-contrary', 'sim-weak', 'sim-random'];
   }
   const server = await mod.startTestServer({ port: args.port, models, respondent, faults: { latencyMs: args.latency, jitterMs: args.jitter } });
   if (!args.quiet) {
     console.log('Dilemma Lens test server: SIMULATED respondent, answers are synthetic and come from no language model.');
-    if (!args.plain) console.log(`Loaded ${loaded.length} scenario(s) from examples/; simulated models: sim-aligned, sim-contrary, sim-weak (use sim/sim-aligned with DILEMMA_SIM_URL).`);
+    if (!args.plain) console.log(`Loaded ${loaded.length} scenario(s) from examples/; simulated models: sim-aligned, sim-contrary, sim-weak, sim-random (use sim/sim-aligned with DILEMMA_SIM_URL).`);
   }
   console.log(`listening ${server.url}`);
   const stop = () => server.stop().then(() => process.exit(0));
