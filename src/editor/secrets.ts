@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from './ids';
 import { readProviders } from './providerSettings';
+import { redactUrl } from '../core/models/openaiModel';
 
 const keyName = (provider: string): string => `dilemmaLens.apiKey.${provider}`;
 
@@ -44,7 +45,7 @@ async function askProvider(title: string): Promise<string | undefined> {
     return undefined;
   }
   if (providers.length === 1) return providers[0]!.id;
-  const pick = await vscode.window.showQuickPick(providers.map((p) => ({ label: p.id, description: p.baseUrl })), { title });
+  const pick = await vscode.window.showQuickPick(providers.map((p) => ({ label: p.id, description: redactUrl(p.baseUrl) })), { title });
   return pick?.label;
 }
 

@@ -4,7 +4,7 @@
  */
 import OpenAI from 'openai';
 import type { ModelError } from './chatModel';
-import { classifyError, PLACEHOLDER_API_KEY } from './openaiModel';
+import { classifyError, PLACEHOLDER_API_KEY, urlSecrets } from './openaiModel';
 import type { ResolvedProvider } from './providers';
 
 export interface ListModelsOptions {
@@ -33,7 +33,7 @@ export async function listModels(provider: ResolvedProvider, options: ListModels
     }
     return ids.sort();
   } catch (error) {
-    const classified: ModelError = classifyError(error, provider.id, provider.apiKey);
+    const classified: ModelError = classifyError(error, provider.id, [...(provider.apiKey ? [provider.apiKey] : []), ...urlSecrets(provider.baseUrl)]);
     throw classified;
   }
 }

@@ -44,7 +44,8 @@ export class OpenAICompatibleModel implements ChatModel {
   readonly origin: string;
   // True private fields: a model that gets logged or serialised must not carry the key along.
   readonly #client: OpenAI;
-  readonly #secret: string | undefined;
+  /** The key and the base URL's password: scrubbed from every error message. */
+  readonly #secret: string[];
   readonly #timeoutMs: number;
 
   constructor(options: OpenAICompatibleOptions) {
@@ -55,7 +56,7 @@ export class OpenAICompatibleModel implements ChatModel {
     this.supportsStructuredOutput = options.supportsStructuredOutput ?? false;
     this.origin = endpointOrigin(options.baseUrl);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#secret = options.apiKey || undefined;
+    this.#secret = [...(options.apiKey ? [options.apiKey] : []), ...urlSecrets(options.baseUrl)];
     this.#client = new OpenAI({
       baseURL: options.baseUrl,
       apiKey: options.apiKey || PLACEHOLDER_API_KEY,
@@ -137,8 +138,34 @@ export function endpointOrigin(baseUrl: string): string {
   }
 }
 
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, '//***@');
+/**
+ * A URL as it may be shown: the user name and password of `scheme://user:pass@host` replaced by
+ * `***`. Use it wherever a base URL is printed, logged or put in a report.
+ */
+export function redactUrl(url: string): string {
+  return redactUrlCredentials(url);
+}
+
+/** Every `scheme://userinfo@` in a text (an error message that quotes a URL) with the userinfo replaced by `***`. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]*@/gi, '$1***@');
+}
+
+/**
+ * The password a base URL carries, as written and decoded, so a message that quotes it without the
+ * URL around it is scrubbed too.
+ */
+export function urlSecrets(baseUrl: string): string[] {
+  let pass = '';
+  try {
+    pass = new URL(baseUrl).password;
+  } catch {
+    pass = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:([^/?#@]*)@/i.exec(baseUrl)?.[1] ?? '';
+  }
+  if (!pass) return [];
+  const out = new Set([pass]);
+  try { out.add(decodeURIComponent(pass)); } catch { /* not percent-encoded */ }
+  return [...out];
 }
 
 /**
@@ -162,7 +189,7 @@ export function parseRetryAfter(headers: { get(name: string): string | null } | 
 }
 
 /** Maps anything the SDK or fetch throws to a `ModelError`, with the key scrubbed from the message. */
-export function classifyError(error: unknown, modelId: string, secret?: string): ModelError {
+export function classifyError(error: unknown, modelId: string, secret?: string | readonly string[]): ModelError {
   const scrub = (text: string): string => scrubSecret(text, secret);
   if (error instanceof ModelError) return error;
   if (error instanceof OpenAI.APIUserAbortError) {
@@ -219,9 +246,13 @@ function describeCause(error: Error): string {
   return parts.filter(Boolean).join(': ');
 }
 
-/** Removes every occurrence of the key (and, defensively, anything shaped like a bearer token). */
-export function scrubSecret(text: string, secret?: string): string {
-  let out = text;
-  if (secret && secret.length >= 4) out = out.split(secret).join('***');
+/**
+ * Removes every occurrence of the key (or keys: also a base URL's user name and password), the
+ * userinfo of any URL in the text, and, defensively, anything shaped like a bearer token.
+ */
+export function scrubSecret(text: string, secret?: string | readonly string[]): string {
+  let out = redactUrlCredentials(text);
+  const secrets = (typeof secret === 'string' ? [secret] : secret ?? []).filter((x) => x.length >= 4).sort((a, b) => b.length - a.length);
+  for (const x of secrets) out = out.split(x).join('***');
   return out.replace(/\b(sk-[A-Za-z0-9_-]{8,})/g, 'sk-***').replace(/(Bearer\s+)[^\s"']+/gi, '$1***');
 }

@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ChatModel } from './chatModel';
 import { ModelError } from './chatModel';
-import { OpenAICompatibleModel } from './openaiModel';
+import { OpenAICompatibleModel, redactUrl } from './openaiModel';
 
 /** One provider's settings, from the built-ins or the user's providers file. */
 export interface ProviderConfig {
@@ -202,7 +202,7 @@ export function resolveProvider(providerId: string, options: ResolveOptions): Re
       `Provider "${providerId}" has no base URL: set ${merged.baseUrlEnv ?? 'baseUrl in the providers file'}${merged.baseUrlEnv ? ' in the environment, add baseUrl to the providers file,' : ''} or pass --base-url.`,
     );
   }
-  if (!isHttpUrl(baseUrl)) throw new Error(`Provider "${providerId}": base URL "${baseUrl}" is not an http(s) URL`);
+  if (!isHttpUrl(baseUrl)) throw new Error(`Provider "${providerId}": base URL "${redactUrl(baseUrl)}" is not an http(s) URL`);
   const apiKeyEnv = merged.apiKeyEnv ?? (builtin ? undefined : defaultKeyEnv(providerId));
   const apiKey = apiKeyEnv ? env[apiKeyEnv] || undefined : undefined;
   if (merged.requiresKey && !apiKey) {

@@ -5,6 +5,7 @@
  */
 import type { ProviderEntry } from './providerEntries';
 import { LM_PROVIDER } from './providerEntries';
+import { redactUrl } from '../models/openaiModel';
 
 export interface PickerItem {
   /** `provider/model`; absent on separators and notes. */
@@ -41,7 +42,7 @@ export function pickerItems(providers: readonly ProviderEntry[], listed: Provide
     }
     for (const m of models) {
       const id = `${p.id}/${m}`;
-      items.push({ id, label: m, description: p.baseUrl, picked: selected.includes(id) });
+      items.push({ id, label: m, description: redactUrl(p.baseUrl), picked: selected.includes(id) });
     }
   }
   if (editorModels.length > 0) {
