@@ -26,7 +26,7 @@ export class RunLenses implements vscode.CodeLensProvider, vscode.Disposable {
     const scenario = this.cache.get(doc).scenario;
     if (!scenario) return [];
     const results = this.store.get(doc.uri);
-    const specs = lensPlan(scenario, doc.getText(), this.selection.current, results && { running: results.running, sessions: results.records.length, ...(results.analysis ? { analysis: results.analysis } : {}) });
+    const specs = lensPlan(scenario, doc.getText(), this.selection.current, results && { running: results.running, sessions: results.records.length, ...(results.analysis ? { analysis: results.analysis } : {}), ...(results.label ? { label: results.label } : {}) });
     const reportCommand = (await vscode.commands.getCommands(true)).includes(OPEN_REPORT_COMMAND) ? OPEN_REPORT_COMMAND : COMMANDS.showMarkdownReport;
     const uri = doc.uri.toString();
     const command = (action: LensAction, variant: string | undefined): { command: string; arguments: unknown[] } => {

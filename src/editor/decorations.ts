@@ -102,7 +102,7 @@ export class ResultDecorations implements vscode.Disposable {
     }
     let memo = this.memos.get(doc.uri.toString());
     if (!memo) this.memos.set(doc.uri.toString(), (memo = createPlanMemo()));
-    return decorationPlan(scenario, doc.getText(), results.analysis, results.records, undefined, memo);
+    return decorationPlan(scenario, doc.getText(), results.analysis, results.records, undefined, memo, results.labelOf);
   }
 
   private apply(editor: vscode.TextEditor): void {

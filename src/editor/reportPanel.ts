@@ -3,7 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeLogFiles } from '../core/workspace/analyzeLogs';
-import { workspaceOfLog } from '../core/workspace/layout';
+import { isRunLogName, runLogPath, scenarioRunDir, workspaceOfLog } from '../core/workspace/layout';
+import { buildResultSet, coverAsserts, provenanceLines, reportCells, type ReportCell } from '../core/workspace/resultSet';
+import { RunStore, statusText } from '../core/workspace/runStore';
+import { scenarioHash } from '../core/run/engine';
 import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
 import { reportJson } from '../core/report/json';
 import { reportMarkdown } from '../core/report/markdown';
@@ -14,6 +17,10 @@ import { OPEN_REPORT_COMMAND, REPORT_VIEW_TYPE } from './ids';
 /** What the webview keeps across a restart (`vscode.setState`): the run logs it shows, nothing else. */
 export interface ReportPanelState {
   logFiles: string[];
+  /** The result set's cells when the panel shows a scenario's merged results (each log's own model and variant figures). */
+  cells?: ReportCell[];
+  /** What else the report says about where its figures come from (runs not shown, and why). */
+  notes?: string[];
 }
 
 /** Messages from the webview. */
@@ -58,6 +65,8 @@ export class ReportPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     readonly logFiles: readonly string[],
     private readonly deps: ReportPanelDeps,
+    readonly cells?: readonly ReportCell[],
+    readonly notes: readonly string[] = [],
   ) {
     const media = vscode.Uri.joinPath(deps.extensionUri, 'media');
     panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
@@ -70,7 +79,7 @@ export class ReportPanel implements vscode.Disposable {
 
   /** The key of the runs it shows: one panel per run or comparison. */
   get key(): string {
-    return [...this.logFiles].sort().join('\n');
+    return panelKey(this.logFiles, this.cells);
   }
 
   /** Answers a webview message; exported for the integration test, which plays the webview's part. */
@@ -84,14 +93,18 @@ export class ReportPanel implements vscode.Disposable {
   }
 
   private async load(): Promise<void> {
-    const { analyses } = await analyzeLogFiles(this.logFiles, cwdOf(this.logFiles[0]!));
+    const cells = this.cells;
+    const { analyses } = await analyzeLogFiles(this.logFiles, cwdOf(this.logFiles[0]!), cells ? { cells } : {});
     // Logs of several scenarios make one panel per scenario meaningless; the first is shown and the rest named.
-    const a = analyses[0];
-    if (!a) throw new Error('the run logs hold no scenario');
+    const first = analyses[0];
+    if (!first) throw new Error('the run logs hold no scenario');
+    // Provenance: partial figures and figures of older runs say so, and their model's asserts are not measured.
+    const a = cells ? coverAsserts(first, (model) => cells.find((c) => c.model === model && c.incomplete)?.incomplete) : first;
+    if (cells) a.warnings = [...provenanceLines(cells), ...this.notes, ...a.warnings];
     if (analyses.length > 1) a.warnings.push(`these logs are of ${analyses.length} scenarios; only ${a.scenario.id} is shown`);
     this.analysis = a;
     this.panel.title = `Report: ${a.scenario.id}`;
-    this.post({ type: 'report', model: reportModel(a), state: { logFiles: [...this.logFiles] } });
+    this.post({ type: 'report', model: reportModel(a), state: { logFiles: [...this.logFiles], ...(cells ? { cells: [...cells] } : {}), ...(this.notes.length ? { notes: [...this.notes] } : {}) } });
   }
 
   private async export(format: 'markdown' | 'json'): Promise<void> {
@@ -155,16 +168,40 @@ export class ReportPanel implements vscode.Disposable {
   }
 }
 
-/** The newest run log of a scenario file (run ids sort by start time), or the named run's. */
-export async function runLogsOf(scenarioFile: string, runDir: string, runIds?: readonly string[]): Promise<string[]> {
+/** The key of a panel: its logs, and the cells it takes from them. */
+function panelKey(logFiles: readonly string[], cells?: readonly ReportCell[]): string {
+  return [...[...logFiles].sort(), ...(cells ? [JSON.stringify(cells)] : [])].join('\n');
+}
+
+/** What a report shows: run logs, and for a scenario's results the cells taken from each and notes on runs left out. */
+export interface ReportTarget {
+  files: string[];
+  cells?: ReportCell[];
+  notes?: string[];
+}
+
+/**
+ * The named runs of a scenario file, or its results as the editor shows them: per variant and model
+ * the newest run of the current text with answered sessions (any text when no run of this one has
+ * any). A failed or zero-session run never replaces them; it is named in the notes.
+ */
+export async function runLogsOf(scenarioFile: string, runDir: string, runIds?: readonly string[]): Promise<ReportTarget> {
   const text = await fs.promises.readFile(scenarioFile, 'utf8');
-  const id = parseScenario(text).scenario?.id;
-  if (!id) throw new Error(`${path.basename(scenarioFile)} has no scenario id, so it has no runs`);
-  const dir = path.join(runDir, id);
-  if (runIds?.length) return runIds.map((r) => path.join(dir, `${r}.jsonl`));
-  const names = (await fs.promises.readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl')).sort();
-  if (names.length === 0) throw new Error(`${id} has not been run yet: no run log in ${dir}. Run it first (Dilemma Lens: Run Scenario, or the Testing view).`);
-  return [path.join(dir, names[names.length - 1]!)];
+  const scenario = parseScenario(text).scenario;
+  const id = scenario?.id;
+  if (!scenario || !id) throw new Error(`${path.basename(scenarioFile)} has no scenario id, so it has no runs`);
+  if (runIds?.length) return { files: runIds.map((r) => runLogPath(runDir, id, r)) };
+  const runs = await new RunStore(runDir).load(id);
+  const dir = scenarioRunDir(runDir, id);
+  if (runs.length === 0) throw new Error(`${id} has not been run yet: no run log in ${dir}. Run it first (Dilemma Lens: Run Scenario, or the Testing view).`);
+  const variants = scenario.variants.map((v) => v.name);
+  const hash = scenarioHash(text);
+  let set = buildResultSet(runs.filter((r) => r.info.scenarioHash === hash), variants);
+  if (set.cells.length === 0) set = buildResultSet(runs, variants);
+  if (set.cells.length === 0) throw new Error(`${id} has no run with sessions in ${dir}: ${runs.map((r) => `${r.info.runId} ${statusText(r.info)}`).join('; ')}`);
+  const byId = new Map(runs.map((r) => [r.info.runId, r.info] as const));
+  const notes = provenanceLines([], set.skipped, (r) => statusText(byId.get(r.runId)!));
+  return { files: set.logs.map((l) => l.file!), cells: reportCells(set, variants), ...(notes.length ? { notes } : {}) };
 }
 
 /**
@@ -180,12 +217,13 @@ export class ReportPanels implements vscode.Disposable {
       vscode.commands.registerCommand(OPEN_REPORT_COMMAND, (target?: string | vscode.Uri | { uri?: vscode.Uri }, runId?: string | string[]) => this.openCommand(target, runId)),
       vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
-          const files = (state as Partial<ReportPanelState> | undefined)?.logFiles?.filter((f) => typeof f === 'string');
+          const saved = state as Partial<ReportPanelState> | undefined;
+          const files = saved?.logFiles?.filter((f) => typeof f === 'string');
           if (!files?.length) {
             panel.dispose();
             return;
           }
-          this.track(new ReportPanel(panel, files, this.deps));
+          this.track(new ReportPanel(panel, files, this.deps, Array.isArray(saved?.cells) ? saved.cells : undefined, Array.isArray(saved?.notes) ? saved.notes.filter((n) => typeof n === 'string') : []));
         },
       }),
     );
@@ -197,15 +235,15 @@ export class ReportPanels implements vscode.Disposable {
   }
 
   /** Opens (or reveals) the panel of these run logs. */
-  show(logFiles: readonly string[]): ReportPanel {
-    const key = [...logFiles].sort().join('\n');
+  show(logFiles: readonly string[], cells?: readonly ReportCell[], notes: readonly string[] = []): ReportPanel {
+    const key = panelKey(logFiles, cells);
     const existing = this.open.get(key);
     if (existing) {
       existing.panel.reveal();
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'Dilemma Lens report', vscode.ViewColumn.Beside, { enableScripts: true, retainContextWhenHidden: false });
-    return this.track(new ReportPanel(panel, logFiles, this.deps));
+    return this.track(new ReportPanel(panel, logFiles, this.deps, cells, notes));
   }
 
   private track(p: ReportPanel): ReportPanel {
@@ -225,11 +263,11 @@ export class ReportPanels implements vscode.Disposable {
       return undefined;
     }
     try {
-      const files = uri.fsPath.endsWith('.jsonl')
-        ? [uri.fsPath]
+      const target: ReportTarget = isRunLogName(uri.fsPath)
+        ? { files: [uri.fsPath] }
         : await runLogsOf(uri.fsPath, this.deps.runDirOf(uri.fsPath), typeof runId === 'string' ? [runId] : runId);
-      for (const f of files) if (!fs.existsSync(f)) throw new Error(`no run log at ${f}`);
-      return this.show(files);
+      for (const f of target.files) if (!fs.existsSync(f)) throw new Error(`no run log at ${f}`);
+      return this.show(target.files, target.cells, target.notes);
     } catch (e) {
       void vscode.window.showErrorMessage(`Dilemma Lens: cannot open the report: ${(e as Error).message}`);
       return undefined;

@@ -1,61 +1,73 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
 import { scenarioHash } from '../core/run/engine';
 import type { RunHeader, SessionRecord } from '../core/run/record';
-import { readRunLog } from '../core/run/runLog';
 import type { Scenario } from '../core/scenario/model';
 import { parseScenario } from '../core/scenario/parse';
-import { analyzeForEditor, type EditorAnalysisCache } from '../core/view/editorAnalysis';
+import { analyzeLogsForEditor, type EditorAnalysisCache } from '../core/view/editorAnalysis';
+import { buildResultSet, labelsOf, setLabel, withCoverage, incompleteReason, type ResultSet } from '../core/workspace/resultSet';
+import { runInfo, RunStore, type LoadedRun, type RunInfo } from '../core/workspace/runStore';
 
-/** The results the editor shows for one scenario file: its latest run, possibly still running. */
+/**
+ * The results the editor shows for one scenario file: per variant and model the newest run that has
+ * answered sessions there (the run in progress included), merged, with where each figure came from.
+ */
 export interface ScenarioResults {
   uri: vscode.Uri;
+  /** The run in progress or just ended, else the latest full run shown. */
   runId: string;
   logFile: string;
+  /** The sessions behind the figures (of every run the set draws on). */
   records: SessionRecord[];
+  /** The analysis of the merged set; asserts of a model whose results are partial or missing a variant are not measured. */
   analysis?: ScenarioAnalysis;
   running: boolean;
+  set: ResultSet;
+  /** The set's label for the summary ("partial 7/24 · from 2 runs"), undefined for one whole run. */
+  label?: string;
+  /** A figure's label for a model and variant (partial, or the model and time of an older run). */
+  labelOf: (model: string, variant: string) => string | undefined;
+  /** Why a model's variant is not fully measured (for the Testing view), undefined when it is. */
+  incomplete: (model: string, variant: string) => string | undefined;
+  /** Runs newer than every figure shown that added none (failed, zero sessions): listed, never shown. */
+  skipped: RunInfo[];
+}
+
+/** The run in progress (or just ended) of an entry, as the store received it. */
+interface Live {
+  header: RunHeader;
+  logFile: string;
+  records: SessionRecord[];
+  /** Its status as read back from the log once it ended (with the end record). */
+  info?: RunInfo;
 }
 
 interface Entry {
-  results: ScenarioResults;
+  uri: vscode.Uri;
   scenario: Scenario;
   text: string;
-  header: RunHeader;
+  hash: string;
+  /** The runs of this text on disk, except the live one. */
+  disk: LoadedRun[];
+  live?: Live;
+  running: boolean;
+  results?: ScenarioResults;
   /** What re-analyses of this entry's unchanged text share (the prompt diffs). */
   cache: EditorAnalysisCache;
   timer?: ReturnType<typeof setTimeout>;
-}
-
-/** The hash and start time of a run log's header line, read without reading the sessions; undefined when unreadable. */
-async function readHeader(file: string): Promise<{ scenarioHash: string; startedAt?: string } | undefined> {
-  let handle: fs.promises.FileHandle | undefined;
-  try {
-    handle = await fs.promises.open(file, 'r');
-    const buf = Buffer.alloc(16 * 1024);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    const first = buf.subarray(0, bytesRead).toString('utf8').split('\n')[0] ?? '';
-    const header = JSON.parse(first) as { kind?: unknown; scenarioHash?: unknown; startedAt?: unknown };
-    if (header.kind !== 'run' || typeof header.scenarioHash !== 'string') return undefined;
-    return { scenarioHash: header.scenarioHash, ...(typeof header.startedAt === 'string' ? { startedAt: header.startedAt } : {}) };
-  } catch {
-    return undefined;
-  } finally {
-    await handle?.close();
-  }
 }
 
 /** How often, at most, results arriving during a run are re-analysed (and the editor refreshed). */
 const REANALYSE_MS = 300;
 
 /**
- * The results of each scenario file, keyed by URI: filled by the run controller as sessions end,
- * and from the newest matching run log when an unchanged scenario is re-opened.
+ * The results of each scenario file, keyed by URI: read from the run store (`core/workspace`) when an
+ * unchanged scenario is opened, and merged with the run in progress as its sessions end. A run that
+ * adds no answered session (failed, zero sessions) never replaces what is shown.
  */
 export class ResultsStore implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
+  private readonly stores = new Map<string, RunStore>();
   /**
    * Bumped whenever a file's results are replaced or dropped. A load reads the disk and analyses for a
    * while; if a run began (and maybe already ended) or the file was forgotten meanwhile, what the load
@@ -72,82 +84,81 @@ export class ResultsStore implements vscode.Disposable {
     return this.entries.get(uri.toString())?.results;
   }
 
-  /** Starts showing a run: its header and the sessions its log already holds (a resume keeps them). */
+  /** The run store of a scenario file's run folder. */
+  storeOf(file: string): RunStore {
+    const dir = this.runDirOf(file);
+    let s = this.stores.get(dir);
+    if (!s) this.stores.set(dir, (s = new RunStore(dir)));
+    return s;
+  }
+
+  /** Starts showing a run: its header and the sessions its log already holds (a resume keeps them), merged with the file's other results. */
   begin(uri: vscode.Uri, scenario: Scenario, text: string, header: RunHeader, logFile: string, records: SessionRecord[]): void {
     this.clearTimer(uri);
-    const entry: Entry = { scenario, text, header, cache: {}, results: { uri, runId: header.runId, logFile, records: [...records], running: true } };
-    if (records.length > 0) entry.results.analysis = analyzeForEditor(scenario, text, header, records, logFile, entry.cache);
+    const current = this.entries.get(uri.toString());
+    const hash = scenarioHash(text);
+    const same = current && current.hash === hash;
+    const entry: Entry = { uri, scenario, text, hash, disk: same ? current.disk : [], live: { header, logFile, records: [...records] }, running: true, cache: same ? current.cache : {} };
     this.entries.set(uri.toString(), entry);
     this.bump(uri);
-    this.emitter.fire(uri);
+    this.compute(entry);
+    // The other runs of this text, when they were not loaded yet: read them, then show them with the live run.
+    if (!same && uri.scheme === 'file') void this.readDisk(entry);
   }
 
   /** A session ended: keep it and re-analyse soon (throttled, so a fast run does not re-analyse per session). */
   add(uri: vscode.Uri, record: SessionRecord): void {
     const entry = this.entries.get(uri.toString());
-    if (!entry || record.runId !== entry.results.runId) return;
-    entry.results.records.push(record);
+    if (!entry?.live || record.runId !== entry.live.header.runId) return;
+    entry.live.records.push(record);
     entry.timer ??= setTimeout(() => {
       entry.timer = undefined;
-      this.reanalyse(entry);
+      this.compute(entry);
     }, REANALYSE_MS);
   }
 
-  /** The run ended (done, cancelled or stopped): analyse what it has and mark it not running. */
-  finish(uri: vscode.Uri): ScenarioResults | undefined {
+  /** The run ended (done, cancelled or stopped): re-read its log (with how it ended), merge, and mark it not running. */
+  async finish(uri: vscode.Uri): Promise<ScenarioResults | undefined> {
     const entry = this.entries.get(uri.toString());
     if (!entry) return undefined;
     this.clearTimer(uri);
-    entry.results.running = false;
-    this.reanalyse(entry);
+    entry.running = false;
+    const live = entry.live;
+    if (live) {
+      const read = await this.storeOf(uri.fsPath).read(live.logFile, entry.scenario.id);
+      if (read.info.status !== 'unreadable' && read.header.runId === live.header.runId && this.entries.get(uri.toString()) === entry) {
+        live.records = read.sessions;
+        live.info = read.info;
+      }
+    }
+    this.compute(entry);
     return entry.results;
   }
 
-  /** Re-opens an unchanged scenario with its last results: the newest run log whose header scenarioHash matches the text (and that has sessions). */
+  /** Re-opens an unchanged scenario with its results: per variant and model the newest run of this text (by the header's hash) with sessions there. */
   async load(uri: vscode.Uri, text: string): Promise<ScenarioResults | undefined> {
     const current = this.entries.get(uri.toString());
-    if (current?.results.running) return current.results;
+    if (current?.running) return current.results;
     const hash = scenarioHash(text);
-    if (current && current.header.scenarioHash === hash) return current.results;
+    if (current && current.hash === hash) return current.results;
     const scenario = parseScenario(text).scenario;
     if (!scenario || uri.scheme !== 'file') return undefined;
     const generation = this.generations.get(uri.toString()) ?? 0;
-    const dir = path.join(this.runDirOf(uri.fsPath), scenario.id);
-    let names: string[];
-    try {
-      names = (await fs.promises.readdir(dir)).filter((n) => n.endsWith('.jsonl'));
-    } catch {
-      return undefined;
-    }
-    // Newest first by the header's start time (run ids carry only seconds; runs may start within one).
-    const candidates = (await Promise.all(names.map(async (name) => ({ file: path.join(dir, name), header: await readHeader(path.join(dir, name)) }))))
-      .filter((c) => c.header?.scenarioHash === hash)
-      .sort((a, b) => (b.header!.startedAt ?? '').localeCompare(a.header!.startedAt ?? '') || b.file.localeCompare(a.file));
-    for (const { file } of candidates) {
-      let log;
-      try {
-        log = await readRunLog(file);
-      } catch {
-        continue;
-      }
-      // A run that ended before any session (an unreachable model) has no results to show.
-      if (log.sessions.length === 0) continue;
-      const entry: Entry = { scenario, text, header: log.header, cache: {}, results: { uri, runId: log.header.runId, logFile: file, records: log.sessions, running: false } };
-      entry.results.analysis = analyzeForEditor(scenario, text, log.header, log.sessions, file, entry.cache);
-      // A run began (and may have ended) or the results were replaced while the log was read: they are newer.
-      if ((this.generations.get(uri.toString()) ?? 0) !== generation) return this.get(uri);
-      this.entries.set(uri.toString(), entry);
-      this.bump(uri);
-      this.emitter.fire(uri);
-      return entry.results;
-    }
-    return undefined;
+    const disk = await this.runsOf(uri.fsPath, scenario.id, hash);
+    // A run began (and may have ended) or the results were replaced while the logs were read: they are newer.
+    if ((this.generations.get(uri.toString()) ?? 0) !== generation) return this.get(uri);
+    if (!disk.some((r) => r.sessions.length > 0)) return undefined;
+    const entry: Entry = { uri, scenario, text, hash, disk, running: false, cache: {} };
+    this.entries.set(uri.toString(), entry);
+    this.bump(uri);
+    this.compute(entry);
+    return entry.results;
   }
 
   /** Forgets a file's results (its text changed, so they no longer describe it). */
   forget(uri: vscode.Uri): void {
     const entry = this.entries.get(uri.toString());
-    if (!entry || entry.results.running) return;
+    if (!entry || entry.running) return;
     this.clearTimer(uri);
     this.entries.delete(uri.toString());
     this.bump(uri);
@@ -159,10 +170,47 @@ export class ResultsStore implements vscode.Disposable {
     return this.entries.get(uri.toString())?.text;
   }
 
-  private reanalyse(entry: Entry): void {
-    const r = entry.results;
-    if (r.records.length > 0) r.analysis = analyzeForEditor(entry.scenario, entry.text, entry.header, r.records, r.logFile, entry.cache);
-    this.emitter.fire(r.uri);
+  /** The runs of a scenario text on disk, newest first (logs of other texts describe another scenario). */
+  private async runsOf(file: string, scenario: string, hash: string): Promise<LoadedRun[]> {
+    return (await this.storeOf(file).load(scenario)).filter((r) => r.info.scenarioHash === hash);
+  }
+
+  private async readDisk(entry: Entry): Promise<void> {
+    const disk = await this.runsOf(entry.uri.fsPath, entry.scenario.id, entry.hash);
+    if (this.entries.get(entry.uri.toString()) !== entry) return;
+    entry.disk = disk.filter((r) => r.info.runId !== entry.live?.header.runId);
+    this.compute(entry);
+  }
+
+  /** The merged result set of an entry, its analysis and labels; fires a change. */
+  private compute(entry: Entry): void {
+    const runs = entry.disk.filter((r) => r.info.runId !== entry.live?.header.runId);
+    if (entry.live) {
+      const { header, logFile, records, info } = entry.live;
+      runs.push({ header, sessions: records, info: info ?? runInfo(logFile, header, records) });
+    }
+    const variants = entry.scenario.variants.map((v) => v.name);
+    const set = buildResultSet(runs, variants);
+    const records = set.logs.flatMap((l) => l.sessions);
+    const analysis = records.length > 0 ? withCoverage(analyzeLogsForEditor(entry.scenario, entry.text, set.logs, entry.cache), set, variants) : undefined;
+    const label = setLabel(set);
+    entry.results = {
+      uri: entry.uri,
+      runId: entry.live?.header.runId ?? set.latest?.runId ?? '',
+      logFile: entry.live?.logFile ?? set.latest?.file ?? '',
+      records,
+      ...(analysis ? { analysis } : {}),
+      running: entry.running,
+      set,
+      ...(label ? { label } : {}),
+      labelOf: labelsOf(set),
+      incomplete: (model, variant) => {
+        const cell = set.cells.find((c) => c.model === model && c.variant === variant);
+        return cell ? (cell.partial ? `partial ${cell.done}/${cell.planned} sessions` : undefined) : incompleteReason(set, model, [variant]);
+      },
+      skipped: set.skipped,
+    };
+    this.emitter.fire(entry.uri);
   }
 
   private bump(uri: vscode.Uri): void {

@@ -34,7 +34,12 @@ export interface RunOutcome {
   runId: string;
   logFile: string;
   summary: RunSummary;
+  /** The analysis of the merged results shown (this run's figures with the other variants' and models' newest). */
   analysis: ScenarioAnalysis;
+  /** Why a model's variant is not fully measured (a partial run), undefined when it is. */
+  incomplete: (model: string, variant: string) => string | undefined;
+  /** The results' provenance label ("partial 7/24 · from 2 runs"), when they are not one whole run. */
+  label?: string;
 }
 
 /** The run logs of a scenario file: `.dilemma/runs` under its workspace root, exactly where the CLI puts them. */
@@ -161,7 +166,7 @@ export class RunController implements vscode.Disposable {
       } finally {
         for (const s of subs) s.dispose();
       }
-      const results = this.store.finish(req.uri);
+      const results = await this.store.finish(req.uri);
       this.log.info(`run ${summary.runId}: ${summary.complete} complete, ${summary.failed} failed, ${summary.notRun} not run, ${summary.calls} calls (${summary.cachedCalls} cached) in ${summary.durationMs} ms${summary.stopped ? `; stopped: ${summary.stopped}` : ''}`);
       if (summary.stopped === 'unreachable') {
         const model = summary.unreachableModel ?? ids[0] ?? '';
@@ -171,11 +176,13 @@ export class RunController implements vscode.Disposable {
       } else if (summary.stopped === 'aborted') {
         void vscode.window.showInformationMessage(`Dilemma Lens: cancelled; ${summary.complete + summary.failed} session(s) kept. Run again, or resume with \`dilemma run --resume ${summary.runId}\`.`);
       }
+      // A run that answered nothing (stopped before any answer) leaves the earlier results shown; it has no outcome of its own.
+      if (summary.stopped && summary.complete === 0) return undefined;
       if (!results?.analysis) {
         if (summary.stopped) return undefined;
         throw new Error(`run ${summary.runId} produced no results`);
       }
-      return { runId: summary.runId, logFile: summary.logPath, summary, analysis: results.analysis };
+      return { runId: summary.runId, logFile: summary.logPath, summary, analysis: results.analysis, incomplete: results.incomplete, ...(results.label ? { label: results.label } : {}) };
     });
   }
 

@@ -2,13 +2,13 @@ import * as vscode from 'vscode';
 import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
 import type { Span } from '../core/scenario/model';
 import { parseScenario, type ParsedScenario } from '../core/scenario/parse';
-import { scenarioNode, scenarioVerdict, variantVerdict, type TestVerdict } from '../core/view/testTree';
+import { scenarioNode, scenarioVerdict, variantVerdict, type Incomplete, type TestVerdict } from '../core/view/testTree';
 import { LANGUAGE_ID, TEST_CONTROLLER_ID } from './ids';
 import { ensureTrusted } from './trust';
 
 /** What a test run needs from the run controller (`RunController.run`), kept structural so tests can pass their own. */
 export interface ScenarioRunner {
-  run(req: { uri: vscode.Uri; variant?: string }, token?: vscode.CancellationToken): Promise<{ runId: string; logFile: string; analysis: ScenarioAnalysis } | undefined>;
+  run(req: { uri: vscode.Uri; variant?: string }, token?: vscode.CancellationToken): Promise<{ runId: string; logFile: string; analysis: ScenarioAnalysis; incomplete?: Incomplete; label?: string } | undefined>;
 }
 
 /** One item's outcome in a test run, as it was given to VS Code (for tests of the controller). */
@@ -152,7 +152,8 @@ export class ScenarioTests implements vscode.Disposable {
             continue;
           }
           run.appendOutput(`${file.label}${job.variant ? ` · ${job.variant}` : ''}: run ${outcome.runId}, log ${outcome.logFile}\r\n`);
-          await this.report(run, file, job.items, outcome.analysis, Date.now() - started);
+          if (outcome.label) run.appendOutput(`${file.label}: results ${outcome.label}\r\n`);
+          await this.report(run, file, job.items, outcome.analysis, Date.now() - started, outcome.incomplete);
         }
       }
     } finally {
@@ -170,11 +171,11 @@ export class ScenarioTests implements vscode.Disposable {
   }
 
   /** Sets each item's outcome from the analysis, with its messages placed at the thresholds in the file. */
-  private async report(run: vscode.TestRun, file: vscode.TestItem, items: readonly vscode.TestItem[], analysis: ScenarioAnalysis, ms: number): Promise<void> {
+  private async report(run: vscode.TestRun, file: vscode.TestItem, items: readonly vscode.TestItem[], analysis: ScenarioAnalysis, ms: number, incomplete?: Incomplete): Promise<void> {
     const doc = await vscode.workspace.openTextDocument(file.uri!);
     const thresholds = parseScenario(doc.getText()).scenario?.assert ?? [];
     for (const item of items) {
-      const verdict = item === file ? scenarioVerdict(analysis) : variantVerdict(analysis, thresholds, item.label);
+      const verdict = item === file ? scenarioVerdict(analysis, incomplete) : variantVerdict(analysis, thresholds, item.label, incomplete);
       if (!verdict) {
         this.settle(run, item, 'skipped');
         continue;

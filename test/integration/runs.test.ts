@@ -7,7 +7,8 @@ import { readRunLog } from '../../src/core/run/runLog';
 import { decorationPlan } from '../../src/core/view/decorationPlan';
 import { parseScenario } from '../../src/core/scenario/parse';
 import type { DilemmaLensApi } from '../../src/extension';
-import { COMMANDS } from '../../src/editor/ids';
+import { COMMANDS, OPEN_REPORT_COMMAND } from '../../src/editor/ids';
+import { variantVerdict } from '../../src/core/view/testTree';
 import { bound, openWorkspaceFile, waitFor } from './support';
 
 // The launcher (test/e2e/exthost.mjs) starts two OpenAI-compatible test servers with a simulated
@@ -179,7 +180,7 @@ describe('runs from the editor', function () {
     assert.ok(applied.changed.length > 0, 'changed words are marked');
   });
 
-  // This test and the next read the results of the run above (a run takes long; they do not repeat it).
+  // The tests below read the results of the run above (a run takes long; they do not repeat it).
   it('re-opens an unchanged scenario with its last results, from the newest matching run log', async () => {
     const before = dl.results.get(uri);
     assert.ok(before, 'needs the results of the run in the test above, which has none');
@@ -209,12 +210,70 @@ describe('runs from the editor', function () {
     await waitFor(() => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === right)), 'the diff editor tab');
   });
 
+  it('keeps the good results when a run of the same model fails (server down), and Open Report shows the good run', async () => {
+    const good = dl.results.get(uri);
+    assert.ok(good?.analysis, 'needs the results of the run in the test above, which has none');
+    const goodRuns = new Set(good.set.cells.map((c) => c.run.runId));
+    const goodTexts = JSON.stringify(good.set.cells.map((c) => [c.model, c.variant, c.run.runId]));
+    const providers = vscode.workspace.getConfiguration().get<{ id: string }[]>('dilemmaLens.providers')!;
+    // The same model id, its server down: nothing listens on port 1.
+    await vscode.workspace.getConfiguration().update('dilemmaLens.providers', providers.map((p) => (p.id === 'sim' ? { ...p, baseUrl: 'http://127.0.0.1:1/v1' } : p)), vscode.ConfigurationTarget.Global);
+    try {
+      assert.equal(await dl.runs.run({ uri, models: [`sim/${MODEL}`] }), undefined);
+      assert.match(dl.runs.lastError?.message ?? '', /could not be reached/);
+    } finally {
+      await vscode.workspace.getConfiguration().update('dilemmaLens.providers', providers, vscode.ConfigurationTarget.Global);
+    }
+    const after = dl.results.get(uri)!;
+    assert.equal(after.running, false);
+    assert.equal(JSON.stringify(after.set.cells.map((c) => [c.model, c.variant, c.run.runId])), goodTexts, 'every figure still comes from the good run');
+    assert.equal(after.records.length, good.records.length);
+    // The failed run is listed, not shown.
+    assert.equal(after.skipped.length, 1);
+    assert.equal(after.skipped[0]!.status, 'failed');
+    assert.ok(!goodRuns.has(after.skipped[0]!.runId));
+    const summary = await waitFor(async () => (await lenses(uri)).find((l) => /aligned · \d+ diverge/.test(l.command?.title ?? '')), 'the summary lens after the failed run');
+    assert.doesNotMatch(summary.command!.title, /partial/);
+    const panel = await vscode.commands.executeCommand<{ logFiles: readonly string[]; handle(m: { type: 'ready' }): Promise<void>; latest?: { type: string; model?: { runs: { runId: string; sessions: number }[] } }; dispose(): void }>(OPEN_REPORT_COMMAND, uri.toString());
+    assert.ok(panel, 'a report panel');
+    assert.deepEqual(panel.logFiles.map((f) => path.basename(f, '.jsonl')), [...goodRuns]);
+    await panel.handle({ type: 'ready' });
+    assert.equal(panel.latest?.type, 'report', JSON.stringify(panel.latest));
+    assert.deepEqual(panel.latest?.model?.runs.map((r) => [r.runId, r.sessions]), [[[...goodRuns][0], good.records.length]]);
+    panel.dispose();
+  });
+
+  it('"Run variant" keeps the other variants\' figures, and the summary is over all of them', async () => {
+    const before = dl.results.get(uri);
+    assert.ok(before?.analysis, 'needs the results of the run above');
+    const full = before.set.latest!.runId;
+    const variants = before.analysis.variants;
+    const outcome = await vscode.commands.executeCommand<Awaited<ReturnType<DilemmaLensApi['runs']['run']>>>(COMMANDS.runVariant, uri.toString(), 'baseline');
+    assert.ok(outcome);
+    const after = dl.results.get(uri)!;
+    const from = new Map(after.set.cells.map((c) => [c.variant, c.run.runId]));
+    assert.equal(from.get('baseline'), outcome.runId, 'the variant run gives the baseline figures');
+    for (const v of variants.filter((n) => n !== 'baseline')) assert.equal(from.get(v), full, `${v} keeps the full run's figures`);
+    assert.deepEqual([...new Set(outcome.analysis.samples.map((s) => s.variant))].sort(), [...variants].sort(), 'the analysis is over every variant');
+    assert.equal(outcome.analysis.samples.length, before.analysis.samples.length);
+    // The baseline figure is not from the latest full run: its line says which run it is from.
+    const line = editor.document.getText().split('\n').findIndex((l) => l.trim() === '- name: baseline');
+    const mark = await waitFor(() => {
+      const a = dl.decorations.appliedTo(uri);
+      return a && [...a.aligned, ...a.diverging, ...a.failed].find((d) => d.line === line && d.text?.includes('from '));
+    }, 'the baseline line labelled with its run');
+    assert.match(mark.text!, new RegExp(`│ from ${MODEL} · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d$`));
+    const summary = await waitFor(async () => (await lenses(uri)).find((l) => /from 2 runs/.test(l.command?.title ?? '')), 'the summary lens naming two runs');
+    const determined = outcome.analysis.samples.filter((s) => s.divergent !== null);
+    assert.ok(summary.command!.title.startsWith(`${determined.filter((s) => !s.divergent).length}/${determined.length} aligned`), summary.command!.title);
+  });
+
   it('cancels promptly and keeps the sessions that completed', async () => {
     const cts = new vscode.CancellationTokenSource();
     const running = dl.runs.run({ uri, models: [`slow/${MODEL}`] }, cts.token);
     await waitFor(() => {
       const r = dl.results.get(uri);
-      return r?.running && r.records.length >= 2;
+      return r?.running && r.records.filter((x) => x.runId === r.runId).length >= 2;
     }, 'the first sessions of the slow run', 60_000);
     const t = Date.now();
     cts.cancel();
@@ -229,7 +288,24 @@ describe('runs from the editor', function () {
     const log = await readRunLog(outcome.logFile);
     assert.equal(log.sessions.length, outcome.summary.complete + outcome.summary.failed);
     assert.ok(log.sessions.length >= 2);
-    assert.equal(dl.results.get(uri)!.records.length, log.sessions.length);
+    const shown = dl.results.get(uri)!;
+    assert.equal(shown.records.filter((r) => r.runId === outcome.runId).length, log.sessions.length);
+    // A cancelled run is partial everywhere: its run, its figures, the summary lens, and its variants' verdicts are not measured.
+    assert.equal(shown.set.cells.filter((c) => c.run.runId === outcome.runId).every((c) => c.run.status === 'cancelled'), true);
+    const partialCells = shown.set.cells.filter((c) => c.run.runId === outcome.runId && c.partial);
+    assert.ok(partialCells.length > 0, 'some figure of the cancelled run is partial');
+    const lens = await waitFor(async () => (await lenses(uri)).find((l) => /partial \d+\/\d+/.test(l.command?.title ?? '')), 'a summary lens labelled partial');
+    assert.match(lens.command!.title, new RegExp(`partial ${log.sessions.length}/${outcome.summary.planned}`));
+    for (const c of partialCells) {
+      const verdict = variantVerdict(outcome.analysis, [], c.variant, outcome.incomplete);
+      assert.equal(verdict?.status, 'errored', `${c.variant} is not measured`);
+      assert.match(verdict!.messages.map((m) => m.text).join('\n'), new RegExp(`not measured: partial ${c.done}/${c.planned} sessions`));
+    }
+    const line = editor.document.getText().split('\n').findIndex((l) => l.trim() === `- name: ${partialCells[0]!.variant}`);
+    await waitFor(() => {
+      const a = dl.decorations.appliedTo(uri);
+      return a && [...a.aligned, ...a.diverging, ...a.failed].find((d) => d.line === line && /partial \d+\/\d+/.test(d.text ?? ''));
+    }, 'the partial variant\'s line labelled partial');
 
     // The CLI resumes the editor's run: same run log, same cache, only the missing sessions.
     const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'dilemma-lens')!;
@@ -247,7 +323,7 @@ describe('runs from the editor', function () {
     // ...and the editor re-opens the file with the run the CLI finished.
     dl.results.forget(uri);
     const reopened = await dl.results.load(uri, editor.document.getText());
-    assert.deepEqual([reopened?.runId, reopened?.records.length], [outcome.runId, outcome.summary.planned]);
+    assert.deepEqual([reopened?.runId, reopened?.records.filter((r) => r.runId === outcome.runId).length], [outcome.runId, outcome.summary.planned]);
   });
 
   it('runs a variant on several models picked for a comparison, each model on the variant\'s line', async () => {
@@ -256,7 +332,10 @@ describe('runs from the editor', function () {
     const outcome = await vscode.commands.executeCommand<Awaited<ReturnType<DilemmaLensApi['runs']['run']>>>(COMMANDS.runVariant, uri.toString(), 'baseline');
     assert.ok(outcome);
     assert.deepEqual(outcome.analysis.models, models);
-    assert.deepEqual([...new Set(outcome.analysis.samples.map((s) => s.variant))], ['baseline']);
+    // The variant's figures are this run's; the other variants keep their newest results.
+    assert.deepEqual([...new Set(outcome.analysis.samples.filter((s) => s.key.startsWith(`sim/${MODEL}|baseline|`) || s.key.startsWith(`slow/${MODEL}|baseline|`)).map((s) => s.variant))], ['baseline']);
+    const cells = dl.results.get(uri)!.set.cells.filter((c) => c.variant === 'baseline');
+    assert.deepEqual(cells.map((c) => c.run.runId), [outcome.runId, outcome.runId]);
     const line = editor.document.getText().split('\n').findIndex((l) => l.trim() === '- name: baseline');
     const mark = await waitFor(() => {
       const a = dl.decorations.appliedTo(uri);

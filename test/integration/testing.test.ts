@@ -171,13 +171,17 @@ describe('scenarios as tests, and the report', function () {
     const { panel, reply } = await reportOf(registry);
     assert.equal(reply.type, 'report', JSON.stringify(reply));
     if (reply.type !== 'report') return;
-    const log = await readRunLog(panel.logFiles[0]!);
-    assert.deepEqual(reply.model.runs.map((r) => r.runId), [log.header.runId]);
-    // one bar per model, variant and action that occurs in the log, counted here from the records
-    const bars = new Set(log.sessions.filter((s) => s.action?.status === 'ok').map((s) => `${s.model}|${s.variant}|${s.action!.choice}`));
+    // The scenario's results as the editor shows them: each variant from the newest run that ran it (the two variant runs above).
+    const logs = await Promise.all(panel.logFiles.map((f) => readRunLog(f)));
+    assert.deepEqual(reply.model.runs.map((r) => r.runId), logs.map((l) => l.header.runId));
+    assert.deepEqual(logs.map((l) => l.header.variants.length), logs.map(() => 1), 'two variant runs');
+    const sessions = logs.flatMap((l) => l.sessions);
+    // one bar per model, variant and action that occurs in the logs, counted here from the records
+    const bars = new Set(sessions.filter((s) => s.action?.status === 'ok').map((s) => `${s.model}|${s.variant}|${s.action!.choice}`));
     assert.equal(reply.model.actions.length, bars.size);
-    for (const b of reply.model.actions) assert.equal(b.count, log.sessions.filter((s) => s.action?.status === 'ok' && `${s.model}|${s.variant}|${s.action.choice}` === `${b.model}|${b.variant}|${b.outcome}`).length);
-    assert.deepEqual(reply.state, { logFiles: panel.logFiles });
+    for (const b of reply.model.actions) assert.equal(b.count, sessions.filter((s) => s.action?.status === 'ok' && `${s.model}|${s.variant}|${s.action.choice}` === `${b.model}|${b.variant}|${b.outcome}`).length);
+    assert.deepEqual(reply.state.logFiles, panel.logFiles);
+    assert.deepEqual(reply.state.cells?.map((c) => c.file), panel.cells?.map((c) => c.file));
     // a strict CSP with a nonce, and every resource from the extension's media folder
     const html = panel.panel.webview.html;
     const csp = /Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!;
@@ -212,7 +216,7 @@ describe('scenarios as tests, and the report', function () {
     const ids = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => f.slice(0, -'.jsonl'.length));
     assert.ok(ids.length >= 2, `two runs of health-registry from the tests above: ${ids.join(', ')}`);
     await vscode.commands.executeCommand(OPEN_REPORT_COMMAND, registry, ids);
-    const panel = await waitFor(() => dl.reports.panels.find((p) => p.logFiles.length === ids.length), 'the comparison panel');
+    const panel = await waitFor(() => dl.reports.panels.find((p) => p.logFiles.length === ids.length && !p.cells), 'the comparison panel');
     const reply = await waitFor(() => panel.latest, 'the comparison\'s report', 60_000);
     assert.equal(reply.type, 'report', JSON.stringify(reply));
     if (reply.type !== 'report') return;

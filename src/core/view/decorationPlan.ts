@@ -268,7 +268,7 @@ const shortName = (model: string): string => model.slice(model.indexOf('/') + 1)
 export interface PlanMemo {
   text?: string;
   models?: string;
-  parts: Map<string, { stats: VariantStats; samples: readonly SampleAnalysis[]; records: readonly SessionRecord[]; part: { kind: VariantKind; text: string; hover: string } }>;
+  parts: Map<string, { stats: VariantStats; samples: readonly SampleAnalysis[]; records: readonly SessionRecord[]; label?: string; part: { kind: VariantKind; text: string; hover: string } }>;
   changed: Map<string, { prompt: PromptDiff['prompt']; ranges: Span[] }>;
 }
 
@@ -284,7 +284,7 @@ const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean => a.length ===
  * line lists every model's summary, takes the worst kind, and each item the mean per model.
  * Items of reworded questionnaires are marked where they are written.
  */
-export function decorationPlan(scenario: Scenario, text: string, analysis: ScenarioAnalysis, records: readonly SessionRecord[], models: readonly string[] = analysis.models, memo?: PlanMemo): DecorationPlan {
+export function decorationPlan(scenario: Scenario, text: string, analysis: ScenarioAnalysis, records: readonly SessionRecord[], models: readonly string[] = analysis.models, memo?: PlanMemo, labelOf?: (model: string, variant: string) => string | undefined): DecorationPlan {
   const plan: DecorationPlan = { model: models.join(', '), variants: [], items: [], changed: [] };
   if (models.length === 0) return plan;
   if (memo && (memo.text !== text || memo.models !== plan.model)) {
@@ -310,12 +310,15 @@ export function decorationPlan(scenario: Scenario, text: string, analysis: Scena
       if (!va) return [];
       const samples = samplesOf.get(key(model, v.name)) ?? [];
       const mine = recordsOf.get(key(model, v.name)) ?? [];
+      const label = labelOf?.(model, v.name);
       const hit = memo?.parts.get(key(model, v.name));
-      if (hit && hit.stats === va.stats && sameItems(hit.samples, samples) && sameItems(hit.records, mine)) return [hit.part];
+      if (hit && hit.stats === va.stats && hit.label === label && sameItems(hit.samples, samples) && sameItems(hit.records, mine)) return [hit.part];
       const kind = variantKind(va.stats, limit);
-      const summary = variantSummary(va.stats);
-      const part = { kind, text: many ? `${shortName(model)}: ${summary}` : summary, hover: variantHover(va.stats, samples, mine, kind) };
-      memo?.parts.set(key(model, v.name), { stats: va.stats, samples, records: mine, part });
+      // Provenance: a partial figure, or one from another run than the latest full one, says so on the line.
+      const summary = `${variantSummary(va.stats)}${label ? ` │ ${label}` : ''}`;
+      const hover = variantHover(va.stats, samples, mine, kind);
+      const part = { kind, text: many ? `${shortName(model)}: ${summary}` : summary, hover: label ? `${hover}\n\n*${label}*` : hover };
+      memo?.parts.set(key(model, v.name), { stats: va.stats, samples, records: mine, part, ...(label ? { label } : {}) });
       return [part];
     });
     if (parts.length === 0) continue;

@@ -1,6 +1,6 @@
 /** The analysis the editor shows, live as sessions arrive and when a file re-opens with its last run. */
 import { createAnalysisMemo, type AnalysisMemo } from '../analysis/analysisMemo';
-import { analyzeRun, type RenderFn, type ScenarioAnalysis } from '../analysis/analyzeRun';
+import { analyzeRun, type RenderFn, type RunLogInput, type ScenarioAnalysis } from '../analysis/analyzeRun';
 import type { RunHeader, SessionRecord } from '../run/record';
 import type { Scenario, Variant, VarSet } from '../scenario/model';
 import { renderVariant } from '../scenario/render';
@@ -26,6 +26,11 @@ const render: RenderFn = (s, v, persona) => renderVariant(s, v, persona);
  * and with `cache` a re-analysis of the same text redoes only what new sessions change.
  */
 export function analyzeForEditor(scenario: Scenario, text: string, header: RunHeader, records: readonly SessionRecord[], file: string, cache?: EditorAnalysisCache): ScenarioAnalysis {
+  return analyzeLogsForEditor(scenario, text, [{ header, sessions: [...records], file }], cache);
+}
+
+/** `analyzeForEditor` over several logs: a result set drawn from several runs (core/workspace/resultSet.ts). */
+export function analyzeLogsForEditor(scenario: Scenario, text: string, logs: readonly RunLogInput[], cache?: EditorAnalysisCache): ScenarioAnalysis {
   if (cache && (cache.text !== text || !cache.memo || !cache.rendered)) {
     cache.text = text;
     cache.memo = createAnalysisMemo();
@@ -40,7 +45,7 @@ export function analyzeForEditor(scenario: Scenario, text: string, header: RunHe
     rendered.set(v, { persona, prompts });
     return prompts;
   };
-  return analyzeRun(scenario, [{ header, sessions: [...records], file }], {
+  return analyzeRun(scenario, logs, {
     bootstrap: 200,
     permutations: 2000,
     latentModel: false,

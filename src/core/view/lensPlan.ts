@@ -21,6 +21,8 @@ export interface LensResults {
   running: boolean;
   sessions: number;
   analysis?: ScenarioAnalysis;
+  /** Where the figures come from when they are not one whole run ("partial 7/24 · from 2 runs"). */
+  label?: string;
 }
 
 /** Short label of a selection: one model's name, or "3 models". */
@@ -31,7 +33,7 @@ export function modelLabel(models: readonly string[]): string {
 }
 
 /** "42/50 aligned · 8 diverge" over the determined samples, plus undetermined and failed counts and the asserts. */
-export function summaryText(analysis: ScenarioAnalysis, running = false): string {
+export function summaryText(analysis: ScenarioAnalysis, running = false, label?: string): string {
   const determined = analysis.samples.filter((s) => s.divergent !== null);
   const diverge = determined.filter((s) => s.divergent).length;
   const parts = [`${determined.length - diverge}/${determined.length} aligned`, `${diverge} diverge`];
@@ -39,7 +41,12 @@ export function summaryText(analysis: ScenarioAnalysis, running = false): string
   if (undetermined > 0) parts.push(`${undetermined} undetermined`);
   const failed = analysis.samples.filter((s) => s.status === 'failed').length;
   if (failed > 0) parts.push(`${failed} failed`);
-  if (analysis.asserts.length > 0) parts.push(`asserts ${analysis.asserts.filter((a) => a.status === 'pass').length}/${analysis.asserts.length} pass`);
+  if (analysis.asserts.length > 0) {
+    const pass = analysis.asserts.filter((a) => a.status === 'pass').length;
+    const unmeasured = analysis.asserts.filter((a) => a.status === 'error').length;
+    parts.push(unmeasured === analysis.asserts.length ? 'asserts not measured' : `asserts ${pass}/${analysis.asserts.length} pass${unmeasured ? ` (${unmeasured} not measured)` : ''}`);
+  }
+  if (label) parts.push(label);
   return `${running ? '$(sync~spin) ' : ''}${parts.join(' · ')}`;
 }
 
@@ -51,7 +58,7 @@ export function lensPlan(scenario: Scenario, text: string, models: readonly stri
     { at: top, title: `▶ Run scenario · ${modelLabel(models)}`, action: 'runScenario' },
     { at: top, title: `⇄ ${models.length ? modelLabel(models) : 'Pick model'}`, action: 'pickModel' },
   ];
-  if (results?.analysis && results.sessions > 0) lenses.push({ at: top, title: summaryText(results.analysis, results.running), action: 'openReport' });
+  if (results?.analysis && results.sessions > 0) lenses.push({ at: top, title: summaryText(results.analysis, results.running, results.label), action: 'openReport' });
   else if (results?.running) lenses.push({ at: top, title: '$(sync~spin) running…', action: 'openReport' });
   for (const v of scenario.variants) {
     if (v.implicit) continue;

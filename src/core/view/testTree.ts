@@ -75,9 +75,19 @@ function fromAssert(a: AssertResult): TestVerdict {
  * thresholds is judged like a variant without one: on its divergence (see `variantVerdict`), over all
  * its variants.
  */
-export function scenarioVerdict(analysis: ScenarioAnalysis): TestVerdict {
+export function scenarioVerdict(analysis: ScenarioAnalysis, incomplete?: Incomplete): TestVerdict {
   if (analysis.asserts.length > 0) return combine(analysis.asserts.map(fromAssert));
-  return combine(analysis.perVariant.map((v) => divergenceVerdict(v.stats)));
+  return combine(analysis.perVariant.map((v) => notMeasured(v.stats, incomplete) ?? divergenceVerdict(v.stats)));
+}
+
+/** Why a model's variant is not fully measured (partial results), undefined when it is. */
+export type Incomplete = (model: string, variant: string) => string | undefined;
+
+/** A partial figure is not the figure a threshold is about: "not measured", labelled partial. */
+function notMeasured(s: VariantStats, incomplete: Incomplete | undefined): TestVerdict | undefined {
+  const why = incomplete?.(s.model, s.variant);
+  if (!why) return undefined;
+  return { status: 'errored', messages: [{ text: `${s.model} / ${s.variant}: not measured: ${why}`, expected: 'every planned session', actual: why }] };
 }
 
 /** Thresholds that have a per-variant reading: the others (vaar, flip-rate) only exist per model. */
@@ -116,9 +126,11 @@ function thresholdVerdict(t: Threshold, s: VariantStats): TestVerdict {
  * figures; when the scenario has none of those, the variant passes only if no determined sample diverged.
  * Undefined when no model ran the variant.
  */
-export function variantVerdict(analysis: ScenarioAnalysis, thresholds: readonly Threshold[], variant: string): TestVerdict | undefined {
+export function variantVerdict(analysis: ScenarioAnalysis, thresholds: readonly Threshold[], variant: string, incomplete?: Incomplete): TestVerdict | undefined {
   const stats = analysis.perVariant.map((v) => v.stats).filter((s) => s.variant === variant);
   if (stats.length === 0) return undefined;
+  const partial = stats.map((s) => notMeasured(s, incomplete)).filter((v): v is TestVerdict => !!v);
+  if (partial.length) return combine(partial);
   const applicable = thresholds.filter((t) => t.metric in PER_VARIANT);
   if (applicable.length === 0) return combine(stats.map(divergenceVerdict));
   return combine(stats.flatMap((s) => applicable.map((t) => thresholdVerdict(t, s))));

@@ -157,9 +157,14 @@ export function incompleteReason(set: ResultSet, model: string, variants: readon
  * not the figure the threshold is about. Returns a new analysis; the rest is shared.
  */
 export function withCoverage(analysis: ScenarioAnalysis, set: ResultSet, variants: readonly string[]): ScenarioAnalysis {
+  return coverAsserts(analysis, (model) => incompleteReason(set, model, variants));
+}
+
+/** The analysis with the asserts of each model for which `reasonOf` gives a reason turned into "not measured". */
+export function coverAsserts(analysis: ScenarioAnalysis, reasonOf: (model: string) => string | undefined): ScenarioAnalysis {
   const reasons = new Map<string, string | undefined>();
   const why = (model: string): string | undefined => {
-    if (!reasons.has(model)) reasons.set(model, incompleteReason(set, model, variants));
+    if (!reasons.has(model)) reasons.set(model, reasonOf(model));
     return reasons.get(model);
   };
   const asserts = analysis.asserts.map((a): AssertResult => {
@@ -175,4 +180,31 @@ export function withCoverage(analysis: ScenarioAnalysis, set: ResultSet, variant
 export function labelsOf(set: ResultSet): (model: string, variant: string) => string | undefined {
   const map = new Map(set.cells.map((c) => [cellKey(c.model, c.variant), cellLabel(c)] as const));
   return (model, variant) => map.get(cellKey(model, variant));
+}
+
+/** A cell as the report panel keeps it (in its saved state): which log, model and variant, and its provenance. */
+export interface ReportCell {
+  file: string;
+  model: string;
+  variant: string;
+  /** `cellLabel`, when the figure is partial or from an older run. */
+  label?: string;
+  /** Why the model's asserts are not measured (see `incompleteReason`), when they are not. */
+  incomplete?: string;
+}
+
+/** The cells of a set for the report panel. */
+export function reportCells(set: ResultSet, variants: readonly string[]): ReportCell[] {
+  return set.cells.map((c) => {
+    const label = cellLabel(c);
+    const incomplete = incompleteReason(set, c.model, variants);
+    return { file: c.run.file, model: c.model, variant: c.variant, ...(label ? { label } : {}), ...(incomplete ? { incomplete } : {}) };
+  });
+}
+
+/** The provenance lines of a report: one per labelled figure, and the newer runs that added nothing. */
+export function provenanceLines(cells: readonly ReportCell[], skipped: readonly Pick<RunInfo, 'runId' | 'startedAt'>[] = [], statusOf?: (r: Pick<RunInfo, 'runId' | 'startedAt'>) => string): string[] {
+  const out = cells.filter((c) => c.label).map((c) => `${c.model} / ${c.variant}: ${c.label}`);
+  for (const r of skipped) out.push(`run ${r.runId} (${shortTime(r.startedAt)}) is not shown: ${statusOf ? statusOf(r) : 'it has no answered session'}`);
+  return out;
 }
