@@ -8,6 +8,7 @@ import { readRunLog } from '../core/run/runLog';
 import type { Scenario } from '../core/scenario/model';
 import { parseScenario } from '../core/scenario/parse';
 import { analyzeForEditor, type EditorAnalysisCache } from '../core/view/editorAnalysis';
+import type { SavedResultsDecision } from '../core/view/repositoryResults';
 
 /** The results the editor shows for one scenario file: its latest run, possibly still running. */
 export interface ScenarioResults {
@@ -17,7 +18,20 @@ export interface ScenarioResults {
   records: SessionRecord[];
   analysis?: ScenarioAnalysis;
   running: boolean;
+  /** Loaded from a saved run log in an untrusted workspace after the person opted in: labelled as from the repository. */
+  fromRepository?: boolean;
 }
+
+/**
+ * Whether saved run logs may be shown (see `savedResultsDecision`): asked on every load. `withheld` hears
+ * of a scenario whose saved results were not shown, so the editor can offer them.
+ */
+export interface SavedResultsGate {
+  decide(): SavedResultsDecision;
+  withheld(uri: vscode.Uri, scenarioId: string): void;
+}
+
+const SHOW_ALL: SavedResultsGate = { decide: () => ({ show: true, fromRepository: false }), withheld: () => undefined };
 
 interface Entry {
   results: ScenarioResults;
@@ -65,8 +79,11 @@ export class ResultsStore implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange: vscode.Event<vscode.Uri> = this.emitter.event;
 
-  /** @param runDirOf where the run logs of a scenario file live (the CLI's `.dilemma/runs` under its workspace root). */
-  constructor(private readonly runDirOf: (file: string) => string) {}
+  /**
+   * @param runDirOf where the run logs of a scenario file live (the CLI's `.dilemma/runs` under its workspace root).
+   * @param gate whether saved run logs may be shown (Restricted Mode withholds them until the person opts in).
+   */
+  constructor(private readonly runDirOf: (file: string) => string, private readonly gate: SavedResultsGate = SHOW_ALL) {}
 
   get(uri: vscode.Uri): ScenarioResults | undefined {
     return this.entries.get(uri.toString())?.results;
@@ -123,6 +140,13 @@ export class ResultsStore implements vscode.Disposable {
     const candidates = (await Promise.all(names.map(async (name) => ({ file: path.join(dir, name), header: await readHeader(path.join(dir, name)) }))))
       .filter((c) => c.header?.scenarioHash === hash)
       .sort((a, b) => (b.header!.startedAt ?? '').localeCompare(a.header!.startedAt ?? '') || b.file.localeCompare(a.file));
+    if (candidates.length === 0) return undefined;
+    // A repository can ship fabricated logs: untrusted, they wait for the person's opt-in.
+    const decision = this.gate.decide();
+    if (!decision.show) {
+      this.gate.withheld(uri, scenario.id);
+      return undefined;
+    }
     for (const { file } of candidates) {
       let log;
       try {
@@ -132,7 +156,7 @@ export class ResultsStore implements vscode.Disposable {
       }
       // A run that ended before any session (an unreachable model) has no results to show.
       if (log.sessions.length === 0) continue;
-      const entry: Entry = { scenario, text, header: log.header, cache: {}, results: { uri, runId: log.header.runId, logFile: file, records: log.sessions, running: false } };
+      const entry: Entry = { scenario, text, header: log.header, cache: {}, results: { uri, runId: log.header.runId, logFile: file, records: log.sessions, running: false, ...(decision.fromRepository ? { fromRepository: true } : {}) } };
       entry.results.analysis = analyzeForEditor(scenario, text, log.header, log.sessions, file, entry.cache);
       // A run began (and may have ended) or the results were replaced while the log was read: they are newer.
       if ((this.generations.get(uri.toString()) ?? 0) !== generation) return this.get(uri);
@@ -142,6 +166,11 @@ export class ResultsStore implements vscode.Disposable {
       return entry.results;
     }
     return undefined;
+  }
+
+  /** Forgets the results labelled as from the repository (the workspace became trusted: they load again as its own). */
+  forgetFromRepository(): void {
+    for (const e of [...this.entries.values()]) if (e.results.fromRepository) this.forget(e.results.uri);
   }
 
   /** Forgets a file's results (its text changed, so they no longer describe it). */
