@@ -6,7 +6,7 @@ import { RunLenses } from './editor/codeLens';
 import { CompareView } from './editor/compareView';
 import { ResultDecorations } from './editor/decorations';
 import { DivergenceView } from './editor/divergenceView';
-import { LANGUAGE_ID } from './editor/ids';
+import { COMMANDS, LANGUAGE_ID } from './editor/ids';
 import { ModelPicker } from './editor/modelPicker';
 import { ModelSelection } from './editor/modelSelection';
 import { createOutputChannel } from './editor/outputChannel';
@@ -17,6 +17,7 @@ import { ApiKeys, registerSecretCommands } from './editor/secrets';
 import { ModelStatusBar } from './editor/statusBar';
 import { ReportPanels } from './editor/reportPanel';
 import { ScenarioTests } from './editor/testController';
+import { RepositoryResultsGate } from './editor/trust';
 
 /** What the extension returns from `activate`: its parts, for integration tests and other extensions. */
 export interface DilemmaLensApi {
@@ -29,6 +30,7 @@ export interface DilemmaLensApi {
   readonly keys: ApiKeys;
   readonly tests: ScenarioTests;
   readonly reports: ReportPanels;
+  readonly repositoryResults: RepositoryResultsGate;
 }
 
 /** The editor's composition root: one owned context, disposed with the extension. */
@@ -45,7 +47,8 @@ class DilemmaContext implements vscode.Disposable {
     const log = createOutputChannel();
     const keys = new ApiKeys(context.secrets);
     const selection = new ModelSelection(context.globalState);
-    const results = new ResultsStore(runDirOf);
+    const repositoryResults = new RepositoryResultsGate();
+    const results = new ResultsStore(runDirOf, repositoryResults);
     const runs = new RunController(results, selection, keys, log);
     const picker = new ModelPicker(selection, keys, log);
     const statusBar = new ModelStatusBar(selection);
@@ -55,17 +58,27 @@ class DilemmaContext implements vscode.Disposable {
       if (doc.languageId === LANGUAGE_ID) void results.load(doc.uri, doc.getText());
     };
     vscode.workspace.textDocuments.forEach(loadResults);
+    const reloadResults = (): void => vscode.workspace.textDocuments.forEach(loadResults);
     this.disposables.push(
       log, keys, selection, results, runs, statusBar, lenses, decorations,
       picker.register(), registerSecretCommands(keys), registerRunCommands(runs, results, log),
       vscode.languages.registerCodeLensProvider(SCENARIO_SELECTOR, lenses),
       new DivergenceView(results), new CompareView(results),
       vscode.workspace.onDidOpenTextDocument(loadResults),
+      // Restricted Mode: the repository's saved results show after the opt-in, labelled; once trusted, as the workspace's own.
+      vscode.commands.registerCommand(COMMANDS.showRepositoryResults, () => {
+        repositoryResults.optIn();
+        reloadResults();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        results.forgetFromRepository();
+        reloadResults();
+      }),
     );
     const tests = new ScenarioTests(runs);
     const reports = new ReportPanels({ extensionUri: context.extensionUri, runDirOf });
     this.disposables.push(tests, reports);
-    this.api = { results, runs, selection, picker, statusBar, decorations, keys, tests, reports };
+    this.api = { results, runs, selection, picker, statusBar, decorations, keys, tests, reports, repositoryResults };
   }
 
   dispose(): void {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { lensPlan, type LensAction } from '../core/view/lensPlan';
+import { FROM_REPOSITORY_LABEL } from '../core/view/repositoryResults';
 import { COMMANDS, OPEN_REPORT_COMMAND } from './ids';
 import type { ModelSelection } from './modelSelection';
 import type { ResultsStore } from './resultsStore';
@@ -39,7 +40,9 @@ export class RunLenses implements vscode.CodeLensProvider, vscode.Disposable {
     };
     return specs.map((s) => {
       const at = doc.positionAt(s.at);
-      return new vscode.CodeLens(new vscode.Range(at, at), { title: s.title, ...command(s.action, s.variant) });
+      // Results a repository shipped (shown in Restricted Mode after the opt-in) say so on their summary.
+      const title = s.action === 'openReport' && results?.fromRepository ? `$(shield) ${FROM_REPOSITORY_LABEL} · ${s.title}` : s.title;
+      return new vscode.CodeLens(new vscode.Range(at, at), { title, ...command(s.action, s.variant) });
     });
   }
 

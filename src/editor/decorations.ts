@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { FROM_REPOSITORY_LABEL } from '../core/view/repositoryResults';
 import { createPlanMemo, decorationPlan, type DecorationPlan, type PlanMemo, type VariantKind } from '../core/view/decorationPlan';
 import { COLORS, LANGUAGE_ID } from './ids';
 import type { ResultsStore } from './resultsStore';
@@ -109,8 +110,9 @@ export class ResultDecorations implements vscode.Disposable {
     const doc = editor.document;
     const plan = this.planFor(doc);
     const options: Record<VariantKind | 'items' | 'changed', vscode.DecorationOptions[]> = { aligned: [], diverging: [], failed: [], items: [], changed: [] };
+    const fromRepository = this.store.get(doc.uri)?.fromRepository;
     const hover = (md: string): vscode.MarkdownString => {
-      const m = new vscode.MarkdownString(md);
+      const m = new vscode.MarkdownString(fromRepository ? `$(shield) **Results ${FROM_REPOSITORY_LABEL}**: not made on this machine.\n\n${md}` : md);
       m.supportThemeIcons = true;
       return m;
     };

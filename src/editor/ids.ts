@@ -28,6 +28,8 @@ export const COMMANDS = {
   showOutput: 'dilemmaLens.showOutput',
   /** Opens the Markdown report of a file's last results (the summary lens's fallback without the report panel). */
   showMarkdownReport: 'dilemmaLens.showMarkdownReport',
+  /** In Restricted Mode: shows the results saved in the workspace's `.dilemma/runs`, labelled as from the repository. */
+  showRepositoryResults: 'dilemmaLens.showRepositoryResults',
 } as const;
 
 /** Registered by the report panel (another part of the editor); the summary lens falls back to the Markdown report without it. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { listModels } from '../core/models/listModels';
+import { modelListingDecision } from '../core/view/repositoryResults';
 import { pickerItems, type PickerItem, type ProviderModels } from '../core/view/modelPickerItems';
 import { COMMANDS } from './ids';
 import { languageModels } from './lmModel';
@@ -22,6 +23,7 @@ export class ModelPicker {
     private readonly selection: ModelSelection,
     private readonly keys: ApiKeys,
     private readonly log: vscode.LogOutputChannel,
+    private readonly isTrusted: () => boolean = () => vscode.workspace.isTrusted,
   ) {}
 
   /** The picker's items now: configured providers (listing /v1/models where no models are given) and VS Code's language models. */
@@ -31,6 +33,12 @@ export class ModelPicker {
     const listed: ProviderModels = new Map();
     await Promise.all(
       providers.filter((p) => !p.models).map(async (p) => {
+        // Listing sends the stored key: like a run, only in a trusted workspace.
+        const gate = modelListingDecision(this.isTrusted(), p);
+        if (!gate.list) {
+          listed.set(p.id, new Error(gate.reason));
+          return;
+        }
         try {
           const apiKey = await this.keys.get(p.id);
           listed.set(p.id, await listModels({ id: p.id, baseUrl: p.baseUrl, headers: {}, ...(apiKey ? { apiKey } : {}), structuredOutput: false }, { timeoutMs: 10_000 }));

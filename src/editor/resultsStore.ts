@@ -7,6 +7,7 @@ import { parseScenario } from '../core/scenario/parse';
 import { analyzeLogsForEditor, type EditorAnalysisCache } from '../core/view/editorAnalysis';
 import { buildResultSet, labelsOf, setLabel, withCoverage, incompleteReason, type ResultSet } from '../core/workspace/resultSet';
 import { runInfo, RunStore, type LoadedRun, type RunInfo } from '../core/workspace/runStore';
+import type { SavedResultsDecision } from '../core/view/repositoryResults';
 
 /**
  * The results the editor shows for one scenario file: per variant and model the newest run that has
@@ -31,6 +32,8 @@ export interface ScenarioResults {
   incomplete: (model: string, variant: string) => string | undefined;
   /** Runs newer than every figure shown that added none (failed, zero sessions): listed, never shown. */
   skipped: RunInfo[];
+  /** Loaded from a saved run log in an untrusted workspace after the person opted in: labelled as from the repository. */
+  fromRepository?: boolean;
 }
 
 /** The run in progress (or just ended) of an entry, as the store received it. */
@@ -42,6 +45,17 @@ interface Live {
   info?: RunInfo;
 }
 
+/**
+ * Whether saved run logs may be shown (see `savedResultsDecision`): asked on every load. `withheld` hears
+ * of a scenario whose saved results were not shown, so the editor can offer them.
+ */
+export interface SavedResultsGate {
+  decide(): SavedResultsDecision;
+  withheld(uri: vscode.Uri, scenarioId: string): void;
+}
+
+const SHOW_ALL: SavedResultsGate = { decide: () => ({ show: true, fromRepository: false }), withheld: () => undefined };
+
 interface Entry {
   uri: vscode.Uri;
   scenario: Scenario;
@@ -52,6 +66,8 @@ interface Entry {
   live?: Live;
   running: boolean;
   results?: ScenarioResults;
+  /** Saved logs shown in an untrusted workspace after the opt-in. */
+  fromRepository?: boolean;
   /** What re-analyses of this entry's unchanged text share (the prompt diffs). */
   cache: EditorAnalysisCache;
   timer?: ReturnType<typeof setTimeout>;
@@ -77,8 +93,11 @@ export class ResultsStore implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange: vscode.Event<vscode.Uri> = this.emitter.event;
 
-  /** @param runDirOf where the run logs of a scenario file live (the CLI's `.dilemma/runs` under its workspace root). */
-  constructor(private readonly runDirOf: (file: string) => string) {}
+  /**
+   * @param runDirOf where the run logs of a scenario file live (the CLI's `.dilemma/runs` under its workspace root).
+   * @param gate whether saved run logs may be shown (Restricted Mode withholds them until the person opts in).
+   */
+  constructor(private readonly runDirOf: (file: string) => string, private readonly gate: SavedResultsGate = SHOW_ALL) {}
 
   get(uri: vscode.Uri): ScenarioResults | undefined {
     return this.entries.get(uri.toString())?.results;
@@ -148,11 +167,22 @@ export class ResultsStore implements vscode.Disposable {
     // A run began (and may have ended) or the results were replaced while the logs were read: they are newer.
     if ((this.generations.get(uri.toString()) ?? 0) !== generation) return this.get(uri);
     if (!disk.some((r) => r.sessions.length > 0)) return undefined;
-    const entry: Entry = { uri, scenario, text, hash, disk, running: false, cache: {} };
+    // A repository can ship fabricated logs: untrusted, they wait for the person's opt-in.
+    const decision = this.gate.decide();
+    if (!decision.show) {
+      this.gate.withheld(uri, scenario.id);
+      return undefined;
+    }
+    const entry: Entry = { uri, scenario, text, hash, disk, running: false, cache: {}, ...(decision.fromRepository ? { fromRepository: true } : {}) };
     this.entries.set(uri.toString(), entry);
     this.bump(uri);
     this.compute(entry);
     return entry.results;
+  }
+
+  /** Forgets the results labelled as from the repository (the workspace became trusted: they load again as its own). */
+  forgetFromRepository(): void {
+    for (const e of [...this.entries.values()]) if (e.fromRepository) this.forget(e.uri);
   }
 
   /** Forgets a file's results (its text changed, so they no longer describe it). */
@@ -209,6 +239,7 @@ export class ResultsStore implements vscode.Disposable {
         return cell ? (cell.partial ? `partial ${cell.done}/${cell.planned} sessions` : undefined) : incompleteReason(set, model, [variant]);
       },
       skipped: set.skipped,
+      ...(entry.fromRepository ? { fromRepository: true } : {}),
     };
     this.emitter.fire(entry.uri);
   }

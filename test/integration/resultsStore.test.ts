@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -7,6 +8,9 @@ import { scenarioHash } from '../../src/core/run/engine';
 import { RUN_LOG_VERSION, type RunHeader, type SessionRecord } from '../../src/core/run/record';
 import { parseScenario } from '../../src/core/scenario/parse';
 import { ResultsStore } from '../../src/editor/resultsStore';
+import { ModelPicker } from '../../src/editor/modelPicker';
+import { RepositoryResultsGate } from '../../src/editor/trust';
+import type { DilemmaLensApi } from '../../src/extension';
 
 // Opening a scenario loads its last results from disk (read, then analysed: slow on a busy machine)
 // while the person may already have started a run. The store must show the newest results, whatever
@@ -51,5 +55,79 @@ describe('the results store when a load and a run overlap', () => {
     assert.equal(store.get(uri)?.runId, 'new-run', 'the earlier run replaced the newer one');
     assert.equal(loaded?.runId, 'new-run');
     store.dispose();
+  });
+});
+
+// Restricted Mode (the launcher trusts its workspace, so the gate is given an untrusted answer): a
+// repository's saved run logs are withheld and offered, and show labelled after the opt-in.
+describe('saved results in an untrusted workspace', () => {
+  let dir: string;
+  let text: string;
+  let uri: vscode.Uri;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dilemma-untrusted-'));
+    const [example] = await vscode.workspace.findFiles('**/school-records.dilemma.yaml');
+    assert.ok(example, 'the workspace has the school-records example');
+    text = fs.readFileSync(example.fsPath, 'utf8');
+    const scenario = parseScenario(text).scenario!;
+    uri = vscode.Uri.file(path.join(dir, 'school-records.dilemma.yaml'));
+    // A planted run log: its hash matches the scenario, its session claims a clean answer.
+    const header: RunHeader = { v: RUN_LOG_VERSION, kind: 'run', runId: 'planted-run', scenario: scenario.id, file: uri.fsPath, scenarioHash: scenarioHash(text), models: ['sim/m'], variants: scenario.variants.map((v) => v.name), personas: 1, samples: 1, startedAt: '2026-01-01T00:00:00.000Z' };
+    const session: SessionRecord = { v: RUN_LOG_VERSION, kind: 'session', runId: 'planted-run', scenario: scenario.id, key: `sim/m|${scenario.variants[0]!.name}|0|0`, model: 'sim/m', variant: scenario.variants[0]!.name, persona: 0, sample: 0, status: 'failed', error: 'planted', items: [], latencyMs: 1, usage: { promptTokens: 0, completionTokens: 0 }, startedAt: header.startedAt, finishedAt: header.startedAt };
+    fs.mkdirSync(path.join(dir, 'runs', scenario.id), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'runs', scenario.id, 'planted-run.jsonl'), `${JSON.stringify(header)}\n${JSON.stringify(session)}\n`);
+  });
+
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('withholds them and offers "Show results from this repository" once; after the opt-in shows them labelled', async () => {
+    const gate = new RepositoryResultsGate(() => false);
+    const store = new ResultsStore(() => path.join(dir, 'runs'), gate);
+    assert.equal(await store.load(uri, text), undefined, 'a planted run log showed in Restricted Mode');
+    assert.equal(store.get(uri), undefined);
+    assert.ok(gate.lastOffer, 'the opt-in was offered');
+    const first = gate.lastOffer;
+    await store.load(uri, text);
+    assert.equal(gate.lastOffer, first, 'offered once per scenario, not on every load');
+    gate.optIn();
+    const shown = await store.load(uri, text);
+    assert.equal(shown?.runId, 'planted-run');
+    assert.equal(shown?.fromRepository, true, 'labelled as from the repository');
+    store.dispose();
+  });
+
+  it('shows them as the workspace\'s own when it is trusted', async () => {
+    const store = new ResultsStore(() => path.join(dir, 'runs'), new RepositoryResultsGate(() => true));
+    const shown = await store.load(uri, text);
+    assert.equal(shown?.runId, 'planted-run');
+    assert.equal(shown?.fromRepository, undefined);
+    store.dispose();
+  });
+
+  it('lists no provider\'s models in the picker (no request, no key sent), and says why', async () => {
+    let requests = 0;
+    const server = http.createServer((_req, res) => { requests += 1; res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"data":[{"id":"m"}]}'); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'dilemma-lens')!;
+    const dl = (await ext.activate()) as DilemmaLensApi;
+    await vscode.workspace.getConfiguration().update('dilemmaLens.providers', [{ id: 'listing', baseUrl: `http://127.0.0.1:${port}/v1`, apiKeyRequired: true }], vscode.ConfigurationTarget.Global);
+    await dl.keys.set('listing', 'sk-untrusted-0123456789');
+    const log = vscode.window.createOutputChannel('dilemma-untrusted-test', { log: true });
+    try {
+      const trusted = await new ModelPicker(dl.selection, dl.keys, log, () => true).items();
+      assert.ok(trusted.some((i) => i.id === 'listing/m'), 'trusted: the provider\'s models are listed');
+      const before = requests;
+      const items = await new ModelPicker(dl.selection, dl.keys, log, () => false).items();
+      assert.equal(requests, before, 'untrusted: /v1/models was called');
+      assert.ok(!items.some((i) => i.id?.startsWith('listing/')), 'untrusted: models listed');
+      assert.ok(items.some((i) => /untrusted workspace/.test(i.detail ?? '')), JSON.stringify(items));
+    } finally {
+      log.dispose();
+      await dl.keys.clear('listing');
+      await vscode.workspace.getConfiguration().update('dilemmaLens.providers', undefined, vscode.ConfigurationTarget.Global);
+      server.close();
+    }
   });
 });

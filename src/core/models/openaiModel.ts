@@ -30,6 +30,8 @@ export interface OpenAICompatibleOptions {
   supportsSystemPrompt?: boolean;
   /** Default per-attempt timeout when a request carries none. */
   timeoutMs?: number;
+  /** Where the key comes from, named in an auth error (the CLI: "the environment variable OPENAI_API_KEY"). */
+  apiKeySource?: string;
   /** For tests: a custom fetch. */
   fetch?: typeof fetch;
 }
@@ -47,6 +49,7 @@ export class OpenAICompatibleModel implements ChatModel {
   /** The key and the base URL's password: scrubbed from every error message. */
   readonly #secret: string[];
   readonly #timeoutMs: number;
+  readonly #keySource: string | undefined;
 
   constructor(options: OpenAICompatibleOptions) {
     this.provider = options.provider;
@@ -57,6 +60,7 @@ export class OpenAICompatibleModel implements ChatModel {
     this.origin = endpointOrigin(options.baseUrl);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#secret = [...(options.apiKey ? [options.apiKey] : []), ...urlSecrets(options.baseUrl)];
+    this.#keySource = options.apiKeySource;
     this.#client = new OpenAI({
       baseURL: options.baseUrl,
       apiKey: options.apiKey || PLACEHOLDER_API_KEY,
@@ -102,7 +106,7 @@ export class OpenAICompatibleModel implements ChatModel {
     } catch (error) {
       if (timedOut) throw new ModelError('timeout', `${this.id}: no complete answer within ${timeoutMs} ms`, { cause: error });
       if (outer?.aborted) throw new ModelError('aborted', `${this.id}: request aborted`, { cause: error });
-      throw classifyError(error, this.id, this.#secret);
+      throw classifyError(error, this.id, this.#secret, this.#keySource);
     } finally {
       clearTimeout(timer);
       outer?.removeEventListener('abort', onAbort);
@@ -189,7 +193,7 @@ export function parseRetryAfter(headers: { get(name: string): string | null } | 
 }
 
 /** Maps anything the SDK or fetch throws to a `ModelError`, with the key scrubbed from the message. */
-export function classifyError(error: unknown, modelId: string, secret?: string | readonly string[]): ModelError {
+export function classifyError(error: unknown, modelId: string, secret?: string | readonly string[], keySource?: string): ModelError {
   const scrub = (text: string): string => scrubSecret(text, secret);
   if (error instanceof ModelError) return error;
   if (error instanceof OpenAI.APIUserAbortError) {
@@ -211,7 +215,7 @@ export function classifyError(error: unknown, modelId: string, secret?: string |
       return new ModelError('rate-limit', `${modelId}: rate limited (429)${retryAfterMs !== undefined ? `, retry after ${Math.round(retryAfterMs)} ms` : ''}: ${detail}`, { status, retryAfterMs });
     }
     if (status === 401 || status === 403) {
-      return new ModelError('auth', `${modelId}: the endpoint refused the credentials (${status}); check the provider's API key environment variable: ${detail}`, { status });
+      return new ModelError('auth', `${modelId}: the endpoint refused the credentials (${status}); check ${keySource ?? "the provider's API key"}: ${detail}`, { status });
     }
     if (status === 404) return new ModelError('not-found', `${modelId}: unknown model or endpoint path (404): ${detail}`, { status });
     if (status === 408) return new ModelError('timeout', `${modelId}: the endpoint timed out (408): ${detail}`, { status });

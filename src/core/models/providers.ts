@@ -228,6 +228,7 @@ export function resolveModel(id: string, options: ResolveOptions & { timeoutMs?:
     headers: resolved.headers,
     supportsStructuredOutput: resolved.structuredOutput,
     timeoutMs: options.timeoutMs,
+    ...(resolved.apiKeyEnv ? { apiKeySource: `the environment variable ${resolved.apiKeyEnv}` } : {}),
   });
 }
 

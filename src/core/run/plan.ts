@@ -128,7 +128,9 @@ function sessionCost(r: RenderedVariant, mode: SessionSettings['mode']): { calls
   const system = r.system ? tokens(r.system.length) + 4 : 0;
   const questions: number[] = [];
   for (const v of r.values) for (const it of v.items) questions.push(tokens(itemQuestion(it.text, v.scale).length) + 4);
-  questions.push(tokens(actionQuestion(r.action.prompt, r.action).length) + 4);
+  // A scale action with items (Revision 2) asks each item as its own turn.
+  if (r.action.scale && r.action.items?.length) for (const it of r.action.items) questions.push(tokens(actionQuestion(it.text, r.action).length) + 4);
+  else questions.push(tokens(actionQuestion(r.action.prompt, r.action).length) + 4);
   let prompt = 0;
   let history = system;
   for (const q of questions) {

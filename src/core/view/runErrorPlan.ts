@@ -45,8 +45,16 @@ export function runErrorPlan(f: RunFailure): RunErrorPlan {
     case 'unknown-lm-model':
       return { message: `${f.model}: VS Code offers no such language model now (is the extension that provides it installed and signed in?).`, fix: { kind: 'pickModel', label: 'Pick model' } };
     case 'stopped':
-      if (f.errorKind === 'auth')
-        return { message: `${f.model}: the endpoint refused the API key. ${f.reason}`, fix: { kind: 'setApiKey', label: 'Set API key', provider: f.provider } };
+      if (f.errorKind === 'auth') {
+        // The editor keeps keys in SecretStorage: say the key was refused and what the endpoint said,
+        // not the engine's "could not be reached" nor where the CLI reads keys from.
+        const status = /refused the credentials \((\d{3})\)/.exec(f.reason)?.[1];
+        const said = /refused the credentials \(\d{3}\); check [^:]*: (.*)$/s.exec(f.reason)?.[1];
+        return {
+          message: `${f.model}: the endpoint refused the API key of provider "${f.provider}"${status ? ` (${status})` : ''}. Set the key again (it is kept in VS Code's secret storage).${said ? ` The endpoint said: ${said}` : ''}`,
+          fix: { kind: 'setApiKey', label: 'Set API key', provider: f.provider },
+        };
+      }
       if (f.errorKind === 'not-found')
         return { message: `${f.model}: the endpoint does not know this model (or the base URL is wrong). ${f.reason}`, fix: { kind: 'openSettings', label: 'Open settings' } };
       return { message: `${f.model}: the endpoint could not be reached; check the provider's base URL. ${f.reason}`, fix: { kind: 'openSettings', label: 'Open settings' } };

@@ -10,7 +10,7 @@ import type { Span } from '../../../src/core/scenario/model';
 import { repoPath, repoRoot } from '../../support/paths';
 import { seededRandom } from '../../../src/core/random';
 import { lineStarts, offsetIn, positionIn } from '../../../src/core/scenario/lines';
-import { planRun, estimatePlan } from '../../../src/core/run/plan';
+import { planRun, estimateShape } from '../../../src/core/run/plan';
 import { sampleSeed, sessionSteps } from '../../../src/core/run/session';
 import { actionQuestion, choiceSchema, itemQuestion, scaleSchema } from '../../../src/core/run/prompts';
 import { bound } from '../../support/slowdown';
@@ -160,7 +160,7 @@ describe('fuzz: mutated examples', function () {
       if (s && !result.problems.some((p) => p.severity === 'error')) {
         try {
           const plan = planRun(s, { models: ['fuzz/m'], samples: 1 });
-          const estimate = estimatePlan(plan);
+          const estimate = estimateShape(s, plan);
           assert.ok(estimate.calls > 0, `${where}: a valid file plans no calls`);
           for (const [key, rendered] of plan.rendered) {
             const [variant = '', persona = '0'] = key.split('|');
