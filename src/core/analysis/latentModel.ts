@@ -2,7 +2,10 @@ import type { SessionRecord } from '../run/record';
 import type { Scenario } from '../scenario/model';
 import { itemColumns, itemCsv, lavaanName } from '../report/csv';
 import { parseCsv } from './sem/csv';
-import { fitSem } from './sem/fitSem';
+import type { CsvTable } from './sem/csv';
+import { fitSem, sampleSizeChecks } from './sem/fitSem';
+import { buildSpec } from './sem/spec';
+import { parseSemSyntax } from './sem/syntax';
 import type { SemFitMeasures, SemWarning } from './sem/result';
 import { vaarFromPaths, type VaarForm, type VaarResult } from './vaar';
 
@@ -11,6 +14,11 @@ export interface LatentModelSummary {
   fitted: boolean;
   /** Why it was not attempted or why it failed. */
   reason?: string;
+  /**
+   * 'composite' when the latent model was refused because a group has fewer complete rows than free
+   * parameters: `assert: vaar` with the latent source then uses the composite path model, and says so.
+   */
+  fallback?: 'composite';
   /** The lavaan syntax that was (or would be) fitted, so anyone can refit it in R. */
   syntax?: string;
   /** Fit measures of the configural model (one group per LLM). */
@@ -73,9 +81,20 @@ export function latentModel(scenario: Scenario, sessions: readonly SessionRecord
     summary: { fitted: false, reason, syntax },
     vaar: models.flatMap((m) => forms.map((form): VaarResult => ({ form, source: 'latent', model: m, n: sessions.filter((s) => s.model === m).length, failure: reason }))),
   });
+  let table: CsvTable;
+  try {
+    table = parseCsv(itemCsv(scenario, sessions), 'items.csv');
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const refusal = sampleSizeRefusal(syntax, table);
+  if (refusal) {
+    const r = fail(`latent model refused: ${refusal}; the composite path model stands in for it`);
+    return { ...r, summary: { ...r.summary, fallback: 'composite' } };
+  }
   let result;
   try {
-    result = fitSem({ model: syntax, modelFile: 'latent model', data: parseCsv(itemCsv(scenario, sessions), 'items.csv'), group: 'group' });
+    result = fitSem({ model: syntax, modelFile: 'latent model', data: table, group: 'group' });
   } catch (e) {
     return fail((e as Error).message);
   }
@@ -95,4 +114,23 @@ export function latentModel(scenario: Scenario, sessions: readonly SessionRecord
     return forms.map((form) => vaarFromPaths(form, 'latent', g.label, g.n, mine, alpha));
   });
   return { summary, vaar };
+}
+
+/**
+ * The per-group sample-size guard: the configural model has the same free parameters in every group
+ * (those of a one-group model with a mean structure); a group with fewer complete rows than that cannot
+ * support its own estimates. Returns why, or undefined when every group has enough rows.
+ */
+function sampleSizeRefusal(syntax: string, table: CsvTable): string | undefined {
+  const spec = buildSpec(parseSemSyntax(syntax), { groups: [''], meanStructure: true, equal: [] });
+  const cols = spec.ov.map((v) => table.header.indexOf(v));
+  const g = table.header.indexOf('group');
+  const n = new Map<string, number>();
+  for (const row of table.rows) {
+    const label = row[g]!.trim();
+    const complete = cols.every((c) => c >= 0 && !['', 'NA', 'na', 'NaN', '.'].includes(row[c]!.trim()));
+    n.set(label, (n.get(label) ?? 0) + (complete ? 1 : 0));
+  }
+  const short = sampleSizeChecks([...n].map(([label, rows]) => ({ label, n: rows, free: spec.nFree }))).filter((c) => c.kind === 'too-few-rows-for-parameters');
+  return short.length ? short.map((c) => c.message).join('; ') : undefined;
 }

@@ -202,4 +202,33 @@ cat('post.check', lavInspect(f, 'post.check'), '\\n'); cat(sprintf('negative %s 
       }
     });
   });
+
+  describe('the sample-size guard per group', () => {
+    // Free parameters per group of the latent model above: 4 loadings (pc2, pc3, ps2, ps3), 6 item residual
+    // variances (the action's is fixed at 0), 2 factor variances + their covariance + the action's residual
+    // variance, 2 paths, 7 intercepts = 23.
+    it('refuses a group with fewer complete rows than free parameters, says so, and falls back to the composite model', () => {
+      const few = [...simulate('aligned', -1, 1, 40, 1), ...simulate('contrary', 1, -1, 15, 2)];
+      const r = latentModel(s, few, ['aligned', 'contrary']);
+      assert.equal(r.summary.fitted, false);
+      assert.equal(r.summary.fallback, 'composite');
+      assert.equal(r.summary.reason, 'latent model refused: group "contrary" has 15 complete rows, fewer than its 23 free parameters; the composite path model stands in for it');
+      assert.ok(r.vaar.every((v) => 'failure' in v && v.failure === r.summary.reason));
+      const scen = { ...s, assert: [{ metric: 'vaar', min: 0.5, range: { start: 0, end: 1 } }] };
+      const header = { v: 1 as const, kind: 'run' as const, runId: 'r', scenario: 'test', file: 'f', scenarioHash: 'h', models: ['aligned', 'contrary'], variants: ['baseline'], personas: 0, samples: 40, startedAt: '' };
+      const a = analyzeRun(scen, [{ header, sessions: few }], { bootstrap: 20, vaarSource: 'latent' });
+      const aligned = a.asserts.find((x) => x.model === 'aligned')!;
+      assert.equal(aligned.status, 'pass', aligned.message);
+      assert.match(aligned.message, /\(sign form, composite model, 2 paths\); latent model refused: group "contrary" has 15 complete rows/);
+      assert.match(reportText([a]), /latent model: not fitted: latent model refused: group "contrary" has 15 complete rows, fewer than its 23 free parameters/);
+    });
+
+    it('warns below 10 complete rows per free parameter and still fits', () => {
+      const r = latentModel(s, [...simulate('aligned', -1, 1, 60, 1), ...simulate('contrary', 1, -1, 300, 2)], ['aligned', 'contrary']);
+      assert.equal(r.summary.fitted, true, r.summary.reason);
+      const w = r.summary.warnings!.filter((x) => x.kind === 'few-rows-per-parameter');
+      assert.deepEqual(w.map((x) => [x.group, x.inadmissible]), [['aligned', false]]);
+      assert.match(w[0]!.message, /^group "aligned" has 60 complete rows for 23 free parameters \(2\.6 per parameter, fewer than 10\)/);
+    });
+  });
 });
