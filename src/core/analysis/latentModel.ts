@@ -4,6 +4,7 @@ import { itemColumns, itemCsv, lavaanName } from '../report/csv';
 import { parseCsv } from './sem/csv';
 import type { CsvTable } from './sem/csv';
 import { fitSem, sampleSizeChecks } from './sem/fitSem';
+import { invarianceLadder } from './sem/invariance';
 import { buildSpec } from './sem/spec';
 import { parseSemSyntax } from './sem/syntax';
 import type { SemFitMeasures, SemWarning } from './sem/result';
@@ -31,8 +32,33 @@ export interface LatentModelSummary {
   admissible?: boolean;
   /** Every warning of the fit (the post-fit checks, listwise deletion, few rows per parameter). */
   warnings?: SemWarning[];
+  /**
+   * The invariance ladder (configural, metric, scalar, metric + equal regressions) with each step's
+   * nested comparison, when there are two or more groups; `failure` when a step could not be fitted.
+   */
+  ladder?: LatentLadderStep[];
+  /** Why the ladder stops early or is missing, when it does. */
+  ladderFailure?: string;
   /** The value-to-action paths of every group, also when the fit is inadmissible (then they are not interpreted). */
   paths?: LatentPath[];
+}
+
+/** One step of the invariance ladder of the latent model. */
+export interface LatentLadderStep {
+  model: string;
+  against?: string;
+  npar: number;
+  chisq: number;
+  df: number;
+  cfi: number;
+  rmsea: number;
+  /** Against the step it is nested in: Δχ², Δdf, the p of the Δχ² test, ΔCFI, ΔRMSEA. */
+  dChisq?: number;
+  dDf?: number;
+  pvalue?: number;
+  dCfi?: number;
+  dRmsea?: number;
+  admissible: boolean;
 }
 
 /** One structural path of the latent model in one group (one LLM). */
@@ -105,6 +131,18 @@ export function latentModel(scenario: Scenario, sessions: readonly SessionRecord
     expected: (expected.get(r.rhs) ?? 1) as 1 | -1, estimate: r.est, se: r.se, p: r.pvalue ?? 1, stdAll: r.stdAll,
   })));
   const summary: LatentModelSummary = { fitted: true, syntax, fit: fit.fit, groups: fit.groups, admissible: fit.admissible, warnings: fit.checks, paths };
+  if (fit.groups.length >= 2) {
+    const lad = invarianceLadder({ model: syntax, modelFile: 'latent model', data: table, group: 'group' }, fit);
+    if (lad.ok) {
+      summary.ladder = lad.steps.map((st) => ({
+        model: st.model, ...(st.against ? { against: st.against } : {}), npar: st.fit.fit.npar, chisq: st.fit.fit.chisq, df: st.fit.fit.df, cfi: st.fit.fit.cfi, rmsea: st.fit.fit.rmsea,
+        ...(st.comparison ? { dChisq: st.comparison.dChisq, dDf: st.comparison.dDf, pvalue: st.comparison.pvalue, dCfi: st.comparison.dCfi, dRmsea: st.comparison.dRmsea } : {}),
+        admissible: st.fit.admissible,
+      }));
+    } else {
+      summary.ladderFailure = `the ${lad.step} step could not be fitted (${lad.failure.reason}): ${lad.failure.message}`;
+    }
+  }
   if (!fit.admissible) {
     const why = `inadmissible latent fit: ${fit.checks.filter((c) => c.inadmissible).map((c) => c.message).join('; ')}; its estimates are shown but give no VAAR`;
     return { summary, vaar: fit.groups.flatMap((g) => forms.map((form): VaarResult => ({ form, source: 'latent', model: g.label, n: g.n, failure: why }))) };

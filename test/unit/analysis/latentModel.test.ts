@@ -107,6 +107,44 @@ cat(sprintf('%s %d %.10f %.10g\\n', pe$rhs, pe$group, pe$est, pe$pvalue), sep = 
     }
   });
 
+  it('fits the invariance ladder with lavaan\'s Δχ², Δdf, p and CFI (when R and lavaan are installed)', function () {
+    const ours = latentModel(s, sessions, ['aligned', 'contrary']);
+    assert.deepEqual(ours.summary.ladder!.map((x) => [x.model, x.against]), [['configural', undefined], ['metric', 'configural'], ['scalar', 'metric'], ['metric + equal regressions', 'metric']]);
+    assert.match(reportText([analyzeRun(s, [{ header: { v: 1, kind: 'run', runId: 'r', scenario: 'test', file: 'f', scenarioHash: 'h', models: ['aligned', 'contrary'], variants: ['baseline'], personas: 0, samples: 200, startedAt: '' }, sessions }], { bootstrap: 20 })]),
+      /invariance metric: chi-square [\d.]+ on \d+ df, CFI [\d.]+, RMSEA [\d.]+; against configural: Δchi-square [\d.]+ on 4 df, p /);
+    const probe = spawnSync('Rscript', ['-e', 'suppressMessages(library(lavaan))'], { encoding: 'utf8' });
+    if (probe.error || probe.status !== 0) this.skip();
+    this.timeout(180_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-ladder-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'items.csv'), itemCsv(s, sessions));
+      fs.writeFileSync(path.join(dir, 'm.lav'), ours.summary.syntax!);
+      const script = `suppressMessages(library(lavaan)); d <- read.csv('${path.join(dir, 'items.csv')}'); m <- paste(readLines('${path.join(dir, 'm.lav')}'), collapse = '\\n')
+fc <- sem(m, data = d, group = 'group'); fm <- sem(m, data = d, group = 'group', group.equal = 'loadings')
+fs <- sem(m, data = d, group = 'group', group.equal = c('loadings', 'intercepts')); fr <- sem(m, data = d, group = 'group', group.equal = c('loadings', 'regressions'))
+row <- function(name, f, a) { x <- if (is.null(a)) c(NA, NA, NA) else { t <- lavTestLRT(a, f); c(t[2, 'Chisq diff'], t[2, 'Df diff'], t[2, 'Pr(>Chisq)']) }; cat(name, sprintf('%.10g', c(fitMeasures(f, c('chisq', 'df', 'cfi')), x)), '\\n') }
+row('configural', fc, NULL); row('metric', fm, fc); row('scalar', fs, fm); row('regressions', fr, fm)`;
+      const r = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const lav = r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/));
+      assert.equal(lav.length, 4, r.stdout);
+      lav.forEach(([, chisq, df, cfi, dChisq, dDf, p], i) => {
+        const st = ours.summary.ladder![i]!;
+        assert.ok(Math.abs(st.chisq / Number(chisq) - 1) < 1e-4, `${st.model} chisq ${st.chisq} vs ${chisq}`);
+        assert.equal(st.df, Number(df));
+        assert.ok(Math.abs(st.cfi - Number(cfi)) < 1e-6, `${st.model} cfi ${st.cfi} vs ${cfi}`);
+        if (i === 0) return;
+        const base = ours.summary.ladder![i === 3 ? 1 : i - 1]!;
+        assert.ok(Math.abs(st.dChisq! - Number(dChisq)) < 1e-3, `${st.model} Δχ² ${st.dChisq} vs ${dChisq}`);
+        assert.equal(st.dDf, Number(dDf));
+        assert.ok(Math.abs(st.pvalue! - Number(p)) < 1e-4, `${st.model} p ${st.pvalue} vs ${p}`);
+        assert.ok(Math.abs(st.dCfi! - (Number(cfi) - Number(lav[i === 3 ? 1 : i - 1]![3])) ) < 1e-6 && Math.abs(st.dCfi! - (st.cfi - base.cfi)) < 1e-12);
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says why it is not fitted: a choice action, or a value with fewer than 3 items', () => {
     const choice = latentModel(scenario(), [], ['m']);
     assert.equal(choice.summary.fitted, false);
