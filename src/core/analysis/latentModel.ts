@@ -107,6 +107,16 @@ export function latentModel(scenario: Scenario, sessions: readonly SessionRecord
     summary: { fitted: false, reason, syntax },
     vaar: models.flatMap((m) => forms.map((form): VaarResult => ({ form, source: 'latent', model: m, n: sessions.filter((s) => s.model === m).length, failure: reason }))),
   });
+  // Reworded variant items keep their id, so pooling every variant would treat two wordings as one
+  // indicator. Fit on the variants whose wording of the model's items is the baseline's, and say so.
+  const wording = (name: string): string => {
+    const v = scenario.variants.find((x) => x.name === name);
+    return JSON.stringify(values.map((val) => (v?.values?.get(val.name) ?? val.items).map((i) => [i.id, i.text.text])));
+  };
+  const baseWording = wording(scenario.variants[0]?.name ?? '');
+  const reworded = scenario.variants.filter((v) => wording(v.name) !== baseWording).map((v) => v.name);
+  if (reworded.length) sessions = sessions.filter((x) => !reworded.includes(x.variant));
+  const note = reworded.length ? `fitted on the variants whose item wording is the baseline's; left out ${reworded.join(', ')}: reworded items share an item id but not a wording, so they are not the same indicator` : undefined;
   let table: CsvTable;
   try {
     table = parseCsv(itemCsv(scenario, sessions), 'items.csv');
@@ -130,7 +140,7 @@ export function latentModel(scenario: Scenario, sessions: readonly SessionRecord
     model: g.label, value: values.find((v) => factorName(v.name) === r.rhs)?.name ?? r.rhs,
     expected: (expected.get(r.rhs) ?? 1) as 1 | -1, estimate: r.est, se: r.se, p: r.pvalue ?? 1, stdAll: r.stdAll,
   })));
-  const summary: LatentModelSummary = { fitted: true, syntax, fit: fit.fit, groups: fit.groups, admissible: fit.admissible, warnings: fit.checks, paths };
+  const summary: LatentModelSummary = { fitted: true, syntax, fit: fit.fit, groups: fit.groups, admissible: fit.admissible, warnings: fit.checks, paths, ...(note ? { reason: note } : {}) };
   if (fit.groups.length >= 2) {
     const lad = invarianceLadder({ model: syntax, modelFile: 'latent model', data: table, group: 'group' }, fit);
     if (lad.ok) {

@@ -13,7 +13,7 @@ export function latentHeadline(lm: LatentModelSummary): string {
   if (!lm.fitted || !lm.fit) return `latent model: not fitted: ${lm.reason ?? 'not requested'}`;
   const f = lm.fit;
   const mark = lm.admissible === false ? 'INADMISSIBLE (numbers shown, not interpreted; no VAAR from it) ' : '';
-  return `latent model: ${mark}configural MGSEM, one group per model, ML: chi-square ${num(f.chisq, 2)} on ${f.df} df (p ${pval(f.pvalue)}), CFI ${num(f.cfi)}, TLI ${num(f.tli)}, RMSEA ${num(f.rmsea)}, SRMR ${num(f.srmr)} (n = ${f.ntotal})`;
+  return `latent model: ${mark}configural MGSEM, one group per model, ML: chi-square ${num(f.chisq, 2)} on ${f.df} df (p ${pval(f.pvalue)}), CFI ${num(f.cfi)}, TLI ${num(f.tli)}, RMSEA ${num(f.rmsea)}, SRMR ${num(f.srmr)} (n = ${f.ntotal})${lm.reason ? `; ${lm.reason}` : ''}`;
 }
 
 /** One line per warning of the fit, each saying whether it makes the fit inadmissible. */

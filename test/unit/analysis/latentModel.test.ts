@@ -15,7 +15,7 @@ import { reportText } from '../../../src/core/report/text';
 import { reportModel } from '../../../src/core/view/reportModel';
 import { repoPath } from '../../support/paths';
 import { checkSchema } from '../report/miniSchema';
-import { answer, item, scenario, session, value } from './fixtures';
+import { answer, item, scenario, session, value, variant } from './fixtures';
 
 /** A standard normal draw (Box-Muller) from a seeded uniform source. */
 const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -143,6 +143,16 @@ row('configural', fc, NULL); row('metric', fm, fc); row('scalar', fs, fm); row('
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('fits on the variants whose item wording is the baseline\'s and says which reworded ones it left out', () => {
+    const reworded = { ...variant('reworded'), values: new Map([['privacy', [{ ...item('pc1'), text: { text: 'other words', range: { start: 0, end: 1 }, placeholders: [] } }, item('pc2', true), item('pc3')]]]) };
+    const s2 = { ...s, variants: [variant('baseline'), variant('same'), reworded] };
+    const relabel = (xs: SessionRecord[], v: string) => xs.map((x) => ({ ...x, variant: v, key: `${x.key}-${v}` }));
+    const r = latentModel(s2, [...sessions, ...relabel(simulate('aligned', 1, -1, 200, 9), 'reworded'), ...relabel(simulate('aligned', -1, 1, 50, 10), 'same')], ['aligned', 'contrary']);
+    assert.equal(r.summary.fitted, true, r.summary.reason);
+    assert.deepEqual(r.summary.groups, [{ label: 'aligned', n: 250 }, { label: 'contrary', n: 200 }]);
+    assert.match(r.summary.reason!, /^fitted on the variants whose item wording is the baseline's; left out reworded: reworded items share an item id but not a wording/);
   });
 
   it('says why it is not fitted: a choice action, or a value with fewer than 3 items', () => {
