@@ -4,7 +4,7 @@ import { CsvError, parseCsv } from '../core/analysis/sem/csv';
 import { fitSem } from '../core/analysis/sem/fitSem';
 import type { SemEstimate, SemSuccess } from '../core/analysis/sem/result';
 import type { EqualityKind } from '../core/analysis/sem/spec';
-import { compareNested } from '../core/analysis/sem/invariance';
+import { invarianceLadder } from '../core/analysis/sem/invariance';
 import { semVaar, type ExpectedPathSign, type SemVaar } from '../core/analysis/sem/vaar';
 import { flagHelp, parseArgv, UsageError, type CliCommand, type CliIo, type FlagSpec } from './argv';
 
@@ -129,13 +129,6 @@ function toText(fit: SemSuccess, multiGroup: boolean): string {
   ].join('\n');
 }
 
-const LADDER: { name: string; equal: EqualityKind[]; against?: string }[] = [
-  { name: 'configural', equal: [] },
-  { name: 'metric', equal: ['loadings'], against: 'configural' },
-  { name: 'scalar', equal: ['loadings', 'intercepts'], against: 'metric' },
-  { name: 'metric + equal regressions', equal: ['loadings', 'regressions'], against: 'metric' },
-];
-
 async function ladder(parsed: ReturnType<typeof parseArgv>, group: string, io: CliIo): Promise<number> {
   const dataFile = parsed.positionals[0]!;
   const modelFile = parsed.string('model')!;
@@ -150,26 +143,21 @@ async function ladder(parsed: ReturnType<typeof parseArgv>, group: string, io: C
     return 1;
   }
   const information = parsed.string('information') as 'expected' | 'observed' | undefined;
-  const fits = new Map<string, SemSuccess>();
-  const steps: Record<string, unknown>[] = [];
-  for (const step of LADDER) {
-    const r = fitSem({
-      model, modelFile, data: table0, group, equal: step.equal,
-      se: (parsed.string('se') ?? 'standard') as 'standard' | 'robust', ...(information ? { information } : {}),
-    });
-    if (!r.ok) {
-      io.stderr(`dilemma sem: the ${step.name} fit failed (${r.reason}): ${r.message}\n`);
-      return 1;
-    }
-    if (step.equal.includes('regressions') && !r.estimates.some((e) => e.op === '~')) continue;
-    fits.set(step.name, r);
-    const cmp = step.against ? compareNested(r, fits.get(step.against)!) : undefined;
-    steps.push({
-      model: step.name, against: step.against ?? null, npar: r.fit.npar, chisq: r.fit.chisq, df: r.fit.df, cfi: r.fit.cfi, rmsea: r.fit.rmsea,
-      ...(cmp ? { 'chisq.diff': cmp.dChisq, 'df.diff': cmp.dDf, pvalue: cmp.pvalue, 'cfi.diff': cmp.dCfi, 'rmsea.diff': cmp.dRmsea } : {}),
-      ...(cmp?.scaled ? { 'chisq.diff.scaled': cmp.scaled.dChisq, 'pvalue.scaled': cmp.scaled.pvalue } : {}),
-    });
+  const lad = invarianceLadder({
+    model, modelFile, data: table0, group,
+    se: (parsed.string('se') ?? 'standard') as 'standard' | 'robust', ...(information ? { information } : {}),
+  });
+  if (!lad.ok) {
+    io.stderr(`dilemma sem: the ${lad.step} fit failed (${lad.failure.reason}): ${lad.failure.message}\n`);
+    return 1;
   }
+  const steps: Record<string, unknown>[] = lad.steps.map(({ model: name, against, fit: r, comparison: cmp }) => ({
+    model: name, against: against ?? null, npar: r.fit.npar, chisq: r.fit.chisq, df: r.fit.df, cfi: r.fit.cfi, rmsea: r.fit.rmsea,
+    ...(cmp ? { 'chisq.diff': cmp.dChisq, 'df.diff': cmp.dDf, pvalue: cmp.pvalue, 'cfi.diff': cmp.dCfi, 'rmsea.diff': cmp.dRmsea } : {}),
+    ...(cmp?.scaled ? { 'chisq.diff.scaled': cmp.scaled.dChisq, 'pvalue.scaled': cmp.scaled.pvalue } : {}),
+    admissible: r.admissible,
+  }));
+  for (const st of lad.steps) for (const w of st.fit.checks) io.stderr(`dilemma sem: warning (${st.model}): ${w.message}\n`);
   if (parsed.bool('json')) {
     io.stdout(`${JSON.stringify({ ok: true, ladder: steps }, null, 2)}\n`);
     return 0;

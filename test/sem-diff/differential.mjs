@@ -95,6 +95,9 @@ function check(name, ok, detail) {
   console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}  ${detail}`);
 }
 
+// The same model with residual covariances: their std.all is lavaan's cov.std (divided by the residual SDs).
+const lavResid = path.join(dir, 'model_residual_covariances.lav');
+fs.writeFileSync(lavResid, `${fs.readFileSync(lav, 'utf8')}${items[0][1]} ~~ ${items[0][2]}\n${items[1][0]} ~~ ${items[2][1]}\n`);
 const fits = [
   { name: 'configural', equal: '', estimator: 'ML' },
   { name: 'metric', equal: 'loadings', estimator: 'ML' },
@@ -104,18 +107,20 @@ const fits = [
   { name: 'configural MLR', equal: '', estimator: 'MLR' },
   { name: 'metric MLR', equal: 'loadings', estimator: 'MLR' },
   { name: 'scalar, observed information', equal: 'loadings,intercepts', estimator: 'ML', information: 'observed' },
+  { name: 'configural, residual covariances', equal: '', estimator: 'ML', model: lavResid },
+  { name: 'metric, residual covariances', equal: 'loadings', estimator: 'ML', model: lavResid },
 ];
 for (const f of fits) {
   const outFile = path.join(dir, `${f.name.replace(/ /g, '_')}.json`);
   let r;
   try {
-    execFileSync('Rscript', [path.join(here, 'fitLavaan.R'), csv, lav, 'group', f.equal, f.estimator, outFile, ...(f.information ? [f.information] : [])], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('Rscript', [path.join(here, 'fitLavaan.R'), csv, f.model ?? lav, 'group', f.equal, f.estimator, outFile, ...(f.information ? [f.information] : [])], { stdio: ['ignore', 'ignore', 'pipe'] });
     r = JSON.parse(fs.readFileSync(outFile, 'utf8'));
   } catch (e) {
     check(`${f.name}: lavaan`, false, `Rscript failed: ${String(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' | ')}`);
     continue;
   }
-  const args = [cli, 'sem', csv, '--model', lav, '--group', 'group', '--json', ...(f.equal ? ['--equal', f.equal] : []), ...(f.estimator === 'MLR' ? ['--se', 'robust'] : []), ...(f.information ? ['--information', f.information] : [])];
+  const args = [cli, 'sem', csv, '--model', f.model ?? lav, '--group', 'group', '--json', ...(f.equal ? ['--equal', f.equal] : []), ...(f.estimator === 'MLR' ? ['--se', 'robust'] : []), ...(f.information ? ['--information', f.information] : [])];
   let o;
   try {
     o = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -157,6 +162,12 @@ for (const f of fits) {
   check(`${f.name}: estimates`, worst.est[0] <= TOL.est, `max |diff| ${worst.est[0].toExponential(2)} at ${worst.est[1] || '-'} (tol ${TOL.est})`);
   check(`${f.name}: standard errors`, worst.se[0] <= TOL.seRel, `max rel diff ${worst.se[0].toExponential(2)} at ${worst.se[1] || '-'} (tol ${TOL.seRel})`);
   check(`${f.name}: std.all`, worst.std[0] <= TOL.std, `max |diff| ${worst.std[0].toExponential(2)} at ${worst.std[1] || '-'} (tol ${TOL.std})`);
+  if (f.model === lavResid) {
+    // Residual covariances: lavaan's std.all (cov.std = TRUE) is a residual correlation.
+    const rc = r.params.filter((p) => p.op === '~~' && p.lhs !== p.rhs && !factors.includes(p.lhs));
+    const dd = Math.max(...rc.map((p) => Math.abs(o.parameters.find((x) => x.lhs === p.lhs && x.op === '~~' && x.rhs === p.rhs && x.group === p.group)['std.all'] - p['std.all'])));
+    check(`${f.name}: std.all of the ${rc.length} residual covariances`, rc.length === 2 * G && dd <= TOL.std, `max |diff| ${dd.toExponential(2)} (tol ${TOL.std})`);
+  }
 }
 // An observed outcome: lavaan regresses the item itself; our engine (latent regressions only)
 // writes it as a single-indicator factor with a zero residual variance. Same model, same paths.

@@ -333,7 +333,12 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
     guarded.filter((x) => x.model === model).map((x) => memoSample(memo, scenario, variantByName.get(x.variant), x)),
     { seed: subSeed(seed, model, 'guard'), alpha },
   ));
-  const asserts = scenario.assert.flatMap((t) => models.map((m) => evaluateAssert(t, perModel.find((x) => x.model === m)!, vaarForm, vaarSource, options.scenarioText, alpha)));
+  // A latent model refused for too few rows per group falls back to the composite model, and the assert says so.
+  const fallback = vaarSource === 'latent' && latentSummary.fallback === 'composite';
+  const asserts = scenario.assert.flatMap((t) => models.map((m) => {
+    const r = evaluateAssert(t, perModel.find((x) => x.model === m)!, vaarForm, fallback ? 'composite' : vaarSource, options.scenarioText, alpha);
+    return fallback && t.metric === 'vaar' ? { ...r, message: `${r.message}; ${latentSummary.reason}` } : r;
+  }));
   const header = logs[0]?.header;
   return {
     scenario: { id: scenario.id, ...(scenario.title ? { title: scenario.title } : {}), ...(header ? { file: header.file, hash: header.scenarioHash } : {}) },

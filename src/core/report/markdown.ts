@@ -6,7 +6,7 @@ import { chanceText, formatP, type VaarResult } from '../analysis/vaar';
 import type { Rate } from '../analysis/variantStats';
 import { gapMarkdown } from './gapReport';
 import { guardMarkdown } from './guardReport';
-import { latentPathLines, latentWarningLines } from './latentReport';
+import { latentLadderLines, latentPathLines, latentWarningLines } from './latentReport';
 import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
 import { folderHierarchy } from '../analysis/folderHierarchy';
 import { summarize } from './json';
@@ -134,6 +134,8 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
       : `Latent model: not fitted: ${cell(lm.reason ?? 'not requested')}.`, '');
     const lw = latentWarningLines(lm);
     if (lw.length) out.push(...lw.map((l) => `- ${cell(l)}`), '');
+    const ll = latentLadderLines(lm);
+    if (ll.length) out.push('Measurement invariance across models:', '', ...ll.map((l) => `- ${cell(l)}`), '');
     for (const m of a.perModel) {
       out.push(`### ${cell(m.model)}`, '', ...(m.population ? populationTable(m.population) : pathTable(m.pathModel)));
       const lp = latentPathLines(lm, m.model);

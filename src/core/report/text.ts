@@ -5,7 +5,7 @@ import { guardText } from './guardReport';
 import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
 import { folderHierarchy } from '../analysis/folderHierarchy';
 import { bootstrapCount, formatRate, formatVaar, pathEstimator, populationLines } from './markdown';
-import { latentHeadline, latentPathLines, latentWarningLines } from './latentReport';
+import { latentHeadline, latentLadderLines, latentPathLines, latentWarningLines } from './latentReport';
 
 /** A short plain-text summary for the terminal: per model, per variant, and every assert with its place. */
 export function reportText(analyses: readonly ScenarioAnalysis[]): string {
@@ -31,7 +31,7 @@ export function reportText(analyses: readonly ScenarioAnalysis[]): string {
       }
     }
     const lm = a.latentModel;
-    out.push(`  ${latentHeadline(lm)}`, ...latentWarningLines(lm).map((l) => `    ${l}`), ...latentPathLines(lm).map((l) => `    ${l}`));
+    out.push(`  ${latentHeadline(lm)}`, ...latentWarningLines(lm).map((l) => `    ${l}`), ...latentPathLines(lm).map((l) => `    ${l}`), ...latentLadderLines(lm).map((l) => `    ${l}`));
     for (const g of a.guard ?? []) out.push(...guardText(g, '  '));
     for (const r of a.asserts) {
       const where = r.location ? `${a.scenario.file ?? a.scenario.id}:${r.location.line}:${r.location.column}` : a.scenario.file ?? a.scenario.id;

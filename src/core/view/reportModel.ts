@@ -4,7 +4,7 @@ import type { BtResult } from '../analysis/bradleyTerry';
 import { gapRows, type GapRow } from '../report/gapReport';
 import { guardCells, GUARD_HEADER } from '../report/guardReport';
 import { hierarchyLines } from '../report/hierarchyReport';
-import { latentHeadline, latentPathLines, latentWarningLines } from '../report/latentReport';
+import { latentHeadline, latentLadderLines, latentPathLines, latentWarningLines } from '../report/latentReport';
 
 /** One bar of the actions chart: how often a model chose an outcome in a variant. */
 export interface ActionBar {
@@ -211,7 +211,7 @@ export function reportModel(a: ScenarioAnalysis): ReportModel {
       ...(a.latentModel.reason ? { reason: a.latentModel.reason } : {}),
       ...(fit ? { fit: { chisq: fit.chisq, df: fit.df, pvalue: fit.pvalue, cfi: fit.cfi, tli: fit.tli, rmsea: fit.rmsea, rmseaLow: fit.rmseaCiLower, rmseaHigh: fit.rmseaCiUpper, srmr: fit.srmr, n: fit.ntotal } } : {}),
       ...(a.latentModel.admissible !== undefined ? { admissible: a.latentModel.admissible } : {}),
-      lines: [latentHeadline(a.latentModel), ...latentWarningLines(a.latentModel), ...latentPathLines(a.latentModel)],
+      lines: [latentHeadline(a.latentModel), ...latentWarningLines(a.latentModel), ...latentPathLines(a.latentModel), ...latentLadderLines(a.latentModel)],
       warnings: (a.latentModel.warnings ?? []).map((w) => ({ kind: w.kind, inadmissible: w.inadmissible, ...(w.group !== undefined ? { group: w.group } : {}), message: w.message })),
       paths: a.latentModel.paths ?? [],
     },

@@ -15,7 +15,7 @@ import { reportText } from '../../../src/core/report/text';
 import { reportModel } from '../../../src/core/view/reportModel';
 import { repoPath } from '../../support/paths';
 import { checkSchema } from '../report/miniSchema';
-import { answer, item, scenario, session, value } from './fixtures';
+import { answer, item, scenario, session, value, variant } from './fixtures';
 
 /** A standard normal draw (Box-Muller) from a seeded uniform source. */
 const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -105,6 +105,54 @@ cat(sprintf('%s %d %.10f %.10g\\n', pe$rhs, pe$group, pe$est, pe$pvalue), sep = 
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('fits the invariance ladder with lavaan\'s Δχ², Δdf, p and CFI (when R and lavaan are installed)', function () {
+    const ours = latentModel(s, sessions, ['aligned', 'contrary']);
+    assert.deepEqual(ours.summary.ladder!.map((x) => [x.model, x.against]), [['configural', undefined], ['metric', 'configural'], ['scalar', 'metric'], ['metric + equal regressions', 'metric']]);
+    assert.match(reportText([analyzeRun(s, [{ header: { v: 1, kind: 'run', runId: 'r', scenario: 'test', file: 'f', scenarioHash: 'h', models: ['aligned', 'contrary'], variants: ['baseline'], personas: 0, samples: 200, startedAt: '' }, sessions }], { bootstrap: 20 })]),
+      /invariance metric: chi-square [\d.]+ on \d+ df, CFI [\d.]+, RMSEA [\d.]+; against configural: Δchi-square [\d.]+ on 4 df, p /);
+    const probe = spawnSync('Rscript', ['-e', 'suppressMessages(library(lavaan))'], { encoding: 'utf8' });
+    if (probe.error || probe.status !== 0) this.skip();
+    this.timeout(180_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-ladder-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'items.csv'), itemCsv(s, sessions));
+      fs.writeFileSync(path.join(dir, 'm.lav'), ours.summary.syntax!);
+      const script = `suppressMessages(library(lavaan)); d <- read.csv('${path.join(dir, 'items.csv')}'); m <- paste(readLines('${path.join(dir, 'm.lav')}'), collapse = '\\n')
+fc <- sem(m, data = d, group = 'group'); fm <- sem(m, data = d, group = 'group', group.equal = 'loadings')
+fs <- sem(m, data = d, group = 'group', group.equal = c('loadings', 'intercepts')); fr <- sem(m, data = d, group = 'group', group.equal = c('loadings', 'regressions'))
+row <- function(name, f, a) { x <- if (is.null(a)) c(NA, NA, NA) else { t <- lavTestLRT(a, f); c(t[2, 'Chisq diff'], t[2, 'Df diff'], t[2, 'Pr(>Chisq)']) }; cat(name, sprintf('%.10g', c(fitMeasures(f, c('chisq', 'df', 'cfi')), x)), '\\n') }
+row('configural', fc, NULL); row('metric', fm, fc); row('scalar', fs, fm); row('regressions', fr, fm)`;
+      const r = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const lav = r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/));
+      assert.equal(lav.length, 4, r.stdout);
+      lav.forEach(([, chisq, df, cfi, dChisq, dDf, p], i) => {
+        const st = ours.summary.ladder![i]!;
+        assert.ok(Math.abs(st.chisq / Number(chisq) - 1) < 1e-4, `${st.model} chisq ${st.chisq} vs ${chisq}`);
+        assert.equal(st.df, Number(df));
+        assert.ok(Math.abs(st.cfi - Number(cfi)) < 1e-6, `${st.model} cfi ${st.cfi} vs ${cfi}`);
+        if (i === 0) return;
+        const base = ours.summary.ladder![i === 3 ? 1 : i - 1]!;
+        assert.ok(Math.abs(st.dChisq! - Number(dChisq)) < 1e-3, `${st.model} Δχ² ${st.dChisq} vs ${dChisq}`);
+        assert.equal(st.dDf, Number(dDf));
+        assert.ok(Math.abs(st.pvalue! - Number(p)) < 1e-4, `${st.model} p ${st.pvalue} vs ${p}`);
+        assert.ok(Math.abs(st.dCfi! - (Number(cfi) - Number(lav[i === 3 ? 1 : i - 1]![3])) ) < 1e-6 && Math.abs(st.dCfi! - (st.cfi - base.cfi)) < 1e-12);
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fits on the variants whose item wording is the baseline\'s and says which reworded ones it left out', () => {
+    const reworded = { ...variant('reworded'), values: new Map([['privacy', [{ ...item('pc1'), text: { text: 'other words', range: { start: 0, end: 1 }, placeholders: [] } }, item('pc2', true), item('pc3')]]]) };
+    const s2 = { ...s, variants: [variant('baseline'), variant('same'), reworded] };
+    const relabel = (xs: SessionRecord[], v: string) => xs.map((x) => ({ ...x, variant: v, key: `${x.key}-${v}` }));
+    const r = latentModel(s2, [...sessions, ...relabel(simulate('aligned', 1, -1, 200, 9), 'reworded'), ...relabel(simulate('aligned', -1, 1, 50, 10), 'same')], ['aligned', 'contrary']);
+    assert.equal(r.summary.fitted, true, r.summary.reason);
+    assert.deepEqual(r.summary.groups, [{ label: 'aligned', n: 250 }, { label: 'contrary', n: 200 }]);
+    assert.match(r.summary.reason!, /^fitted on the variants whose item wording is the baseline's; left out reworded: reworded items share an item id but not a wording/);
   });
 
   it('says why it is not fitted: a choice action, or a value with fewer than 3 items', () => {
@@ -200,6 +248,35 @@ cat('post.check', lavInspect(f, 'post.check'), '\\n'); cat(sprintf('negative %s 
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('the sample-size guard per group', () => {
+    // Free parameters per group of the latent model above: 4 loadings (pc2, pc3, ps2, ps3), 6 item residual
+    // variances (the action's is fixed at 0), 2 factor variances + their covariance + the action's residual
+    // variance, 2 paths, 7 intercepts = 23.
+    it('refuses a group with fewer complete rows than free parameters, says so, and falls back to the composite model', () => {
+      const few = [...simulate('aligned', -1, 1, 40, 1), ...simulate('contrary', 1, -1, 15, 2)];
+      const r = latentModel(s, few, ['aligned', 'contrary']);
+      assert.equal(r.summary.fitted, false);
+      assert.equal(r.summary.fallback, 'composite');
+      assert.equal(r.summary.reason, 'latent model refused: group "contrary" has 15 complete rows, fewer than its 23 free parameters; the composite path model stands in for it');
+      assert.ok(r.vaar.every((v) => 'failure' in v && v.failure === r.summary.reason));
+      const scen = { ...s, assert: [{ metric: 'vaar', min: 0.5, range: { start: 0, end: 1 } }] };
+      const header = { v: 1 as const, kind: 'run' as const, runId: 'r', scenario: 'test', file: 'f', scenarioHash: 'h', models: ['aligned', 'contrary'], variants: ['baseline'], personas: 0, samples: 40, startedAt: '' };
+      const a = analyzeRun(scen, [{ header, sessions: few }], { bootstrap: 20, vaarSource: 'latent' });
+      const aligned = a.asserts.find((x) => x.model === 'aligned')!;
+      assert.equal(aligned.status, 'pass', aligned.message);
+      assert.match(aligned.message, /\(sign form, composite model, 2 paths\); latent model refused: group "contrary" has 15 complete rows/);
+      assert.match(reportText([a]), /latent model: not fitted: latent model refused: group "contrary" has 15 complete rows, fewer than its 23 free parameters/);
+    });
+
+    it('warns below 10 complete rows per free parameter and still fits', () => {
+      const r = latentModel(s, [...simulate('aligned', -1, 1, 60, 1), ...simulate('contrary', 1, -1, 300, 2)], ['aligned', 'contrary']);
+      assert.equal(r.summary.fitted, true, r.summary.reason);
+      const w = r.summary.warnings!.filter((x) => x.kind === 'few-rows-per-parameter');
+      assert.deepEqual(w.map((x) => [x.group, x.inadmissible]), [['aligned', false]]);
+      assert.match(w[0]!.message, /^group "aligned" has 60 complete rows for 23 free parameters \(2\.6 per parameter, fewer than 10\)/);
     });
   });
 });

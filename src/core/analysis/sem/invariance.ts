@@ -1,5 +1,7 @@
 import { chiSquareUpper } from '../stats';
-import type { SemSuccess } from './result';
+import { fitSem, type SemFitInput } from './fitSem';
+import type { SemFailure, SemSuccess } from './result';
+import type { EqualityKind } from './spec';
 
 /** A likelihood-ratio (Δχ²) comparison of a restricted model against the model it is nested in. */
 export interface NestedComparison {
@@ -39,4 +41,45 @@ export function compareNested(restricted: SemSuccess, general: SemSuccess): Nest
     dRmsea: restricted.fit.rmsea - general.fit.rmsea,
     ...(scaled ? { scaled } : {}),
   };
+}
+
+/** One step of the measurement-invariance ladder. */
+export interface LadderStep {
+  /** configural, metric, scalar, or "metric + equal regressions". */
+  model: string;
+  /** The step it is nested in and compared against. */
+  against?: string;
+  equal: EqualityKind[];
+  fit: SemSuccess;
+  comparison?: NestedComparison;
+}
+
+/** The ladder's steps, or the first step that failed and why. */
+export type LadderResult = { ok: true; steps: LadderStep[] } | { ok: false; step: string; failure: SemFailure };
+
+const LADDER: { name: string; equal: EqualityKind[]; against?: string }[] = [
+  { name: 'configural', equal: [] },
+  { name: 'metric', equal: ['loadings'], against: 'configural' },
+  { name: 'scalar', equal: ['loadings', 'intercepts'], against: 'metric' },
+  { name: 'metric + equal regressions', equal: ['loadings', 'regressions'], against: 'metric' },
+];
+
+/**
+ * Fits the invariance ladder of a multi-group model: configural, metric (equal loadings), scalar (and
+ * equal intercepts) and, when the model has structural paths, metric with equal regressions; each
+ * restricted step is compared with the step it is nested in (Δχ², Δdf, p, ΔCFI, ΔRMSEA, as lavaan's
+ * anova / lavTestLRT). `configural` may be passed when already fitted.
+ */
+export function invarianceLadder(input: Omit<SemFitInput, 'equal'> & { group: string }, configural?: SemSuccess): LadderResult {
+  const fits = new Map<string, SemSuccess>();
+  const steps: LadderStep[] = [];
+  for (const step of LADDER) {
+    const r = step.name === 'configural' && configural ? configural : fitSem({ ...input, equal: step.equal });
+    if (!r.ok) return { ok: false, step: step.name, failure: r };
+    if (step.equal.includes('regressions') && !r.estimates.some((e) => e.op === '~')) continue;
+    fits.set(step.name, r);
+    const comparison = step.against ? compareNested(r, fits.get(step.against)!) : undefined;
+    steps.push({ model: step.name, ...(step.against ? { against: step.against } : {}), equal: step.equal, fit: r, ...(comparison ? { comparison } : {}) });
+  }
+  return { ok: true, steps };
 }

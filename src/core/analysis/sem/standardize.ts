@@ -3,7 +3,7 @@ import type { SemParam } from './spec';
 
 /**
  * lavaan's std.all for one parameter: both the latent and the observed variables scaled to unit
- * total variance (latent C = AΨAᵀ, observed Σ). Signs never change, so a sign-based VAAR does not
+ * total variance (latent C = AΨAᵀ, observed Σ), covariances by the residual ones (cov.std). Signs never change, so a sign-based VAAR does not
  * depend on it.
  */
 export function standardizedAll(r: SemParam, est: number, mom: GroupMoments): number {
@@ -13,8 +13,11 @@ export function standardizedAll(r: SemParam, est: number, mom: GroupMoments): nu
   switch (r.matrix) {
     case 'lambda': return (est * lvSd(r.col)) / ovSd(r.row);
     case 'beta': return (est * lvSd(r.col)) / lvSd(r.row);
-    case 'psi': return est / (lvSd(r.row) * lvSd(r.col));
-    case 'theta': return est / (ovSd(r.row) * ovSd(r.col));
+    // A covariance (off the diagonal) is divided by the residual standard deviations, lavaan's
+    // cov.std = TRUE: sqrt(|ψ_ii|·|ψ_jj|) or sqrt(|θ_ii|·|θ_jj|), a residual correlation. A variance is
+    // divided by the total variance.
+    case 'psi': return r.row === r.col ? est / (lvSd(r.row) * lvSd(r.col)) : est / Math.sqrt(Math.abs(mom.psi[r.row * m + r.row]!) * Math.abs(mom.psi[r.col * m + r.col]!));
+    case 'theta': return r.row === r.col ? est / (ovSd(r.row) * ovSd(r.col)) : est / Math.sqrt(Math.abs(mom.theta[r.row * p + r.row]!) * Math.abs(mom.theta[r.col * p + r.col]!));
     case 'nu': return est / ovSd(r.row);
     case 'alpha': return est / lvSd(r.row);
   }

@@ -332,3 +332,31 @@ describe('SEM engine: post-fit checks, as lavaan\'s post.check', () => {
     assert.ok(r2.ok && !r2.checks.some((x) => x.kind === 'few-rows-per-parameter'));
   });
 });
+
+describe('SEM engine: std.all of residual covariances', () => {
+  it('is lavaan\'s cov.std: the covariance divided by the residual standard deviations (when R and lavaan are installed)', function () {
+    const probe = spawnSync('Rscript', ['-e', 'suppressMessages(library(lavaan))'], { encoding: 'utf8' });
+    if (probe.error || probe.status !== 0) this.skip();
+    this.timeout(120_000);
+    const resid = `${model}\npc2 ~~ pc3\npsa1 ~~ aods2\n`;
+    const r = success(fitSem({ model: resid, data: likert(), group: 'group' }));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-covstd-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'm.lav'), resid);
+      const script = `suppressMessages(library(lavaan)); d <- read.csv('${path.join(referenceDir, 'mg_likert.csv')}')
+f <- sem(paste(readLines('${path.join(dir, 'm.lav')}'), collapse = '\\n'), data = d, group = 'group')
+pe <- parameterEstimates(f, standardized = TRUE); pe <- pe[pe$op == '~~' & pe$lhs != pe$rhs, ]
+cat(sprintf('%s %s %d %.10f\\n', pe$lhs, pe$rhs, pe$group, pe$std.all), sep = '')`;
+      const out = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
+      assert.equal(out.status, 0, out.stderr);
+      const rows = out.stdout.trim().split('\n').map((l) => l.split(' '));
+      assert.equal(rows.length, 6, out.stdout); // PC ~~ PSA and the two residual covariances, in 2 groups
+      for (const [lhs, rhs, group, std] of rows) {
+        const e = r.estimates.find((x) => x.op === '~~' && x.lhs === lhs && x.rhs === rhs && x.group === Number(group))!;
+        assert.ok(Math.abs(e.stdAll - Number(std)) < 1e-4, `${lhs} ~~ ${rhs} group ${group}: ours ${e.stdAll}, lavaan ${std}`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
