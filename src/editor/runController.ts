@@ -144,7 +144,9 @@ export class RunController implements vscode.Disposable {
             const log = await readRunLog(p.logPath);
             this.store.begin(req.uri, scenario, text, log.header, p.logPath, log.sessions);
             const done = new Set(log.sessions.map((s) => s.key));
-            counts = new VariantProgress(p.plan.sessions.filter((s) => !done.has(s.key)).map((s) => s.variant));
+            counts = new VariantProgress((function* () {
+              for (const s of p.plan.sessions()) if (!done.has(s.key)) yield s.variant;
+            })());
             progress.report({ message: `${counts.text()}${p.cachedCalls ? ` (${p.cachedCalls} answers cached)` : ''}` });
             this.log.info(`run ${p.runId}: ${counts.sessions} sessions, log ${p.logPath}`);
           },

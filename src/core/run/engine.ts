@@ -14,7 +14,7 @@ import { ModelError, type ChatModel } from '../models/chatModel';
 import { RUN_LOG_VERSION, type SessionRecord, type Usage } from './record';
 import { cacheKey, type ResponseCache } from './cache';
 import { BudgetExceededError } from './scheduler';
-import { estimateShape, planRun, planShape, renderedKey, PlanError, type Estimate, type PlanShape, type RunPlan } from './plan';
+import { estimateShape, planRun, planShape, PlanError, type Estimate, type PlanShape, type RunPlan } from './plan';
 import { newRunId, readRunLog, runLogPath, RunLogError, RunLogWriter, isValidRunId } from './runLog';
 import { runSession, type CallResult, type SessionCall, type SessionSpec } from './session';
 
@@ -154,12 +154,16 @@ export function scenarioHash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-async function pool<T>(items: readonly T[], width: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+/** `width` workers pulling from one iterator: only the items in flight exist at any time. */
+async function pool<T>(items: Iterator<T>, width: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
   const worker = async (): Promise<void> => {
-    while (!signal.aborted && next < items.length) await work(items[next++] as T);
+    while (!signal.aborted) {
+      const next = items.next();
+      if (next.done) return;
+      await work(next.value);
+    }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, width) }, worker));
 }
 
 /**
@@ -231,7 +235,11 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     throw err;
   }
 
-  const todo = plan.sessions.filter((s) => !done.has(s.key));
+  // Pulled one at a time by the workers: the sessions of the plan not yet in the log.
+  const todoCount = estimate.sessions;
+  const todo = function* (): Generator<SessionSpec, void, undefined> {
+    for (const s of plan.sessions()) if (!done.has(s.key)) yield s;
+  };
   const internal = new AbortController();
   // Every queued call listens for the abort; hundreds at once is expected, not a leak.
   setMaxListeners(0, internal.signal);
@@ -241,7 +249,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   const concurrency = Math.max(1, o.concurrency ?? 8);
   const cacheWrites = new Set<Promise<void>>();
   const answered = new Set<string>();
-  const progress: RunProgress = { total: todo.length, done: 0, complete: 0, failed: 0, calls: 0, cachedCalls: 0 };
+  const progress: RunProgress = { total: todoCount, done: 0, complete: 0, failed: 0, calls: 0, cachedCalls: 0 };
   const usage: Usage = { promptTokens: 0, completionTokens: 0 };
   let fatal: unknown;
 
@@ -286,7 +294,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   };
 
   const sessionContext = (spec: SessionSpec, call: SessionCall) => {
-    const rendered = plan.rendered.get(renderedKey(spec.variant, spec.persona));
+    const rendered = plan.rendered(spec.variant, spec.persona);
     const model = byId.get(spec.model) as ChatModel;
     if (!rendered) throw new Error(`no rendered prompts for ${spec.key}`);
     return { scenarioId: plan.scenarioId, runId, spec, rendered, settings: plan.settings, supportsSystemPrompt: model.supportsSystemPrompt, supportsStructuredOutput: model.supportsStructuredOutput, call, now };
@@ -297,7 +305,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     let cachedCalls: number | undefined;
     if (o.cache && o.preflightCache !== false) {
       const counter = { hits: 0 };
-      await pool(todo, 16, internal.signal, async (spec) => {
+      await pool(todo(), 16, internal.signal, async (spec) => {
         try {
           await runSession(sessionContext(spec, makeCall(byId.get(spec.model) as ChatModel, spec, counter)));
         } catch (err) {
@@ -306,10 +314,10 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       });
       cachedCalls = counter.hits;
     }
-    await o.onPreflight?.({ runId, logPath, plan, alreadyDone: plan.sessions.length - todo.length, estimate, ...(cachedCalls !== undefined ? { cachedCalls } : {}) });
+    await o.onPreflight?.({ runId, logPath, plan, alreadyDone: plan.total - todoCount, estimate, ...(cachedCalls !== undefined ? { cachedCalls } : {}) });
     o.onProgress?.({ ...progress });
 
-    await pool(todo, concurrency, internal.signal, async (spec) => {
+    await pool(todo(), concurrency, internal.signal, async (spec) => {
       const model = byId.get(spec.model) as ChatModel;
       let record: SessionRecord;
       try {
@@ -342,11 +350,11 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     scenario: plan.scenarioId,
     file: o.file,
     logPath,
-    planned: plan.sessions.length,
-    alreadyDone: plan.sessions.length - todo.length,
+    planned: plan.total,
+    alreadyDone: plan.total - todoCount,
     complete: progress.complete,
     failed: progress.failed,
-    notRun: todo.length - progress.done,
+    notRun: todoCount - progress.done,
     calls: progress.calls,
     cachedCalls: progress.cachedCalls,
     usage,

@@ -84,7 +84,7 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
     const d = path.join(dir, '.dilemma', 'runs', 'cli-demo');
     return fs.existsSync(d) ? fs.readdirSync(d).map((f) => path.join(d, f)) : [];
   };
-  const allKeys = () => planRun(parseScenario(TEXT).scenario!, { models: ['lab/sim-aligned'] }).sessions.map((s) => s.key).sort();
+  const allKeys = () => [...planRun(parseScenario(TEXT).scenario!, { models: ['lab/sim-aligned'] }).sessions()].map((s) => s.key).sort();
 
   it('runs, prints the preflight estimate, says where the run log is, and ends with its analysis', async () => {
     const r = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--concurrency', '4']);
