@@ -83,13 +83,19 @@ export interface RunScenarioOptions {
   planLimit?: number;
   /** Called with the estimate first, before the plan is built, the limit checked or the log opened. */
   onEstimate?: (e: PlanEstimate) => void;
+  /**
+   * Wall-clock deadline of the whole run (`Date.now()` ms). When it passes, sessions in flight are
+   * stopped and not recorded, like a cancellation, and the summary says `deadline`: a resume runs
+   * what is unfinished.
+   */
+  deadline?: number;
   onPreflight?: (p: Preflight) => void | Promise<void>;
   onSession?: (record: SessionRecord) => void;
   onProgress?: (p: RunProgress) => void;
   now?: () => Date;
 }
 
-export type StopReason = 'aborted' | 'budget' | 'unreachable';
+export type StopReason = 'aborted' | 'budget' | 'unreachable' | 'deadline';
 
 export interface RunSummary {
   runId: string;
@@ -244,6 +250,14 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   // Every queued call listens for the abort; hundreds at once is expected, not a leak.
   setMaxListeners(0, internal.signal);
   const onOuterAbort = (): void => internal.abort();
+  let deadlinePassed = false;
+  const deadlineTimer =
+    o.deadline !== undefined
+      ? setTimeout(() => {
+          deadlinePassed = true;
+          internal.abort();
+        }, Math.max(0, o.deadline - Date.now()))
+      : undefined;
   if (o.signal?.aborted) internal.abort();
   o.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const concurrency = Math.max(1, o.concurrency ?? 8);
@@ -341,6 +355,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     });
   } finally {
     o.signal?.removeEventListener('abort', onOuterAbort);
+    if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
     await Promise.allSettled([...cacheWrites]);
     await writer.close();
   }
@@ -369,6 +384,11 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     summary.reason = (fatal as Error).message;
   } else if (fatal !== undefined && !(fatal instanceof ModelError && fatal.kind === 'aborted')) {
     throw fatal;
+  } else if (deadlinePassed && !o.signal?.aborted) {
+    if (summary.notRun > 0) {
+      summary.stopped = 'deadline';
+      summary.reason = `the deadline passed with ${summary.notRun} of ${todoCount} sessions unfinished`;
+    }
   } else if (internal.signal.aborted) {
     summary.stopped = 'aborted';
   }
