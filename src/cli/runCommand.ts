@@ -52,6 +52,8 @@ const FLAGS: FlagSpec[] = [
   { name: 'max-calls', kind: 'string', description: 'stop after N model calls (attempts); resume later with --resume. Also accepts a plan above --plan-limit' },
   { name: 'plan-limit', kind: 'string', description: `refuse a plan of more calls than N (default ${DEFAULT_PLAN_LIMIT.toLocaleString('en-US')}; also $DILEMMA_PLAN_LIMIT)` },
   { name: 'yes', kind: 'boolean', short: 'y', description: 'run a plan above --plan-limit anyway' },
+  { name: 'timeout', kind: 'string', description: 'per request attempt, in ms (default 60000; also $DILEMMA_REQUEST_TIMEOUT_MS)' },
+  { name: 'deadline', kind: 'string', description: 'the whole run: 90s, 5m, 1h or ms; what is unfinished is reported and --resume continues it (exit 124)' },
   { name: 'help', kind: 'boolean', short: 'h', description: 'show this help' },
 ];
 
@@ -63,7 +65,7 @@ Providers come from ~/.config/dilemma-lens/providers.json (or $DILEMMA_CONFIG); 
 the environment (OPENAI_API_KEY, or the provider's apiKeyEnv). See docs/run.md.
 Exit code: 0 done and every assert passed, 1 an assert failed or could not be measured, or stopped by
 --max-calls, 2 usage or scenario error (or a plan above --plan-limit), 3 a model could not be reached,
-130 cancelled.`;
+124 stopped by --deadline, 130 cancelled.`;
 
 type RunFormat = 'text' | 'json' | 'markdown' | 'junit';
 
@@ -81,6 +83,8 @@ interface RunArgs {
   maxCalls?: number;
   planLimit?: number;
   yes: boolean;
+  timeoutMs?: number;
+  deadlineMs?: number;
   help: boolean;
 }
 
@@ -88,6 +92,15 @@ function integer(flag: string, v: string | undefined, min: number): number | und
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${flag} needs ${min === 0 ? 'a non-negative' : 'a positive'} integer, got "${v}"`);
   return Number(v);
+}
+
+/** `--deadline`: `500ms`, `90s`, `5m`, `1h`, `1.5s`, or a bare number of milliseconds. */
+export function parseDuration(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m?.[2] ?? 'ms'];
+  const ms = m ? Math.round(Number(m[1]) * (unit ?? 1)) : NaN;
+  if (!(ms > 0)) throw new UsageError(`--deadline needs a duration such as 90s, 5m, 1h or a number of ms, got "${v}"`);
+  return ms;
 }
 
 /** Parses `run`'s arguments; throws a `UsageError` naming the offending flag. */
@@ -98,6 +111,9 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   const samples = integer('samples', p.string('samples'), 1);
   const maxCalls = integer('max-calls', p.string('max-calls'), 0);
   const planLimit = integer('plan-limit', p.string('plan-limit'), 0);
+  const timeoutMs = integer('timeout', p.string('timeout'), 1);
+  const deadline = p.string('deadline');
+  const deadlineMs = deadline === undefined ? undefined : parseDuration(deadline);
   const baseUrl = p.string('base-url');
   const variant = p.string('variant');
   const out = p.string('out');
@@ -110,6 +126,8 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     help: p.bool('help'),
     yes: p.bool('yes'),
     ...(planLimit !== undefined ? { planLimit } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(deadlineMs !== undefined ? { deadlineMs } : {}),
     ...(baseUrl !== undefined ? { baseUrl } : {}),
     ...(samples !== undefined ? { samples } : {}),
     ...(variant !== undefined ? { variant } : {}),
@@ -166,6 +184,7 @@ function formatSummary(s: RunSummary): string {
   if (s.stopped === 'aborted') lines.push(`  cancelled: resume with --resume ${s.runId}`);
   if (s.stopped === 'budget') lines.push(`  stopped: ${s.reason}; resume with --resume ${s.runId}`);
   if (s.stopped === 'unreachable') lines.push(`  stopped: ${s.reason}`);
+  if (s.stopped === 'deadline') lines.push(`  stopped: ${s.reason}; resume with --resume ${s.runId}`);
   lines.push(`  Run log: ${s.logPath}`);
   return `${lines.join('\n')}\n`;
 }
@@ -202,11 +221,14 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     return 2;
   }
 
+  const requestTimeoutMs = args.timeoutMs ?? envInt(io.env, 'DILEMMA_REQUEST_TIMEOUT_MS', 60_000);
+  // The deadline counts from here, the whole invocation: every file's run shares it.
+  const deadline = args.deadlineMs !== undefined ? Date.now() + args.deadlineMs : undefined;
   let config: ProvidersConfig;
   const models = new Map<string, ChatModel>();
   try {
     config = loadProvidersConfig(io.env);
-    for (const id of wanted) models.set(id, resolveModel(id, { env: io.env, config, ...(args.baseUrl ? { baseUrl: args.baseUrl } : {}), timeoutMs: envInt(io.env, 'DILEMMA_REQUEST_TIMEOUT_MS', 60_000) }));
+    for (const id of wanted) models.set(id, resolveModel(id, { env: io.env, config, ...(args.baseUrl ? { baseUrl: args.baseUrl } : {}), timeoutMs: requestTimeoutMs }));
   } catch (err) {
     io.stderr.write(`dilemma run: ${(err as Error).message}\n`);
     return err instanceof ModelError ? 3 : 2;
@@ -217,7 +239,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     maxRetries: envInt(io.env, 'DILEMMA_MAX_RETRIES', 4),
     baseDelayMs: envInt(io.env, 'DILEMMA_RETRY_BASE_MS', 500),
     maxDelayMs: envInt(io.env, 'DILEMMA_RETRY_MAX_MS', 8_000),
-    requestTimeoutMs: envInt(io.env, 'DILEMMA_REQUEST_TIMEOUT_MS', 60_000),
+    requestTimeoutMs,
     ...(args.maxCalls !== undefined ? { maxCalls: args.maxCalls } : {}),
   });
 
@@ -254,6 +276,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
           signal: controller.signal,
           ...(args.resume ? { resume: args.resume } : { runId }),
           ...(planLimit !== undefined ? { planLimit } : {}),
+          ...(deadline !== undefined ? { deadline } : {}),
           onEstimate: (e) => info.write(formatEstimate(l.scenario.id, e)),
           onPreflight: (p) => {
             pre = p;
@@ -281,7 +304,10 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
       summaries.push({ ...summary, ...(pre ? { estimate: pre.estimate, ...(pre.cachedCalls !== undefined ? { cachedAtStart: pre.cachedCalls } : {}) } : {}) });
       if (args.format !== 'json') info.write(formatSummary(summary));
       if (summary.stopped === 'unreachable') exit = Math.max(exit, 3);
-      else if (summary.stopped === 'budget') {
+      else if (summary.stopped === 'deadline') {
+        exit = Math.max(exit, 124);
+        break;
+      } else if (summary.stopped === 'budget') {
         exit = Math.max(exit, 1);
         break;
       } else if (summary.stopped === 'aborted') exit = 130;

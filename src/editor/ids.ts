@@ -39,7 +39,13 @@ export const OPEN_REPORT_COMMAND = 'dilemmaLens.openReport';
 export const RUN_SETTINGS = {
   providers: 'dilemmaLens.providers',
   concurrency: 'dilemmaLens.run.concurrency',
+  timeout: 'dilemmaLens.run.timeout',
+  deadline: 'dilemmaLens.run.deadline',
 } as const;
+
+/** Defaults of `RUN_SETTINGS.timeout` (ms) and `.deadline` (s, 0 none); must match package.json. */
+export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
+export const DEFAULT_RUN_DEADLINE_S = 0;
 
 /** Default of `RUN_SETTINGS.concurrency` (must match package.json). */
 export const DEFAULT_RUN_CONCURRENCY = 4;

@@ -12,7 +12,7 @@ import { checkScenario } from '../core/scenario/validate';
 import { LM_PROVIDER } from '../core/view/providerEntries';
 import { runErrorPlan, stoppedKind, type RunErrorPlan, type RunFailure } from '../core/view/runErrorPlan';
 import { VariantProgress } from '../core/view/variantProgress';
-import { DEFAULT_RUN_CONCURRENCY, RUN_SETTINGS } from './ids';
+import { DEFAULT_RUN_CONCURRENCY, DEFAULT_RUN_DEADLINE_S, DEFAULT_RUN_TIMEOUT_MS, RUN_SETTINGS } from './ids';
 import { LanguageModelChat } from './lmModel';
 import type { ModelSelection } from './modelSelection';
 import { tracedModel } from '../core/view/tracedModel';
@@ -118,13 +118,16 @@ export class RunController implements vscode.Disposable {
 
     const ids = req.models?.length ? req.models : this.selection.current.length ? [...this.selection.current] : scenario.run.models;
     if (ids.length === 0) throw new RunFailed({ kind: 'no-model' });
-    const models = await this.resolveModels(ids);
+    const timeoutMs = Math.max(1, vscode.workspace.getConfiguration().get<number>(RUN_SETTINGS.timeout, DEFAULT_RUN_TIMEOUT_MS));
+    const models = await this.resolveModels(ids, timeoutMs);
     if (token?.isCancellationRequested) return undefined;
 
     const file = req.uri.fsPath;
     const config = vscode.workspace.getConfiguration();
     const concurrency = Math.max(1, config.get<number>(RUN_SETTINGS.concurrency, DEFAULT_RUN_CONCURRENCY));
-    const scheduler = createScheduler({ concurrency, maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000, requestTimeoutMs: 60_000 });
+    const scheduler = createScheduler({ concurrency, maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000, requestTimeoutMs: timeoutMs });
+    const deadlineS = config.get<number>(RUN_SETTINGS.deadline, DEFAULT_RUN_DEADLINE_S);
+    const deadline = deadlineS > 0 ? Date.now() + deadlineS * 1000 : undefined;
     const title = `Dilemma Lens: ${scenario.id}${req.variant ? ` · ${req.variant}` : ''} on ${ids.join(', ')}`;
     this.log.info(`run ${scenario.id}${req.variant ? ` (variant ${req.variant})` : ''} on ${ids.join(', ')}`);
 
@@ -144,12 +147,15 @@ export class RunController implements vscode.Disposable {
           runDir: runDirOf(file),
           ...(req.variant !== undefined ? { variant: req.variant } : {}),
           concurrency,
+          ...(deadline !== undefined ? { deadline } : {}),
           signal: abort.signal,
           onPreflight: async (p) => {
             const log = await readRunLog(p.logPath);
             this.store.begin(req.uri, scenario, text, log.header, p.logPath, log.sessions);
             const done = new Set(log.sessions.map((s) => s.key));
-            counts = new VariantProgress(p.plan.sessions.filter((s) => !done.has(s.key)).map((s) => s.variant));
+            counts = new VariantProgress((function* () {
+              for (const s of p.plan.sessions()) if (!done.has(s.key)) yield s.variant;
+            })());
             progress.report({ message: `${counts.text()}${p.cachedCalls ? ` (${p.cachedCalls} answers cached)` : ''}` });
             this.log.info(`run ${p.runId}: ${counts.sessions} sessions, log ${p.logPath}`);
           },
@@ -175,6 +181,8 @@ export class RunController implements vscode.Disposable {
         void showRunError(plan, req.uri);
       } else if (summary.stopped === 'aborted') {
         void vscode.window.showInformationMessage(`Dilemma Lens: cancelled; ${summary.complete + summary.failed} session(s) kept. Run again, or resume with \`dilemma run --resume ${summary.runId}\`.`);
+      } else if (summary.stopped === 'deadline') {
+        void vscode.window.showInformationMessage(`Dilemma Lens: the run deadline (dilemmaLens.run.deadline) passed; ${summary.notRun} session(s) unfinished. Resume with \`dilemma run --resume ${summary.runId}\`.`);
       }
       // A run that answered nothing (stopped before any answer) leaves the earlier results shown; it has no outcome of its own.
       if (summary.stopped && summary.complete === 0) return undefined;
@@ -187,7 +195,7 @@ export class RunController implements vscode.Disposable {
   }
 
   /** `provider/model` ids to ready models: configured providers (key from SecretStorage) or VS Code's language models. */
-  private async resolveModels(ids: readonly string[]): Promise<ChatModel[]> {
+  private async resolveModels(ids: readonly string[], timeoutMs: number): Promise<ChatModel[]> {
     const { providers } = readProviders();
     const out: ChatModel[] = [];
     for (const id of ids) {
@@ -208,7 +216,7 @@ export class RunController implements vscode.Disposable {
       if (!entry) throw new RunFailed({ kind: 'unknown-provider', model: id, provider, known: providers.map((p) => p.id) });
       const apiKey = await this.keys.get(provider);
       if (entry.apiKeyRequired && !apiKey) throw new RunFailed({ kind: 'missing-key', model: id, provider });
-      out.push(tracedModel(new OpenAICompatibleModel({ provider, model: name, baseUrl: entry.baseUrl, ...(apiKey ? { apiKey } : {}), timeoutMs: 60_000 }), this.log, apiKey));
+      out.push(tracedModel(new OpenAICompatibleModel({ provider, model: name, baseUrl: entry.baseUrl, ...(apiKey ? { apiKey } : {}), timeoutMs }), this.log, apiKey));
     }
     return out;
   }

@@ -14,7 +14,7 @@ import { ModelError, type ChatModel } from '../models/chatModel';
 import { RUN_LOG_VERSION, type RunEnd, type SessionRecord, type Usage } from './record';
 import { cacheKey, type ResponseCache } from './cache';
 import { BudgetExceededError } from './scheduler';
-import { estimateShape, planRun, planShape, renderedKey, PlanError, type Estimate, type PlanShape, type RunPlan } from './plan';
+import { estimateShape, planRun, planShape, PlanError, type Estimate, type PlanShape, type RunPlan } from './plan';
 import { newRunId, readRunLog, runLogPath, RunLogError, RunLogWriter, isValidRunId } from './runLog';
 import { runSession, type CallResult, type SessionCall, type SessionSpec } from './session';
 
@@ -83,13 +83,19 @@ export interface RunScenarioOptions {
   planLimit?: number;
   /** Called with the estimate first, before the plan is built, the limit checked or the log opened. */
   onEstimate?: (e: PlanEstimate) => void;
+  /**
+   * Wall-clock deadline of the whole run (`Date.now()` ms). When it passes, sessions in flight are
+   * stopped and not recorded, like a cancellation, and the summary says `deadline`: a resume runs
+   * what is unfinished.
+   */
+  deadline?: number;
   onPreflight?: (p: Preflight) => void | Promise<void>;
   onSession?: (record: SessionRecord) => void;
   onProgress?: (p: RunProgress) => void;
   now?: () => Date;
 }
 
-export type StopReason = 'aborted' | 'budget' | 'unreachable';
+export type StopReason = 'aborted' | 'budget' | 'unreachable' | 'deadline';
 
 export interface RunSummary {
   runId: string;
@@ -162,12 +168,16 @@ export function scenarioHash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-async function pool<T>(items: readonly T[], width: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+/** `width` workers pulling from one iterator: only the items in flight exist at any time. */
+async function pool<T>(items: Iterator<T>, width: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
   const worker = async (): Promise<void> => {
-    while (!signal.aborted && next < items.length) await work(items[next++] as T);
+    while (!signal.aborted) {
+      const next = items.next();
+      if (next.done) return;
+      await work(next.value);
+    }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, width) }, worker));
 }
 
 /**
@@ -239,17 +249,29 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     throw err;
   }
 
-  const todo = plan.sessions.filter((s) => !done.has(s.key));
+  // Pulled one at a time by the workers: the sessions of the plan not yet in the log.
+  const todoCount = estimate.sessions;
+  const todo = function* (): Generator<SessionSpec, void, undefined> {
+    for (const s of plan.sessions()) if (!done.has(s.key)) yield s;
+  };
   const internal = new AbortController();
   // Every queued call listens for the abort; hundreds at once is expected, not a leak.
   setMaxListeners(0, internal.signal);
   const onOuterAbort = (): void => internal.abort();
+  let deadlinePassed = false;
+  const deadlineTimer =
+    o.deadline !== undefined
+      ? setTimeout(() => {
+          deadlinePassed = true;
+          internal.abort();
+        }, Math.max(0, o.deadline - Date.now()))
+      : undefined;
   if (o.signal?.aborted) internal.abort();
   o.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const concurrency = Math.max(1, o.concurrency ?? 8);
   const cacheWrites = new Set<Promise<void>>();
   const answered = new Set<string>();
-  const progress: RunProgress = { total: todo.length, done: 0, complete: 0, failed: 0, calls: 0, cachedCalls: 0 };
+  const progress: RunProgress = { total: todoCount, done: 0, complete: 0, failed: 0, calls: 0, cachedCalls: 0 };
   const usage: Usage = { promptTokens: 0, completionTokens: 0 };
   let fatal: unknown;
 
@@ -294,7 +316,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   };
 
   const sessionContext = (spec: SessionSpec, call: SessionCall) => {
-    const rendered = plan.rendered.get(renderedKey(spec.variant, spec.persona));
+    const rendered = plan.rendered(spec.variant, spec.persona);
     const model = byId.get(spec.model) as ChatModel;
     if (!rendered) throw new Error(`no rendered prompts for ${spec.key}`);
     return { scenarioId: plan.scenarioId, runId, spec, rendered, settings: plan.settings, supportsSystemPrompt: model.supportsSystemPrompt, supportsStructuredOutput: model.supportsStructuredOutput, call, now };
@@ -306,7 +328,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     let cachedCalls: number | undefined;
     if (o.cache && o.preflightCache !== false) {
       const counter = { hits: 0 };
-      await pool(todo, 16, internal.signal, async (spec) => {
+      await pool(todo(), 16, internal.signal, async (spec) => {
         try {
           await runSession(sessionContext(spec, makeCall(byId.get(spec.model) as ChatModel, spec, counter)));
         } catch (err) {
@@ -315,10 +337,10 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       });
       cachedCalls = counter.hits;
     }
-    await o.onPreflight?.({ runId, logPath, plan, alreadyDone: plan.sessions.length - todo.length, estimate, ...(cachedCalls !== undefined ? { cachedCalls } : {}) });
+    await o.onPreflight?.({ runId, logPath, plan, alreadyDone: plan.total - todoCount, estimate, ...(cachedCalls !== undefined ? { cachedCalls } : {}) });
     o.onProgress?.({ ...progress });
 
-    await pool(todo, concurrency, internal.signal, async (spec) => {
+    await pool(todo(), concurrency, internal.signal, async (spec) => {
       const model = byId.get(spec.model) as ChatModel;
       let record: SessionRecord;
       try {
@@ -343,6 +365,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     ran = true;
   } finally {
     o.signal?.removeEventListener('abort', onOuterAbort);
+    if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
     await Promise.allSettled([...cacheWrites]);
     // How the run ended goes in the log, so both hosts can tell a cancelled or stopped run from a killed one.
     if (ran) {
@@ -357,11 +380,11 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     scenario: plan.scenarioId,
     file: o.file,
     logPath,
-    planned: plan.sessions.length,
-    alreadyDone: plan.sessions.length - todo.length,
+    planned: plan.total,
+    alreadyDone: plan.total - todoCount,
     complete: progress.complete,
     failed: progress.failed,
-    notRun: todo.length - progress.done,
+    notRun: todoCount - progress.done,
     calls: progress.calls,
     cachedCalls: progress.cachedCalls,
     usage,
@@ -376,6 +399,11 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     summary.reason = (fatal as Error).message;
   } else if (fatal !== undefined && !(fatal instanceof ModelError && fatal.kind === 'aborted')) {
     throw fatal;
+  } else if (deadlinePassed && !o.signal?.aborted) {
+    if (summary.notRun > 0) {
+      summary.stopped = 'deadline';
+      summary.reason = `the deadline passed with ${summary.notRun} of ${todoCount} sessions unfinished`;
+    }
   } else if (internal.signal.aborted) {
     summary.stopped = 'aborted';
   }

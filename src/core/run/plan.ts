@@ -1,7 +1,7 @@
 /**
  * The plan of a run: a scenario expanded over models x variants x personas x samples into session
- * specs (keyed by `sessionKey`), each variant rendered once per persona, and a preflight estimate
- * of calls and tokens printed before any call is made.
+ * specs (keyed by `sessionKey`), generated lazily, each variant rendered per persona on demand, and a
+ * preflight estimate of calls and tokens from counts, printed before anything is built.
  */
 import type { Scenario, Variant } from '../scenario/model';
 import { renderVariant, type RenderedVariant } from '../scenario/render';
@@ -31,19 +31,15 @@ export interface PlanShape {
   total: number;
 }
 
-export interface RunPlan {
-  scenarioId: string;
-  models: string[];
-  variants: string[];
-  /** Number of persona entries (1 when the scenario has none: persona index 0 with no extra vars). */
-  personas: number;
-  samples: number;
-  settings: SessionSettings;
-  total: number;
-  /** Every session, model-major then variant, persona, sample. */
-  sessions: SessionSpec[];
-  /** Rendered prompts by `variant|persona`. */
-  rendered: Map<string, RenderedVariant>;
+/**
+ * A plan: its shape, and its sessions and prompts made on demand, so memory grows with what is in
+ * flight, not with the plan. A plan of 10^8 sessions costs no more to hold than one of ten.
+ */
+export interface RunPlan extends PlanShape {
+  /** Every session, model-major then variant, persona, sample; generated as it is pulled. */
+  sessions(): Generator<SessionSpec, void, undefined>;
+  /** The prompts of a variant for a persona, rendered on first use (the last few are kept). */
+  rendered(variant: string, persona: number): RenderedVariant | undefined;
 }
 
 export class PlanError extends Error {
@@ -53,7 +49,7 @@ export class PlanError extends Error {
   }
 }
 
-/** `variant|persona`, the key of `RunPlan.rendered`. */
+/** `variant|persona`, the key of a rendered variant. */
 export function renderedKey(variant: string, persona: number): string {
   return `${variant}|${persona}`;
 }
@@ -95,20 +91,39 @@ export function planShape(scenario: Scenario, options: PlanOptions): PlanShape {
   };
 }
 
-/** Expands a scenario into sessions. Throws `PlanError` for an unknown variant, no models or bad samples. */
+/** Rendered variants a plan keeps: sessions come persona by persona, so a few cover all in flight. */
+const RENDERED_KEPT = 64;
+
+/** The plan of a run: `planShape` plus lazy sessions and prompts. Throws `PlanError` like `planShape`. */
 export function planRun(scenario: Scenario, options: PlanOptions): RunPlan {
   const shape = planShape(scenario, options);
   const variants = shape.variants.map((name) => scenario.variants.find((v) => v.name === name) as Variant);
-  const personaSets = scenario.personas.length > 0 ? scenario.personas : [undefined];
-  const rendered = new Map<string, RenderedVariant>();
-  for (const v of variants) personaSets.forEach((p, i) => rendered.set(renderedKey(v.name, i), renderVariant(scenario, v, p)));
-  const sessions: SessionSpec[] = [];
-  for (const model of shape.models)
-    for (const v of variants)
-      for (let persona = 0; persona < personaSets.length; persona++)
-        for (let sample = 0; sample < shape.samples; sample++)
-          sessions.push({ key: sessionKey(model, v.name, persona, sample), model, variant: v.name, persona, sample });
-  return { ...shape, sessions, rendered };
+  const kept = new Map<string, RenderedVariant>();
+  return {
+    ...shape,
+    *sessions() {
+      for (const model of shape.models)
+        for (const v of variants)
+          for (let persona = 0; persona < shape.personas; persona++)
+            for (let sample = 0; sample < shape.samples; sample++) yield { key: sessionKey(model, v.name, persona, sample), model, variant: v.name, persona, sample };
+    },
+    rendered(variant, persona) {
+      const key = renderedKey(variant, persona);
+      let r = kept.get(key);
+      if (r) {
+        // Most recently used last: the Map's order is the eviction order.
+        kept.delete(key);
+        kept.set(key, r);
+        return r;
+      }
+      const v = variants.find((x) => x.name === variant);
+      if (!v || !Number.isInteger(persona) || persona < 0 || persona >= shape.personas) return undefined;
+      r = renderVariant(scenario, v, scenario.personas[persona]);
+      kept.set(key, r);
+      if (kept.size > RENDERED_KEPT) kept.delete(kept.keys().next().value as string);
+      return r;
+    },
+  };
 }
 
 export interface Estimate {

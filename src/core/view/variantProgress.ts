@@ -4,7 +4,7 @@ export class VariantProgress {
   private readonly done = new Map<string, number>();
 
   /** @param planned the variant of every session this invocation runs */
-  constructor(planned: readonly string[]) {
+  constructor(planned: Iterable<string>) {
     for (const v of planned) this.total.set(v, (this.total.get(v) ?? 0) + 1);
   }
 

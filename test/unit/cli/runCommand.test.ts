@@ -84,7 +84,7 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
     const d = path.join(dir, '.dilemma', 'runs', 'cli-demo');
     return fs.existsSync(d) ? fs.readdirSync(d).map((f) => path.join(d, f)) : [];
   };
-  const allKeys = () => planRun(parseScenario(TEXT).scenario!, { models: ['lab/sim-aligned'] }).sessions.map((s) => s.key).sort();
+  const allKeys = () => [...planRun(parseScenario(TEXT).scenario!, { models: ['lab/sim-aligned'] }).sessions()].map((s) => s.key).sort();
 
   it('runs, prints the preflight estimate, says where the run log is, and ends with its analysis', async () => {
     const r = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--concurrency', '4']);
@@ -335,6 +335,37 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
     assert.equal(broken.code, 2, broken.stderr);
   });
 
+  it('--timeout 200 fails a hanging endpoint fast, per attempt', async () => {
+    server.setFaults({ rateHang: 1 });
+    const t0 = Date.now();
+    const r = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--timeout', '200', '--no-cache', '--concurrency', '1', '--max-calls', '3'], { DILEMMA_MAX_RETRIES: '2' });
+    const took = Date.now() - t0;
+    // Three attempts that each hang: about 3 x 200 ms, where the default would wait 3 x 60 s.
+    assert.equal(server.requests.length, 3, r.stderr);
+    assert.ok(took < bound(15_000), `took ${took} ms`);
+    assert.notEqual(r.code, 0);
+  });
+
+  it('--deadline 1s ends a slow run in about that time, reports the unfinished sessions, and a rerun resumes to completion', async () => {
+    server.setFaults({ latencyMs: 150 });
+    const t0 = Date.now();
+    const r = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--deadline', '1s', '--no-cache', '--concurrency', '1']);
+    const took = Date.now() - t0;
+    assert.equal(r.code, 124, r.stderr);
+    const m = /stopped: the deadline passed with (\d+) of 20 sessions unfinished; resume with --resume (\S+)/.exec(r.stdout);
+    assert.ok(m, r.stdout);
+    // 20 sessions x 4 calls x 150 ms need 12 s; the deadline stops it after 1 s (plus start-up).
+    assert.ok(took < bound(8_000), `took ${took} ms`);
+    const unfinished = Number(m[1]);
+    assert.ok(unfinished > 0 && unfinished < 20);
+    const logged = (await readRunLog(logFiles()[0]!)).sessions.length;
+    assert.equal(logged, 20 - unfinished, 'the sessions that ended are in the log');
+    server.setFaults({});
+    const again = await run(['cli-demo.dilemma.yaml', '--resume', m[2]!, '--no-cache']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual((await readRunLog(logFiles()[0]!)).sessions.map((s) => s.key).sort(), allKeys());
+  });
+
   it('--max-calls stops the run (exit 1) and --resume finishes it', async () => {
     const r = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--max-calls', '12', '--no-cache', '--concurrency', '1']);
     assert.equal(r.code, 1, r.stderr);
@@ -425,10 +456,20 @@ describe('cli: plans that cannot fit (spawned, 256 MB heap)', function () {
 });
 
 describe('cli: run arguments and progress (in process)', () => {
+  it('parses --deadline durations and refuses bad ones', async () => {
+    const { parseDuration } = await import('../../../src/cli/runCommand');
+    assert.equal(parseDuration('1s'), 1000);
+    assert.equal(parseDuration('1.5m'), 90_000);
+    assert.equal(parseDuration('2h'), 7_200_000);
+    assert.equal(parseDuration('250'), 250);
+    assert.equal(parseDuration('250ms'), 250);
+    for (const bad of ['', '0', '1d', '-1s', 's']) assert.throws(() => parseDuration(bad), /--deadline needs a duration/);
+  });
+
   it('parses every flag, repeated models included', async () => {
     const { parseRunArgs } = await import('../../../src/cli/runCommand');
     const a = parseRunArgs(['a.dilemma.yaml', 'b.dilemma.yaml', '--model', 'openai/x', '--model=ollama/y', '--base-url', 'http://h/v1', '--samples', '3', '--concurrency', '16', '--variant', 'pharma', '--format', 'json', '--out', 'o', '--no-cache', '--resume', '20261127-000000-abcdef', '--max-calls', '0']);
-    assert.deepEqual(a, { files: ['a.dilemma.yaml', 'b.dilemma.yaml'], models: ['openai/x', 'ollama/y'], baseUrl: 'http://h/v1', samples: 3, concurrency: 16, variant: 'pharma', format: 'json', out: 'o', cache: false, resume: '20261127-000000-abcdef', maxCalls: 0, help: false });
+    assert.deepEqual(a, { files: ['a.dilemma.yaml', 'b.dilemma.yaml'], models: ['openai/x', 'ollama/y'], baseUrl: 'http://h/v1', samples: 3, concurrency: 16, variant: 'pharma', format: 'json', out: 'o', cache: false, resume: '20261127-000000-abcdef', maxCalls: 0, help: false, yes: false });
     assert.throws(() => parseRunArgs(['--samples', '0']), /--samples needs a positive integer, got "0"/);
     assert.throws(() => parseRunArgs(['--resume', '../etc']), /--resume needs a run id/);
     assert.throws(() => parseRunArgs(['--format', 'xml']), /--format must be one of text, json, markdown, junit/);

@@ -89,15 +89,15 @@ describe('engine: against the test server over HTTP', function () {
     const seen: string[] = [];
     const s = await runScenario(opts({ onSession: (r) => seen.push(r.key) }));
     const plan = planRun(scenario, { models: ['sim/sim-aligned', 'sim/sim-contrary'] });
-    assert.equal(s.planned, plan.sessions.length);
-    assert.equal(s.complete, plan.sessions.length);
+    assert.equal(s.planned, plan.total);
+    assert.equal(s.complete, plan.total);
     assert.equal(s.failed + s.notRun, 0);
     assert.equal(s.stopped, undefined);
-    assert.equal(server.requests.length, plan.sessions.length * CALLS_PER_SESSION);
+    assert.equal(server.requests.length, plan.total * CALLS_PER_SESSION);
     assert.equal(s.calls, server.requests.length);
     const log = await readRunLog(s.logPath);
     assert.equal(s.logPath, path.join(dir, 'runs', 'engine-demo', `${s.runId}.jsonl`));
-    assert.deepEqual(keysOf(log.sessions), plan.sessions.map((p) => p.key).sort());
+    assert.deepEqual(keysOf(log.sessions), [...plan.sessions()].map((p) => p.key).sort());
     assert.deepEqual(log.sessions.map((r) => r.key), seen, 'log order is completion order');
     assert.deepEqual(log.header.models, ['sim/sim-aligned', 'sim/sim-contrary']);
     for (const r of log.sessions) {
@@ -173,10 +173,10 @@ describe('engine: against the test server over HTTP', function () {
       const ms = ['sim/sim-aligned', 'sim/sim-contrary'].map((id) => resolveModel(id, { baseUrl: srv.url, env: {} }));
       const s = await runScenario({ scenario: one, file, text: TEXT, models: ms, scheduler: scheduler({ concurrency: 32, maxRetries: 2, requestTimeoutMs: bound(300) }), runDir: path.join(dir, 'runs'), concurrency: 32 });
       const plan = planRun(one, { models: ms.map((m) => m.id) });
-      assert.equal(plan.sessions.length, 500);
+      assert.equal(plan.total, 500);
       const log = await readRunLog(s.logPath);
       assert.equal(log.sessions.length, 500, 'none lost');
-      assert.deepEqual(keysOf(log.sessions), plan.sessions.map((p) => p.key).sort(), 'none duplicated, none foreign');
+      assert.deepEqual(keysOf(log.sessions), [...plan.sessions()].map((p) => p.key).sort(), 'none duplicated, none foreign');
       const failed = log.sessions.filter((r) => r.status === 'failed');
       for (const r of log.sessions) {
         if (r.status === 'complete') assert.ok(r.items.length === 1 && r.action, r.key);
@@ -214,7 +214,7 @@ describe('engine: against the test server over HTTP', function () {
     const r = await runScenario(opts({ resume: s.runId, onSession: (rec) => resumed.push(rec.key) }));
     assert.equal(r.runId, s.runId);
     assert.equal(r.alreadyDone, ended.length);
-    const all = planRun(scenario, { models: ['sim/sim-aligned', 'sim/sim-contrary'] }).sessions.map((p) => p.key);
+    const all = [...planRun(scenario, { models: ['sim/sim-aligned', 'sim/sim-contrary'] }).sessions()].map((p) => p.key);
     assert.deepEqual([...resumed].sort(), all.filter((k) => !ended.includes(k)).sort(), 'exactly the missing sessions');
     const after = await readRunLog(s.logPath);
     assert.equal(after.torn, false);
@@ -241,6 +241,39 @@ describe('engine: against the test server over HTTP', function () {
     const r = await runScenario(opts({ resume: s.runId }));
     assert.equal(r.complete, s.planned - 2);
     assert.equal((await readRunLog(s.logPath)).sessions.length, s.planned);
+  });
+
+  it('pulls sessions lazily: a plan of 4,000,000 sessions stopped after 20 calls holds no more than those in flight', async () => {
+    // 2 models x 2 variants x 2 personas x 500,000 samples. Built as an array, the specs alone take
+    // several hundred MB (and the pre-cache pass visits every one); pulled as the workers need them,
+    // the heap holds the sessions in flight and the log's few ended ones.
+    global.gc?.();
+    const base = process.memoryUsage().heapUsed;
+    let peak = base;
+    const estimates: number[] = [];
+    const t0 = Date.now();
+    const s = await runScenario(
+      opts({
+        samples: 500_000,
+        scheduler: scheduler({ maxCalls: 20 }),
+        concurrency: 1,
+        onEstimate: (e) => estimates.push(e.estimate.sessions),
+        onProgress: () => void (peak = Math.max(peak, process.memoryUsage().heapUsed)),
+      }),
+    );
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    assert.deepEqual(estimates, [4_000_000]);
+    assert.equal(s.planned, 4_000_000);
+    assert.equal(s.stopped, 'budget');
+    assert.equal(s.complete, 5, '20 calls at 4 per session');
+    assert.equal(s.notRun, 4_000_000 - 5);
+    assert.ok(peak - base < 64 * 2 ** 20, `heap grew ${Math.round((peak - base) / 2 ** 20)} MB`);
+    assert.ok(Date.now() - t0 < bound(5000), `took ${Date.now() - t0} ms`);
+    const r = await runScenario(opts({ resume: s.runId, scheduler: scheduler({ maxCalls: 8 }), concurrency: 1 }));
+    assert.equal(r.alreadyDone, 5, 'the resume skips the logged sessions');
+    assert.equal(r.complete, 2);
+    const keys = keysOf((await readRunLog(s.logPath)).sessions);
+    assert.equal(new Set(keys).size, 7, 'no session twice');
   });
 
   it('reports a model that cannot be reached, without logging sessions', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseScenario } from '../../../src/core/scenario/parse';
 import type { Scenario } from '../../../src/core/scenario/model';
-import { estimateShape, planRun, planShape, PlanError, renderedKey } from '../../../src/core/run/plan';
+import { estimateShape, planRun, planShape, PlanError } from '../../../src/core/run/plan';
 import { sessionKey } from '../../../src/core/run/record';
 
 export const PLAN_SCENARIO = `dilemma: plan-demo
@@ -43,11 +43,13 @@ function scenario(text = PLAN_SCENARIO): Scenario {
 describe('plan', () => {
   it('expands models x variants x personas x samples into keyed sessions', () => {
     const plan = planRun(scenario(), { models: ['sim/a', 'sim/b'] });
-    assert.equal(plan.sessions.length, 2 * 2 * 2 * 3);
-    const keys = plan.sessions.map((s) => s.key);
+    const sessions = [...plan.sessions()];
+    assert.equal(plan.total, 2 * 2 * 2 * 3);
+    assert.equal(sessions.length, plan.total);
+    const keys = sessions.map((s) => s.key);
     assert.equal(new Set(keys).size, keys.length);
     assert.ok(keys.includes(sessionKey('sim/b', 'pharma', 1, 2)));
-    for (const s of plan.sessions) assert.equal(s.key, sessionKey(s.model, s.variant, s.persona, s.sample));
+    for (const s of sessions) assert.equal(s.key, sessionKey(s.model, s.variant, s.persona, s.sample));
     assert.deepEqual(plan.variants, ['baseline', 'pharma']);
     assert.equal(plan.personas, 2);
     assert.equal(plan.settings.mode, 'stateless');
@@ -56,16 +58,27 @@ describe('plan', () => {
 
   it('renders each variant per persona once, with persona and variant vars applied', () => {
     const plan = planRun(scenario(), { models: ['sim/a'] });
-    assert.equal(plan.rendered.size, 4);
-    assert.equal(plan.rendered.get(renderedKey('pharma', 1))?.system, 'You are Ben.');
-    assert.equal(plan.rendered.get(renderedKey('pharma', 1))?.action.prompt, 'Send your records to a drug company?');
-    assert.equal(plan.rendered.get(renderedKey('baseline', 0))?.action.prompt, 'Send your records to a registry?');
+    assert.equal(plan.rendered('pharma', 1)?.system, 'You are Ben.');
+    assert.equal(plan.rendered('pharma', 1)?.action.prompt, 'Send your records to a drug company?');
+    assert.equal(plan.rendered('baseline', 0)?.action.prompt, 'Send your records to a registry?');
+    assert.equal(plan.rendered('baseline', 2), undefined, 'no third persona');
+    assert.equal(plan.rendered('nope', 0), undefined);
+  });
+
+  it('generates sessions as they are pulled: the first of 10^12 come at once, in plan order', () => {
+    const plan = planRun(scenario(), { models: ['sim/a', 'sim/b'], samples: 1e12 / 8 });
+    assert.equal(plan.total, 1e12);
+    const it = plan.sessions();
+    const first = [it.next().value, it.next().value, it.next().value].map((x) => x && x.key);
+    assert.deepEqual(first, [sessionKey('sim/a', 'baseline', 0, 0), sessionKey('sim/a', 'baseline', 0, 1), sessionKey('sim/a', 'baseline', 0, 2)]);
+    assert.equal(plan.rendered('pharma', 1)?.system, 'You are Ben.');
   });
 
   it('honours --samples and --variant, and names the variants when one is unknown', () => {
     const plan = planRun(scenario(), { models: ['sim/a'], samples: 5, variants: ['pharma'] });
-    assert.equal(plan.sessions.length, 1 * 1 * 2 * 5);
-    assert.ok(plan.sessions.every((s) => s.variant === 'pharma'));
+    const sessions = [...plan.sessions()];
+    assert.equal(sessions.length, 1 * 1 * 2 * 5);
+    assert.ok(sessions.every((s) => s.variant === 'pharma'));
     assert.throws(() => planRun(scenario(), { models: ['sim/a'], variants: ['pharm'] }), (e: unknown) => e instanceof PlanError && /unknown variant "pharm".*baseline, pharma/.test(e.message));
     assert.throws(() => planRun(scenario(), { models: [] }), /no model/);
     assert.throws(() => planRun(scenario(), { models: ['sim/a'], samples: 0 }), /positive integer/);

@@ -162,9 +162,10 @@ describe('fuzz: mutated examples', function () {
           const plan = planRun(s, { models: ['fuzz/m'], samples: 1 });
           const estimate = estimateShape(s, plan);
           assert.ok(estimate.calls > 0, `${where}: a valid file plans no calls`);
-          for (const [key, rendered] of plan.rendered) {
-            const [variant = '', persona = '0'] = key.split('|');
-            for (const step of sessionSteps(rendered, plan.settings, sampleSeed(s.id, variant, Number(persona), 0))) {
+          for (const [variant, persona] of plan.variants.flatMap((v) => Array.from({ length: plan.personas }, (_, p) => [v, p] as const))) {
+            const rendered = plan.rendered(variant, persona);
+            assert.ok(rendered, `${where}: variant ${variant} persona ${persona} renders nothing`);
+            for (const step of sessionSteps(rendered, plan.settings, sampleSeed(s.id, variant, persona, 0))) {
               const question = step.kind === 'item' ? itemQuestion(step.text, step.scale) : actionQuestion(step.prompt, step);
               const schema = step.kind === 'item' ? scaleSchema(step.scale) : step.choices?.length ? choiceSchema(step.choices) : step.scale ? scaleSchema(step.scale) : undefined;
               assert.ok(question.length > 0, `${where}: empty question`);
