@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkScenario } from '../core/scenario/validate';
-import type { Scenario } from '../core/scenario/model';
+import { PLAN_CALL_LIMIT, type Scenario } from '../core/scenario/model';
 import type { ChatModel } from '../core/models/chatModel';
 import { ModelError } from '../core/models/chatModel';
 import { loadProvidersConfig, resolveModel, type ProvidersConfig } from '../core/models/providers';
@@ -37,7 +37,7 @@ export interface RunIo {
 }
 
 /** Calls a plan may make before `run` asks for `--yes` or `--max-calls`. */
-export const DEFAULT_PLAN_LIMIT = 1_000_000;
+export const DEFAULT_PLAN_LIMIT = PLAN_CALL_LIMIT;
 
 const FLAGS: FlagSpec[] = [
   { name: 'model', kind: 'string', multiple: true, description: 'provider/model (default: the scenario\'s run.models)' },

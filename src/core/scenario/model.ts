@@ -272,3 +272,9 @@ export const DEFAULT_SAMPLES = 5;
  * and listing every value made a request body grow with the scale (issue 11 §1).
  */
 export const MAX_SCALE_POINTS = 101;
+
+/**
+ * The most model calls a run plans before `dilemma run` refuses it without `--yes` or `--max-calls`
+ * (`--plan-limit` changes it), and above which `validate` warns (`huge-plan`; issue 11 §2).
+ */
+export const PLAN_CALL_LIMIT = 1_000_000;

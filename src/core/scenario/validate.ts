@@ -1,4 +1,4 @@
-import type { Item, Problem, Scenario, Span, Template, Variant, VarEntry } from './model';
+import { PLAN_CALL_LIMIT, type Item, type Problem, type Scenario, type Span, type Template, type Variant, type VarEntry } from './model';
 import { parseScenario, type ParsedScenario, type ScenarioSources } from './parse';
 import { makeProblem, type ProblemCode } from './problemCodes';
 import { closest } from './suggest';
@@ -264,10 +264,31 @@ class SemanticChecks {
     if (s.run.sequential && !assertKeys?.size) {
       this.report('nothing-to-settle', `\`samples\` stops early when every assert is settled, but this file has no \`assert\`: every variant will run to \`max\` (${s.run.sequential.max}).`, s.run.sequential.range);
     }
+    this.planSize();
     const pushbackAssert = assertKeys?.get('pushback-flips');
     if (pushbackAssert && !s.perturb?.pushback) {
       this.report('unmeasurable-assert', '`pushback-flips` counts actions that change after a pushback turn, but `perturb.pushback` asks none: the assert could never be measured.', pushbackAssert);
     }
+  }
+
+  /**
+   * Issue 11 §2: the calls a run of the file plans, from counts alone (the run's own preflight counts the
+   * same way), with the models of `run.models` (one when it names none): above the limit, a warning.
+   */
+  private planSize(): void {
+    const s = this.s;
+    const at = s.run.sequential?.range ?? s.run.range;
+    if (!at) return;
+    const values = s.values.filter((v) => v.scale);
+    const perSession = values.reduce((n, v) => n + v.items.length, 0)
+      + (s.action?.scale && s.action.items?.length ? s.action.items.length : 1)
+      + (s.principle ? (values.length * (values.length - 1)) / 2 : 0);
+    const models = Math.max(1, s.run.models.length);
+    const sessions = models * Math.max(1, s.variants.length) * Math.max(1, s.personas.length) * s.run.samples;
+    const calls = sessions * perSession;
+    if (!(calls > PLAN_CALL_LIMIT)) return;
+    const fmt = (n: number): string => n.toLocaleString('en-US');
+    this.report('huge-plan', `This file plans ${fmt(calls)} model calls (${fmt(models)} model${models > 1 ? 's' : ''} x ${fmt(Math.max(1, s.variants.length))} variant(s) x ${fmt(Math.max(1, s.personas.length))} persona(s) x ${fmt(s.run.samples)} sample(s) x ${fmt(perSession)} questions), more than ${fmt(PLAN_CALL_LIMIT)}: \`dilemma run\` refuses it unless \`--yes\` or \`--max-calls N\` says otherwise. Lower \`samples\`, or split the personas or variants over several files.`, at);
   }
 
   private undefinedPlaceholder(name: string, nameRange: Span, range: Span, missingIn: Variant[], known: Set<string>): void {
