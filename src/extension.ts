@@ -76,7 +76,7 @@ class DilemmaContext implements vscode.Disposable {
       }),
     );
     const tests = new ScenarioTests(runs);
-    const reports = new ReportPanels({ extensionUri: context.extensionUri, runDirOf });
+    const reports = new ReportPanels({ extensionUri: context.extensionUri, runDirOf, savedResults: repositoryResults });
     this.disposables.push(tests, reports);
     this.api = { results, runs, selection, picker, statusBar, decorations, keys, tests, reports, repositoryResults };
   }

@@ -12,7 +12,9 @@ import { reportJson } from '../core/report/json';
 import { reportMarkdown } from '../core/report/markdown';
 import { parseScenario } from '../core/scenario/parse';
 import { reportModel, type ReportModel } from '../core/view/reportModel';
-import { OPEN_REPORT_COMMAND, REPORT_VIEW_TYPE } from './ids';
+import { COMMANDS, OPEN_REPORT_COMMAND, REPORT_VIEW_TYPE } from './ids';
+import { FROM_REPOSITORY_LABEL, SHOW_REPOSITORY_RESULTS } from '../core/view/repositoryResults';
+import type { SavedResultsGate } from './resultsStore';
 
 /** What the webview keeps across a restart (`vscode.setState`): the run logs it shows, nothing else. */
 export interface ReportPanelState {
@@ -38,6 +40,13 @@ export interface ReportPanelDeps {
   /** Where the run logs of a scenario file live (`<workspace>/.dilemma/runs`). */
   runDirOf: (scenarioFile: string) => string;
   askSaveUri?: (defaultUri: vscode.Uri, format: 'markdown' | 'json') => Thenable<vscode.Uri | undefined>;
+  /**
+   * Whether saved run logs may be opened (Restricted Mode withholds a repository's until the person opts
+   * in; issue 11 §4): the same gate as the lines' results. Absent: always.
+   */
+  savedResults?: SavedResultsGate;
+  /** False: register no command or serializer (a second set of panels, in tests). Default true. */
+  register?: boolean;
 }
 
 const nonce = (): string => randomBytes(16).toString('base64');
@@ -100,7 +109,7 @@ export class ReportPanel implements vscode.Disposable {
     if (!first) throw new Error('the run logs hold no scenario');
     // Provenance: partial figures and figures of older runs say so, and their model's asserts are not measured.
     const a = cells ? coverAsserts(first, (model) => cells.find((c) => c.model === model && c.incomplete)?.incomplete) : first;
-    if (cells) a.warnings = [...provenanceLines(cells), ...this.notes, ...a.warnings];
+    a.warnings = [...(cells ? provenanceLines(cells) : []), ...this.notes, ...a.warnings];
     if (analyses.length > 1) a.warnings.push(`these logs are of ${analyses.length} scenarios; only ${a.scenario.id} is shown`);
     this.analysis = a;
     this.panel.title = `Report: ${a.scenario.id}`;
@@ -213,8 +222,9 @@ export class ReportPanels implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly deps: ReportPanelDeps) {
+    if (deps.register === false) return;
     this.disposables.push(
-      vscode.commands.registerCommand(OPEN_REPORT_COMMAND, (target?: string | vscode.Uri | { uri?: vscode.Uri }, runId?: string | string[]) => this.openCommand(target, runId)),
+      vscode.commands.registerCommand(OPEN_REPORT_COMMAND, (target?: string | vscode.Uri | { uri?: vscode.Uri }, runId?: string | string[]) => this.openReport(target, runId)),
       vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
           const saved = state as Partial<ReportPanelState> | undefined;
@@ -255,7 +265,7 @@ export class ReportPanels implements vscode.Disposable {
   }
 
   /** `target`: a scenario or run log, as a URI, a path or URI string, or a test item (the Testing view's context menu). */
-  private async openCommand(target?: string | vscode.Uri | { uri?: vscode.Uri }, runId?: string | string[]): Promise<ReportPanel | undefined> {
+  async openReport(target?: string | vscode.Uri | { uri?: vscode.Uri }, runId?: string | string[]): Promise<ReportPanel | undefined> {
     if (target && typeof target === 'object' && !(target instanceof vscode.Uri)) target = target.uri;
     const uri = typeof target === 'string' ? (/^[a-z][\w+.-]*:/i.test(target) && !/^[a-z]:\\/i.test(target) ? vscode.Uri.parse(target) : vscode.Uri.file(target)) : target ?? vscode.window.activeTextEditor?.document.uri;
     if (!uri) {
@@ -267,7 +277,16 @@ export class ReportPanels implements vscode.Disposable {
         ? { files: [uri.fsPath] }
         : await runLogsOf(uri.fsPath, this.deps.runDirOf(uri.fsPath), typeof runId === 'string' ? [runId] : runId);
       for (const f of target.files) if (!fs.existsSync(f)) throw new Error(`no run log at ${f}`);
-      return this.show(target.files, target.cells, target.notes);
+      // A repository can ship fabricated logs: untrusted, a report waits for the same opt-in as the lines.
+      const decision = this.deps.savedResults?.decide() ?? { show: true, fromRepository: false };
+      if (!decision.show) {
+        void vscode.window.showWarningMessage(`Dilemma Lens: the report is not opened in this untrusted workspace: its run logs came with the repository and may be fabricated.`, SHOW_REPOSITORY_RESULTS).then((pick) => {
+          if (pick === SHOW_REPOSITORY_RESULTS) void vscode.commands.executeCommand(COMMANDS.showRepositoryResults);
+        });
+        return undefined;
+      }
+      const notes = decision.fromRepository ? [`These results are ${FROM_REPOSITORY_LABEL}: the run logs came with the repository and were not made on this machine.`, ...(target.notes ?? [])] : target.notes;
+      return this.show(target.files, target.cells, notes);
     } catch (e) {
       void vscode.window.showErrorMessage(`Dilemma Lens: cannot open the report: ${(e as Error).message}`);
       return undefined;

@@ -10,6 +10,7 @@ import { parseScenario } from '../../src/core/scenario/parse';
 import { ResultsStore } from '../../src/editor/resultsStore';
 import { ModelPicker } from '../../src/editor/modelPicker';
 import { RepositoryResultsGate } from '../../src/editor/trust';
+import { ReportPanels } from '../../src/editor/reportPanel';
 import type { DilemmaLensApi } from '../../src/extension';
 
 // Opening a scenario loads its last results from disk (read, then analysed: slow on a busy machine)
@@ -95,6 +96,24 @@ describe('saved results in an untrusted workspace', () => {
     assert.equal(shown?.runId, 'planted-run');
     assert.equal(shown?.fromRepository, true, 'labelled as from the repository');
     store.dispose();
+  });
+
+  it('opens no report of them until the opt-in, then one that says they are from the repository', async () => {
+    // Open Report reads the scenario file on disk: write it beside the planted runs.
+    fs.writeFileSync(uri.fsPath, text);
+    const gate = new RepositoryResultsGate(() => false);
+    const panels = new ReportPanels({ extensionUri: vscode.extensions.getExtension('dilemma-lens.dilemma-lens')!.extensionUri, runDirOf: () => path.join(dir, 'runs'), savedResults: gate, register: false });
+    try {
+      assert.equal(await panels.openReport(uri), undefined, 'a report of planted run logs opened in Restricted Mode');
+      assert.equal(panels.panels.length, 0);
+      gate.optIn();
+      const panel = await panels.openReport(uri);
+      assert.ok(panel, 'after the opt-in the report opens');
+      // The panel's notes head the report's warnings.
+      assert.ok(panel.notes.some((w) => /from the repository \(untrusted\)/.test(w)), JSON.stringify(panel.notes));
+    } finally {
+      panels.dispose();
+    }
   });
 
   it('shows them as the workspace\'s own when it is trusted', async () => {
