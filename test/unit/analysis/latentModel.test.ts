@@ -202,7 +202,7 @@ row('configural', fc, NULL); row('metric', fm, fc); row('scalar', fs, fm); row('
       const neg = r.summary.warnings!.filter((w) => w.kind === 'negative-variance');
       assert.deepEqual(neg.map((w) => [w.variable, w.group, w.inadmissible]), [['pc1', 'heywood', true]]);
       assert.equal(r.summary.paths!.length, 4, 'the paths are still shown');
-      assert.equal(r.vaar.length, 4);
+      assert.equal(r.vaar.length, 6, 'three forms x two models, each a failure');
       for (const v of r.vaar) {
         assert.ok('failure' in v, JSON.stringify(v));
         assert.match(v.failure, /^inadmissible latent fit: negative residual variance estimate for pc1 in group "heywood" .*give no VAAR$/);
@@ -267,7 +267,7 @@ cat('post.check', lavInspect(f, 'post.check'), '\\n'); cat(sprintf('negative %s 
       const a = analyzeRun(scen, [{ header, sessions: few }], { bootstrap: 20, vaarSource: 'latent' });
       const aligned = a.asserts.find((x) => x.model === 'aligned')!;
       assert.equal(aligned.status, 'pass', aligned.message);
-      assert.match(aligned.message, /\(sign form, composite model, 2 paths\); latent model refused: group "contrary" has 15 complete rows/);
+      assert.match(aligned.message, /\(confidence form, composite model, 2 paths, chance p = [^)]*\)\); latent model refused: group "contrary" has 15 complete rows/);
       assert.match(reportText([a]), /latent model: not fitted: latent model refused: group "contrary" has 15 complete rows, fewer than its 23 free parameters/);
     });
 

@@ -173,7 +173,7 @@ describe('the arbiter: library, CLI and analysis decide identically', function (
       });
       const doc = parseDocument(fs.readFileSync(repoPath('examples', f), 'utf8'));
       doc.set('variants', variants.map((v) => (Object.keys(v.vars).length ? { name: v.name, vars: v.vars } : { name: v.name })));
-      if (batch % 3 === 1) doc.set('arbitration', (doc.toJS().arbitration as { rank?: string[] }[]).filter((r) => !r.rank));
+      if (batch % 3 === 1) doc.set('arbitration', ((doc.toJS().arbitration ?? []) as { rank?: string[] }[]).filter((r) => !r.rank));
       const file = `generated-${batch}-${f}`;
       const text = String(doc);
       fs.writeFileSync(path.join(dir, file), text);
