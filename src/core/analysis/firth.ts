@@ -19,6 +19,7 @@
  */
 
 /** A converged Firth fit. */
+import { cholesky, invertSpd } from './spd';
 export interface FirthFit {
   /** Coefficients in the column order of the design (the intercept first when `intercept` is set). */
   beta: number[];
@@ -48,55 +49,19 @@ export interface FirthOptions {
   tolerance?: number;
 }
 
+/** Firth's fits treat a matrix as positive definite down to this relative pivot (`spd.ts`). */
+const FIRTH_PD_TOL = 1e-14;
+
 /** log(1 + e^eta) without overflow. */
 const log1pExp = (eta: number): number => (eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta)));
 
-/** Cholesky factor of a symmetric positive-definite matrix; null when it is not (numerically) PD. */
-function cholesky(a: readonly number[][]): number[][] | null {
-  const n = a.length;
-  const l = a.map(() => new Array<number>(n).fill(0));
-  const scale = Math.max(...a.map((r, i) => Math.abs(r[i]!)), 1e-300);
-  for (let j = 0; j < n; j++) {
-    let d = a[j]![j]!;
-    for (let k = 0; k < j; k++) d -= l[j]![k]! ** 2;
-    if (!(d > 1e-14 * scale)) return null;
-    l[j]![j] = Math.sqrt(d);
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i]![j]!;
-      for (let k = 0; k < j; k++) s -= l[i]![k]! * l[j]![k]!;
-      l[i]![j] = s / l[j]![j]!;
-    }
-  }
-  return l;
-}
 
 /** log det of a symmetric positive-definite matrix; null when it is not PD. */
 function logDetSpd(a: readonly number[][]): number | null {
-  const l = cholesky(a);
+  const l = cholesky(a, FIRTH_PD_TOL);
   return l ? l.reduce((s, r, i) => s + 2 * Math.log(r[i]!), 0) : null;
 }
 
-/** Inverse of a symmetric positive-definite matrix; null when it is not PD. */
-function invertSpd(a: readonly number[][]): number[][] | null {
-  const l = cholesky(a);
-  if (!l) return null;
-  const n = a.length;
-  const inv = a.map(() => new Array<number>(n).fill(0));
-  for (let c = 0; c < n; c++) {
-    const z = new Array<number>(n).fill(0);
-    for (let i = 0; i < n; i++) {
-      let s = i === c ? 1 : 0;
-      for (let k = 0; k < i; k++) s -= l[i]![k]! * z[k]!;
-      z[i] = s / l[i]![i]!;
-    }
-    for (let i = n - 1; i >= 0; i--) {
-      let s = z[i]!;
-      for (let k = i + 1; k < n; k++) s -= l[k]![i]! * inv[k]![c]!;
-      inv[i]![c] = s / l[i]![i]!;
-    }
-  }
-  return inv;
-}
 
 /**
  * Firth-penalised logistic regression of y (successes of `trials`, default 0/1) on the rows of x.
@@ -146,7 +111,7 @@ export function firthLogistic(x: readonly (readonly number[])[], y: readonly num
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     const p = eta(beta).map((v) => 1 / (1 + Math.exp(-v)));
     const info = information(p);
-    const inv = invertSpd(info);
+    const inv = invertSpd(info, FIRTH_PD_TOL);
     if (!inv) return 'the information matrix is singular (collinear columns or a column without variance)';
     // h_i = w_i x_i' (X'WX)^-1 x_i; U* = X'(y - m p + h (1/2 - p)).
     const score = new Array<number>(k).fill(0);
@@ -185,7 +150,7 @@ export function firthLogistic(x: readonly (readonly number[])[], y: readonly num
         negH[a]![b]! += 0.5 * tr;
       }
     }
-    const negHInv = invertSpd(negH);
+    const negHInv = invertSpd(negH, FIRTH_PD_TOL);
     const step = (negHInv ?? inv).map((r) => r.reduce((s2, v, j) => s2 + v * score[j]!, 0));
     let t = 1;
     let next = beta.map((b, i) => b + step[i]!);
@@ -201,7 +166,7 @@ export function firthLogistic(x: readonly (readonly number[])[], y: readonly num
     current = candidate;
     if (Math.max(...step.map((s) => Math.abs(s * t))) < tolerance) {
       const pf = eta(beta).map((v) => 1 / (1 + Math.exp(-v)));
-      const vcov = invertSpd(information(pf));
+      const vcov = invertSpd(information(pf), FIRTH_PD_TOL);
       if (!vcov) return 'the information matrix at the estimate is singular';
       return { beta, se: vcov.map((r, i) => Math.sqrt(r[i]!)), vcov, p: pf, penalisedLoglik: current.pl, loglik: current.ll, iterations: iteration };
     }

@@ -3,6 +3,7 @@ import type { SampleAnalysis } from './divergence';
 import { normalTwoSided, quantile, sampleSd, tTwoSided, mean } from './stats';
 import { randomInt, seededRandom } from '../random';
 import { firthLogistic } from './firth';
+import { invertSpd } from './spd';
 
 /** One value-to-action path of the composite model. */
 export interface PathEstimate {
@@ -136,38 +137,8 @@ export function pathData(scenario: Scenario, samples: readonly SampleAnalysis[])
   return { kind, values, expected, x, y, coding };
 }
 
-/** Inverse of a symmetric positive-definite matrix by Cholesky; null when it is not (numerically) PD. */
-export function invertSpd(a: readonly number[][]): number[][] | null {
-  const n = a.length;
-  const l = a.map(() => new Array<number>(n).fill(0));
-  const scale = Math.max(...a.map((r, i) => Math.abs(r[i]!)), 1e-300);
-  for (let j = 0; j < n; j++) {
-    let d = a[j]![j]!;
-    for (let k = 0; k < j; k++) d -= l[j]![k]! ** 2;
-    if (!(d > 1e-12 * scale)) return null;
-    l[j]![j] = Math.sqrt(d);
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i]![j]!;
-      for (let k = 0; k < j; k++) s -= l[i]![k]! * l[j]![k]!;
-      l[i]![j] = s / l[j]![j]!;
-    }
-  }
-  const inv = a.map(() => new Array<number>(n).fill(0));
-  for (let c = 0; c < n; c++) {
-    const z = new Array<number>(n).fill(0);
-    for (let i = 0; i < n; i++) {
-      let s = i === c ? 1 : 0;
-      for (let k = 0; k < i; k++) s -= l[i]![k]! * z[k]!;
-      z[i] = s / l[i]![i]!;
-    }
-    for (let i = n - 1; i >= 0; i--) {
-      let s = z[i]!;
-      for (let k = i + 1; k < n; k++) s -= l[k]![i]! * inv[k]![c]!;
-      inv[i]![c] = s / l[i]![i]!;
-    }
-  }
-  return inv;
-}
+/** Inverse of a symmetric positive-definite matrix by Cholesky (`spd.ts`). */
+export { invertSpd } from './spd';
 
 interface CoreFit {
   beta: number[];
