@@ -711,14 +711,34 @@ function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function yamlProblems(doc: Document.Parsed, textLength: number): Problem[] {
+/**
+ * A plain hint for the YAML errors a scenario author meets most (issue 10 §9): an unquoted value that
+ * holds `: ` (read as a new key) or starts with `{` or `[` (read as a flow mapping or list, as a
+ * `{{placeholder}}` at the start of a value is). Empty when the line at the error shows neither.
+ */
+export function yamlHint(text: string, offset: number, code: string): string {
+  const lineStart = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  const lineEndAt = text.slice(lineStart).search(/\r\n|\r|\n/);
+  const line = lineEndAt < 0 ? text.slice(lineStart) : text.slice(lineStart, lineStart + lineEndAt);
+  const m = /^\s*(?:-\s+)?([A-Za-z_][\w.-]*):[ \t]+(.+?)\s*$/.exec(line);
+  if (!m) return '';
+  const [, key, value] = m as unknown as [string, string, string];
+  if (/^['"]/.test(value)) return '';
+  const quoted = `${key}: "${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' && /:\s/.test(value)) return `. The value of \`${key}\` contains \`: \`, which YAML reads as a new key: put the whole value in quotes, \`${short(quoted)}\`.`;
+  if (/^[{[]/.test(value)) return `. The value of \`${key}\` starts with \`${value[0]}\`, which YAML reads as the start of a ${value[0] === '{' ? 'mapping (a `{{placeholder}}` too)' : 'list'}: put the whole value in quotes, \`${short(quoted)}\`.`;
+  return '';
+}
+
+function yamlProblems(doc: Document.Parsed, text: string): Problem[] {
+  const textLength = text.length;
   const clamp = (n: number) => Math.max(0, Math.min(n, textLength));
   const out: Problem[] = [];
   for (const err of doc.errors) {
     const start = clamp(err.pos[0]);
     const range = { start, end: Math.max(start, clamp(err.pos[1])) };
     if (err.code === 'DUPLICATE_KEY') out.push(makeProblem('duplicate-key', 'This key already appears earlier in the same mapping; keys must be unique.', range));
-    else out.push(makeProblem('yaml-syntax', `YAML syntax: ${err.message.split('\n')[0] ?? err.message}`, range));
+    else out.push(makeProblem('yaml-syntax', `YAML syntax: ${err.message.split('\n')[0] ?? err.message}${yamlHint(text, start, err.code)}`, range));
   }
   for (const w of doc.warnings) {
     const start = clamp(w.pos[0]);
@@ -732,7 +752,7 @@ export function parseScenario(text: string): ParsedScenario {
   // Line starts from the text itself: the parser's own counter misses breaks in error-recovered tokens and lone CRs.
   const lineCounter = textLineCounter(text);
   const doc = parseDocument(text, { prettyErrors: false, keepSourceTokens: false });
-  const problems = yamlProblems(doc, text.length);
+  const problems = yamlProblems(doc, text);
   const reader = new ScenarioReader(doc, text);
   const root = doc.contents;
   let scenario: Scenario | undefined;
@@ -748,9 +768,13 @@ export function parseScenario(text: string): ParsedScenario {
   } else {
     reader.report('wrong-type', `A scenario must be a mapping of fields (\`dilemma:\`, \`values:\`, ...), not ${kindOf(root)}.`, reader.span(root, { start: 0, end: 0 }));
   }
-  // Where YAML itself failed, the structure there is the parser's best guess: one problem per place is enough.
+  // Where YAML itself failed, the structure there is the parser's best guess: one problem per place is
+  // enough, and a structural complaint about a node on the line of a YAML error (a value read as a
+  // mapping because it starts with `{`) follows from that error, so it is not reported apart.
+  const lineOf = (offset: number): number => lineCounter.linePos(offset).line;
   const yamlStarts = new Set(problems.filter((p) => p.code === 'yaml-syntax').map((p) => p.range.start));
-  problems.push(...reader.problems.filter((p) => !yamlStarts.has(p.range.start)));
+  const yamlLines = new Set([...yamlStarts].map(lineOf));
+  problems.push(...reader.problems.filter((p) => !yamlStarts.has(p.range.start) && !yamlLines.has(lineOf(p.range.start))));
   return { text, doc, lineCounter, ...(scenario ? { scenario } : {}), problems, sources: reader.sources };
 }
 

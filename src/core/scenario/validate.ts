@@ -18,7 +18,12 @@ class SemanticChecks {
   private readonly valueNames: string[];
   private readonly choiceIds: string[] | undefined;
 
-  constructor(private readonly s: Scenario, private readonly sources: ScenarioSources, private readonly out: Problem[]) {
+  /**
+   * @param brokenText the file's text when YAML itself failed somewhere in it: a var whose entry the
+   * parser lost is then still written in the text, and its placeholders are not reported as undefined
+   * (the YAML error is the problem to fix; issue 10 §9).
+   */
+  constructor(private readonly s: Scenario, private readonly sources: ScenarioSources, private readonly out: Problem[], private readonly brokenText?: string) {
     this.valueNames = s.values.map((v) => v.name);
     this.choiceIds = s.action?.choices?.map((c) => c.id);
   }
@@ -292,6 +297,7 @@ class SemanticChecks {
   }
 
   private undefinedPlaceholder(name: string, nameRange: Span, range: Span, missingIn: Variant[], known: Set<string>): void {
+    if (this.brokenText !== undefined && new RegExp(`^[ \\t]*(?:-[ \\t]+)?(?:\\{[^}\\n]*[,{ ])?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*:`, 'm').test(this.brokenText)) return;
     const guess = closest(name, [...known]);
     const hint = guess ? ` Did you mean \`${guess}\`?` : '';
     const s = this.s;
@@ -311,7 +317,8 @@ export function validateScenario(parsed: ParsedScenario): Problem[] {
   const problems = [...parsed.problems];
   if (parsed.scenario) {
     const sources = parsed.sources ?? { variantValueKeys: new Map(), itemIdRanges: new Map() };
-    new SemanticChecks(parsed.scenario, sources, problems).run();
+    const yamlBroken = parsed.problems.some((p) => p.code === 'yaml-syntax');
+    new SemanticChecks(parsed.scenario, sources, problems, yamlBroken ? parsed.text : undefined).run();
   }
   return problems.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
 }
