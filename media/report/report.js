@@ -148,6 +148,11 @@
       intervalRows(s, rows, { lo: -ext, hi: ext, zero: 0, cls: 'path' });
     }
     for (const f of m.pathFailures) s.append(el('p', `${f.model}: no path model: ${f.reason}`, 'note'));
+    for (const f of m.pathFits ?? []) s.append(el('p', `${f.model}: ${f.estimator}; 95% bootstrap interval from ${f.bootstrap}`, 'note'));
+    for (const pop of m.population ?? []) {
+      s.append(el('p', `${pop.model}: stateless sessions, so no per-sample path model; per variant, the mean stated scores against the actions:`, 'note'));
+      for (const line of pop.lines) s.append(el('p', line, 'note'));
+    }
   }
 
   function vaarChart(m) {

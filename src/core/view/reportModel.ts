@@ -4,6 +4,7 @@ import type { BtResult } from '../analysis/bradleyTerry';
 import { gapRows, type GapRow } from '../report/gapReport';
 import { guardCells, GUARD_HEADER } from '../report/guardReport';
 import { hierarchyLines } from '../report/hierarchyReport';
+import { bootstrapCount, pathEstimator, populationLines } from '../report/markdown';
 import { latentHeadline, latentLadderLines, latentPathLines, latentWarningLines } from '../report/latentReport';
 
 /** One bar of the actions chart: how often a model chose an outcome in a variant. */
@@ -132,6 +133,10 @@ export interface ReportModel {
   paths: PathPoint[];
   /** Models whose composite path model could not be fitted, and why. */
   pathFailures: { model: string; reason: string }[];
+  /** Per model with a path model: which fit gave it (Firth, separation, OLS) and how many bootstrap resamples were fitted. */
+  pathFits: { model: string; estimator: string; bootstrap: string }[];
+  /** Stateless runs only: per model and variant, the population comparison (mean stated scores against the actions). */
+  population: { model: string; lines: string[] }[];
   vaar: VaarPoint[];
   gap: GapView[];
   hierarchy: HierarchyView[];
@@ -191,6 +196,8 @@ export function reportModel(a: ScenarioAnalysis): ReportModel {
       ? m.pathModel.paths.map((p) => ({ model: m.model, value: p.value, expected: p.expected, estimate: p.estimate, low: p.ci?.[0] ?? null, high: p.ci?.[1] ?? null, p: p.p }))
       : [])),
     pathFailures: a.perModel.flatMap((m) => (m.pathModel.ok ? [] : [{ model: m.model, reason: m.pathModel.failure }])),
+    pathFits: a.perModel.flatMap((m) => (m.pathModel.ok ? [{ model: m.model, estimator: pathEstimator(m.pathModel), bootstrap: bootstrapCount(m.pathModel) }] : [])),
+    population: a.perModel.flatMap((m) => (m.population ? [{ model: m.model, lines: populationLines(m.population) }] : [])),
     vaar: a.perModel.flatMap((m) => [m.vaar.confidence, m.vaar.sign, m.vaar.strict, ...m.latent].map(vaarPoint)),
     gap: a.perModel.map((m) => ({
       model: m.model, label: m.gap.label, unit: m.gap.unit, units: m.gap.units, pairs: m.gap.pairs,

@@ -42,6 +42,14 @@ describe('report model: chart data from the analysis', () => {
     const failed = a.perModel.filter((x) => !x.pathModel.ok);
     assert.deepEqual(m.pathFailures.map((f) => f.model), failed.map((x) => x.model));
     assert.ok(m.pathFailures.every((f) => f.reason.length > 0));
+    // Each fitted model says which fit it is and how many bootstrap resamples were fitted, as the CLI does.
+    assert.deepEqual(m.pathFits.map((f) => f.model), fitted);
+    for (const f of m.pathFits) {
+      const pm = a.perModel.find((x) => x.model === f.model)!.pathModel;
+      assert.ok(pm.ok);
+      assert.match(f.estimator, pm.estimator === 'ols' ? /^OLS$/ : /^Firth's bias-reduced logistic regression/);
+      assert.equal(f.bootstrap, `${pm.bootstrap.used} of ${pm.bootstrap.replicates} resamples fitted, ${pm.bootstrap.failed} failed${pm.bootstrap.failures.length ? ` (${pm.bootstrap.failures.map((x) => `${x.count}: ${x.reason}`).join('; ')})` : ''}`);
+    }
   });
 
   it('lists VAAR per model in every form with its chance p, a failure without a number', () => {
