@@ -30,18 +30,11 @@ export interface ItemAnswer {
   cached?: boolean;
 }
 
-/** Revision 2: the answer to one of a scale action's `items` (one decision prompt of several). */
-export interface ActionItemAnswer {
-  /** Item id (`action.1`, or the explicit id). */
-  item: string;
-  status: AnswerStatus;
-  /** The integer answer on the action's scale; only when status is `ok`. */
-  answer?: number;
-  raw: string;
-  latencyMs: number;
-  usage?: Usage;
-  cached?: boolean;
-}
+/**
+ * Revision 2: the answer to one of a scale action's `items` (one decision prompt of several): an item
+ * answer without a value, `item` its id (`action.1`, or the explicit id), `answer` on the action's scale.
+ */
+export type ActionItemAnswer = Omit<ItemAnswer, 'value'>;
 
 export interface ActionAnswer {
   status: AnswerStatus;
