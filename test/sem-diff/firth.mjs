@@ -30,20 +30,12 @@ if (spawnSync('Rscript', ['-e', 'suppressPackageStartupMessages({library(brglm2)
 }
 const compiled = path.join(root, 'out', 'src', 'core', 'analysis', 'pathModel.js');
 if (!fs.existsSync(compiled)) { console.log('firth-diff: out/ is missing: run `npm run compile-tests` first'); console.log('0 passed, 1 failed'); process.exit(1); }
-const { fitPathModel } = createRequire(import.meta.url)(compiled);
+const require = createRequire(import.meta.url);
+const { fitPathModel } = require(compiled);
+// The project's one seeded PRNG (mulberry32), so a printed seed replays the same data sets.
+const { seededRandom } = require(path.join(root, 'out', 'src', 'core', 'random.js'));
 
-// mulberry32, as differential.mjs.
-function rng(s) {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(seed);
+const rand = seededRandom(seed);
 const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 /** A mean stated score: the mean of `items` Likert answers 1..7 around a latent level. */
 const stated = (level, items = 3) => {
