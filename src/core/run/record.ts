@@ -6,15 +6,15 @@
  * The analysis (`dilemma analyze`) and the editor read exactly these records. Versioned by `v`.
  */
 
+import type { ChatMessage, Usage } from '../models/chatModel';
+
 export const RUN_LOG_VERSION = 1;
 
 /** How an answer was read. `unparsed` and `refused` keep the raw text and never become a number. */
 export type AnswerStatus = 'ok' | 'unparsed' | 'refused' | 'failed';
 
-export interface Usage {
-  promptTokens: number;
-  completionTokens: number;
-}
+// The model port owns the message and usage types; a run log keeps them as they were sent and reported.
+export type { Usage } from '../models/chatModel';
 
 export interface ItemAnswer {
   /** Item id (`privacy.1`, or the explicit id). */
@@ -70,10 +70,7 @@ export interface PrincipleAnswer {
 }
 
 /** One chat message as sent (for transcripts and the compare view). */
-export interface TranscriptMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+export type TranscriptMessage = ChatMessage;
 
 export interface SessionRecord {
   v: typeof RUN_LOG_VERSION;

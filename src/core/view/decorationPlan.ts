@@ -9,7 +9,7 @@ import type { SampleAnalysis } from '../analysis/divergence';
 import type { VariantStats } from '../analysis/variantStats';
 import type { SessionRecord } from '../run/record';
 import type { Item, Scenario, Span, Template, Variant, VarEntry } from '../scenario/model';
-import { markdownText } from './markdownText';
+import { markdownText } from '../scenario/markdownText';
 
 export type VariantKind = 'aligned' | 'diverging' | 'failed';
 

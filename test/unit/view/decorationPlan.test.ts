@@ -5,7 +5,7 @@ import { parseScenario } from '../../../src/core/scenario/parse';
 import { renderVariant } from '../../../src/core/scenario/render';
 import { changedWordRanges, decorationPlan } from '../../../src/core/view/decorationPlan';
 import { analyzeForEditor } from '../../../src/core/view/editorAnalysis';
-import { markdownText } from '../../../src/core/view/markdownText';
+import { markdownText } from '../../../src/core/scenario/markdownText';
 import { repoPath } from '../../support/paths';
 import { simRun, type SimRun } from './simRun';
 
