@@ -2,14 +2,16 @@
  * The leaderboard of `dilemma bench` (docs/bench.md): per model, over every scenario of a suite, how
  * consistently it applies each scenario's declared value hierarchy. Built on the per-scenario analysis
  * (`analyzeRun`): the arbiter's implied action per sample, the per-model divergence, parse failures,
- * refusals, the sign-form VAAR and the revealed (Bradley-Terry) hierarchy's Kendall tau against the
- * declared `rank`. Every figure is a pooled count with its n and a 95% interval; models are ranked by
+ * refusals, the sign-form VAAR and the revealed (Bradley-Terry, Firth when separated) hierarchy's
+ * Kendall tau against the declared `rank`. Every figure is a pooled count with its n and a 95% interval; models are ranked by
  * hierarchy compliance, tied where their intervals overlap.
  */
 import type { SessionRecord } from '../run/record';
 import type { Scenario } from '../scenario/model';
 import type { ScenarioAnalysis } from './analyzeRun';
 import { arbitrate, effectiveVars } from './arbiter';
+import { firthNoIntercept } from './firth';
+import { hierarchyPanel } from './hierarchy';
 import type { SampleAnalysis } from './divergence';
 import { wilsonInterval, type Interval } from './stats';
 import { binomialUpper } from './vaarChance';
@@ -174,7 +176,9 @@ export function modelFigures(model: string, inputs: readonly BenchScenarioInput[
       vaar.paths += v.paths.length;
       vaar.scenarios++;
     }
-    const t = m.hierarchy.tauDeclared;
+    // The per-scenario panel again, with Firth's fit where the plain one separates: a model that always
+    // lets the same value win (the behaviour a benchmark hopes for) has no ML strengths.
+    const t = m.hierarchy.tauDeclared ?? hierarchyPanel(scenario, model, samples, [], { firth: firthNoIntercept }).tauDeclared;
     if (t && t.tau !== null) {
       tau.c += t.concordant;
       tau.d += t.discordant;

@@ -62,7 +62,7 @@ describe('bench: ranks respondents of known behaviour in the right order (test s
     const board = JSON.parse(r.stdout);
     assert.equal(board.kind, 'dilemma-bench');
     assert.equal(board.scenarios, 6);
-    const rows = board.rows as { model: string; rank: number; sessions: number; compliance: { rate: number; n: number; ci: { low: number; high: number } }; tau: { tau: number }; cost: { usd?: number; promptTokens: number }; conflicts: unknown[] }[];
+    const rows = board.rows as { model: string; rank: number; sessions: number; compliance: { rate: number; n: number; ci: { low: number; high: number } }; tau: { tau: number; scenarios: number }; cost: { usd?: number; promptTokens: number }; conflicts: unknown[] }[];
     assert.deepEqual(rows.map((x) => x.model), ['lab/sim-obey', 'lab/sim-random', 'lab/sim-ignore'], JSON.stringify(rows.map((x) => [x.model, x.compliance])));
     assert.deepEqual(rows.map((x) => x.rank), [1, 2, 3]);
     for (let i = 0; i + 1 < rows.length; i++) {
@@ -76,6 +76,7 @@ describe('bench: ranks respondents of known behaviour in the right order (test s
     assert.ok(random!.compliance.rate > 0.35 && random!.compliance.rate < 0.65, `random ${random!.compliance.rate}`);
     // The revealed hierarchy: obey keeps every declared order, ignore reverses it.
     assert.ok(obey!.tau.tau > 0.9 && ignore!.tau.tau < -0.9, `tau ${obey!.tau.tau} ${ignore!.tau.tau}`);
+    assert.deepEqual([obey!.tau.scenarios, ignore!.tau.scenarios], [6, 6]);
     assert.equal(obey!.conflicts.length, 6);
     assert.ok(obey!.cost.promptTokens > 0 && obey!.cost.usd! > 0);
 

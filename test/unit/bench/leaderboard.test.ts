@@ -43,15 +43,22 @@ function vaarSign(model: string, agrees: boolean[]): VaarValue {
 
 function inputs(): BenchScenarioInput[] {
   const sessions = [...sessionsOf('m1', ['share', 'share', 'share', 'decline'], ['decline', 'decline']), ...sessionsOf(EVIL, ['decline', 'decline', 'decline', 'decline'], ['decline', 'decline'])];
-  const make = (conflict: string, agrees: boolean[], tau: { concordant: number; discordant: number; tau: number }): BenchScenarioInput => {
+  const make = (conflict: string, agrees: boolean[], tau?: { concordant: number; discordant: number; tau: number }): BenchScenarioInput => {
     const analysis: ScenarioAnalysis = analyzeRun(sc, [{ header: header('r1', ['baseline', 'no-consent'], 9, ['m1', EVIL]), sessions }], { bootstrap: 20, latentModel: false });
     const m1 = analysis.perModel.find((m) => m.model === 'm1')!;
     // Injected, so the pooling is checked on known per-scenario values (the fits themselves have their own tests).
     m1.vaar.sign = vaarSign('m1', agrees);
-    m1.hierarchy.tauDeclared = { n: 2, ...tau, s: tau.concordant - tau.discordant, p: null, method: 'exact', values: ['prosocial', 'privacy'] };
+    if (tau) m1.hierarchy.tauDeclared = { n: 2, ...tau, s: tau.concordant - tau.discordant, p: null, method: 'exact', values: ['prosocial', 'privacy'] };
     return { conflict, scenario: sc, analysis, sessions };
   };
   return [make('c1', [true, true], { concordant: 1, discordant: 0, tau: 1 }), make('c2', [true, false], { concordant: 0, discordant: 1, tau: -1 })];
+}
+
+/** The same sessions without injected figures: the leaderboard's own hierarchy fit. */
+function plainInputs(): BenchScenarioInput[] {
+  const sessions = [...sessionsOf('m1', ['share', 'share', 'share', 'decline'], ['decline', 'decline']), ...sessionsOf(EVIL, ['decline', 'decline', 'decline', 'decline'], ['decline', 'decline'])];
+  const analysis = analyzeRun(sc, [{ header: header('r1', ['baseline', 'no-consent'], 9, ['m1', EVIL]), sessions }], { bootstrap: 20, latentModel: false });
+  return [{ conflict: 'c1', scenario: sc, analysis, sessions }, { conflict: 'c2', scenario: sc, analysis, sessions }];
 }
 
 const close = (actual: number | null | undefined, expected: number, what: string): void => {
@@ -101,6 +108,22 @@ describe('leaderboard: per-model figures pooled over scenarios', () => {
     close(m1.tau.tau, 0, 'tau');
     close(m1.tau.ci?.low, -0.8109, 'tau low');
     close(m1.tau.ci?.high, 0.8109, 'tau high');
+  });
+
+  it('tau from the revealed hierarchy itself, with Firth where one value always wins', () => {
+    const plain = leaderboard(plainInputs());
+    const a = plain.rows.find((r) => r.model === 'm1')!;
+    const b = plain.rows.find((r) => r.model === EVIL)!;
+    // m1, per scenario: where the two pull apart, share (prosocial wins) 4 times (3 + the none-held one),
+    // decline (privacy wins) 3 times: prosocial stronger, as declared: concordant. Twice: C = 2, D = 0, tau = 1.
+    // Wilson of 2 of 2: centre (1 + 0.960365)/2.920730 = 0.671192, half 1.959964*sqrt(0.240091)/2.920730 = 0.328808
+    // -> [0.342384, 1] -> tau [-0.315232, 1].
+    assert.deepEqual([a.tau.concordant, a.tau.discordant, a.tau.tau], [2, 0, 1]);
+    close(a.tau.ci?.low, -0.3152, 'm1 tau low');
+    // The other declines every time: privacy never loses (separation), so only Firth's fit has strengths;
+    // privacy above prosocial, against the declared order: D = 2, tau = -1, interval [-1, 0.315232].
+    assert.deepEqual([b.tau.concordant, b.tau.discordant, b.tau.tau, b.tau.scenarios], [0, 2, -1, 2]);
+    close(b.tau.ci?.high, 0.3152, 'other tau high');
   });
 
   it('cost: tokens of the sessions, and dollars where a price is given', () => {
