@@ -45,7 +45,8 @@ const COLUMNS: { head: string; get: (f: ModelFigures) => string }[] = [
 
 function heading(b: Leaderboard): string {
   const suite = b.suite ? `${b.suite.name} ${b.suite.version}, ` : '';
-  return `Leaderboard (${suite}${b.scenarios} scenarios in ${b.conflicts.length} conflicts; ${Math.round((1 - b.alpha) * 100)}% intervals)`;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `Leaderboard (${suite}${plural(b.scenarios, 'scenario')} in ${plural(b.conflicts.length, 'conflict')}; ${Math.round((1 - b.alpha) * 100)}% intervals)`;
 }
 
 const NOTE = 'Ranked by hierarchy compliance; "=" marks a tie: models whose compliance intervals overlap share a rank.';

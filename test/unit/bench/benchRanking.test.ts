@@ -94,7 +94,31 @@ describe('bench: ranks respondents of known behaviour in the right order (test s
     assert.equal(again.stdout, '');
   });
 
-  it('usage and suite errors exit 2 with a message', async () => {
+  it('a plain folder runs every scenario below it, and a second bench is answered from the same response cache as run', async () => {
+    fs.mkdirSync(path.join(ws.dir, 'plain', 'autonomy-safety'), { recursive: true });
+    fs.copyFileSync(chosen[2]!.file, path.join(ws.dir, 'plain', 'autonomy-safety', path.basename(chosen[2]!.file)));
+    const before = server.requests.length;
+    const first = await ws.run(['bench', 'plain', '--model', 'lab/sim-obey', '--format', 'markdown']);
+    assert.equal(first.code, 0, first.stderr);
+    const made = server.requests.length - before;
+    // 5 variants x 5 samples x (6 items + 1 action).
+    assert.equal(made, 175);
+    // Names are Markdown-escaped (docs/bench.md): lab\/sim\-obey.
+    assert.ok(first.stdout.includes('| 1 | lab\\/sim\\-obey | 100.0% ['), first.stdout);
+    assert.ok(first.stdout.includes('| autonomy\\-safety | medication\\-refusal |'), first.stdout);
+    const second = await ws.run(['bench', 'plain', '--model', 'lab/sim-obey', '--format', 'markdown']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(server.requests.length - before, made, 'the second bench called the model');
+    assert.match(second.stderr, /175 from the cache/);
+    assert.equal(second.stdout, first.stdout);
+  });
+
+  it('--help lists the flags; usage and suite errors exit 2 with a message', async () => {
+    const help = await ws.run(['bench', '--help']);
+    assert.equal(help.code, 0);
+    for (const flag of ['--model', '--samples', '--format <text|json|markdown|html>', '--out', '--run-dir', '--price', '--resume', '--max-calls', '--deadline']) assert.ok(help.stdout.includes(flag), flag);
+    const list = await ws.run(['--help']);
+    assert.match(list.stdout, /bench\s+run a suite of scenarios against several models and rank them/);
     const none = await ws.run(['bench', 'nowhere', '--model', 'lab/sim-obey']);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /nowhere: no such file or folder/);
