@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   analyze: async () => (await import('./analyzeCommand')).analyzeCommand,
   compare: async () => (await import('./compareCommand')).compareCommand,
   arbitrate: async () => (await import('./arbitrateCommand')).arbitrateCommand,
+  bench: async () => (await import('./benchCommand')).benchCommandModule,
 };
 
 async function help(io: CliIo): Promise<void> {

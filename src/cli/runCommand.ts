@@ -18,10 +18,10 @@ import { defaultCacheDir, defaultRunDir } from '../core/workspace/layout';
 import { PlanTooLargeError, runScenario, RunSetupError, type Preflight, type RunSummary } from '../core/run/engine';
 import { newRunId, readRunLog, runLogPath, isValidRunId } from '../core/run/runLog';
 import { createProgress, formatEstimate, formatPreflight } from './progress';
-import { flagHelp, parseArgv, UsageError, type CliCommand, type FlagSpec } from './argv';
+import { flagHelp, parseArgv, UsageError, type CliCommand, type FlagSpec, type ParsedArgv } from './argv';
 import { positionAt } from './location';
-import { analyzeLogFiles, AnalyzeInputError } from '../core/workspace/analyzeLogs';
-import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
+import { analyzeLogFiles, AnalyzeInputError, type AnalyzedLogs } from '../core/workspace/analyzeLogs';
+import type { AnalyzeOptions, ScenarioAnalysis } from '../core/analysis/analyzeRun';
 import { buildReport } from '../core/report/json';
 import { reportJunit } from '../core/report/junit';
 import { reportMarkdown } from '../core/report/markdown';
@@ -39,7 +39,8 @@ export interface RunIo {
 /** Calls a plan may make before `run` asks for `--yes` or `--max-calls`. */
 export const DEFAULT_PLAN_LIMIT = PLAN_CALL_LIMIT;
 
-const FLAGS: FlagSpec[] = [
+/** `run`'s flags; `bench` takes most of them too. */
+export const RUN_FLAGS: FlagSpec[] = [
   { name: 'model', kind: 'string', multiple: true, description: 'provider/model (default: the scenario\'s run.models)' },
   { name: 'base-url', kind: 'string', description: 'OpenAI-compatible endpoint for the models\' provider' },
   { name: 'samples', kind: 'string', description: 'sessions per model x variant x persona (default: run.samples)' },
@@ -59,7 +60,7 @@ const FLAGS: FlagSpec[] = [
 
 export const RUN_USAGE = `usage: dilemma run <files...> --model provider/model [--model ...] [options]
 
-${flagHelp(FLAGS)}
+${flagHelp(RUN_FLAGS)}
 
 Providers come from ~/.config/dilemma-lens/providers.json (or $DILEMMA_CONFIG); API keys only from
 the environment (OPENAI_API_KEY, or the provider's apiKeyEnv). See docs/run.md.
@@ -67,9 +68,9 @@ Exit code: 0 done and every assert passed, 1 an assert failed or could not be me
 --max-calls, 2 usage or scenario error (or a plan above --plan-limit), 3 a model could not be reached,
 124 stopped by --deadline, 130 cancelled.`;
 
-type RunFormat = 'text' | 'json' | 'markdown' | 'junit';
+export type RunFormat = 'text' | 'json' | 'markdown' | 'junit';
 
-interface RunArgs {
+export interface RunArgs {
   files: string[];
   models: string[];
   baseUrl?: string;
@@ -105,7 +106,14 @@ export function parseDuration(v: string): number {
 
 /** Parses `run`'s arguments; throws a `UsageError` naming the offending flag. */
 export function parseRunArgs(argv: readonly string[]): RunArgs {
-  const p = parseArgv(argv, FLAGS);
+  return runArgsFrom(parseArgv(argv, RUN_FLAGS));
+}
+
+/**
+ * `RunArgs` from parsed flags. `bench` reads its run-log folder from another flag (`outFlag`) and has
+ * a report format of its own, so the run is told `text` (`format`).
+ */
+export function runArgsFrom(p: ParsedArgv, options: { outFlag?: string; format?: RunFormat } = {}): RunArgs {
   const resume = p.string('resume');
   if (resume !== undefined && !isValidRunId(resume)) throw new UsageError(`--resume needs a run id, got "${resume}"`);
   const samples = integer('samples', p.string('samples'), 1);
@@ -116,12 +124,12 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   const deadlineMs = deadline === undefined ? undefined : parseDuration(deadline);
   const baseUrl = p.string('base-url');
   const variant = p.string('variant');
-  const out = p.string('out');
+  const out = p.string(options.outFlag ?? 'out');
   return {
     files: p.positionals,
     models: p.list('model'),
     concurrency: integer('concurrency', p.string('concurrency'), 1) ?? 8,
-    format: (p.string('format') ?? 'text') as RunFormat,
+    format: options.format ?? ((p.string('format') ?? 'text') as RunFormat),
     cache: !p.bool('no-cache'),
     help: p.bool('help'),
     yes: p.bool('yes'),
@@ -189,14 +197,25 @@ function formatSummary(s: RunSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Runs `dilemma run` with full control of its streams, environment and cancellation (tests, scripts). */
-export async function runCommand(argv: readonly string[], io: RunIo): Promise<number> {
-  const args = parseRunArgs(argv);
-  if (args.help) {
-    io.stdout.write(`${RUN_USAGE}\n`);
-    return 0;
-  }
-  if (args.files.length === 0) throw new UsageError('no scenario files given');
+/** A summary of one scenario's run, with the preflight estimate when there was one. */
+export type RunResult = RunSummary & { estimate?: Preflight['estimate']; cachedAtStart?: number };
+
+/** What `executeRuns` did: the exit code so far, each scenario's run, and the analyses of the runs that ended by themselves. */
+export interface RunOutcome {
+  exit: number;
+  runId: string;
+  summaries: RunResult[];
+  analyses: ScenarioAnalysis[];
+  /** Per analysis (same order): the scenario and the sessions behind it. */
+  analyzed: AnalyzedLogs['scenarios'];
+}
+
+/**
+ * Validates, resolves the models and runs every scenario file through the engine (cache, resume,
+ * budget, deadline), then analyses every run that ended by itself. Shared by `run` and `bench`.
+ * Progress notes go to `info`; a number is an early exit code (usage, scenario or model error).
+ */
+export async function executeRuns(args: RunArgs, io: RunIo, info: RunIo['stdout'], command = 'run', analyzeOptions: AnalyzeOptions = {}): Promise<RunOutcome | number> {
   const loaded = loadScenarios(args.files, io);
   if (!loaded) return 2;
 
@@ -217,7 +236,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     }
   }
   if (wanted.size === 0) {
-    io.stderr.write('dilemma run: no model: pass --model provider/model or set run.models in the scenario\n');
+    io.stderr.write(`dilemma ${command}: no model: pass --model provider/model or set run.models in the scenario\n`);
     return 2;
   }
 
@@ -230,7 +249,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     config = loadProvidersConfig(io.env);
     for (const id of wanted) models.set(id, resolveModel(id, { env: io.env, config, ...(args.baseUrl ? { baseUrl: args.baseUrl } : {}), timeoutMs: requestTimeoutMs }));
   } catch (err) {
-    io.stderr.write(`dilemma run: ${(err as Error).message}\n`);
+    io.stderr.write(`dilemma ${command}: ${(err as Error).message}\n`);
     return err instanceof ModelError ? 3 : 2;
   }
 
@@ -250,9 +269,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
   const runId = args.resume ?? newRunId();
   // A plan above the limit needs --yes, or --max-calls, which bounds what this invocation spends.
   const planLimit = args.yes || args.maxCalls !== undefined ? undefined : (args.planLimit ?? envInt(io.env, 'DILEMMA_PLAN_LIMIT', DEFAULT_PLAN_LIMIT));
-  // Only text mixes progress notes into stdout; the other formats keep it for the report alone.
-  const info = args.format === 'text' ? io.stdout : io.stderr;
-  const summaries: (RunSummary & { estimate?: Preflight['estimate']; cachedAtStart?: number })[] = [];
+  const summaries: RunResult[] = [];
   let exit = 0;
   try {
     for (const l of loaded) {
@@ -287,13 +304,13 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
       } catch (err) {
         if (err instanceof PlanTooLargeError) {
           io.stderr.write(
-            `dilemma run: ${l.file}: refused: ${err.message}. Pass --yes to run it all, --max-calls N to make at most N calls of it (resume with --resume), or raise --plan-limit; fewer --samples, variants or models make it smaller\n`,
+            `dilemma ${command}: ${l.file}: refused: ${err.message}. Pass --yes to run it all, --max-calls N to make at most N calls of it (resume with --resume), or raise --plan-limit; fewer --samples, variants or models make it smaller\n`,
           );
           exit = Math.max(exit, 2);
           continue;
         }
         if (err instanceof RunSetupError) {
-          io.stderr.write(`dilemma run: ${l.file}: ${err.message}\n`);
+          io.stderr.write(`dilemma ${command}: ${l.file}: ${err.message}\n`);
           exit = Math.max(exit, 2);
           continue;
         }
@@ -318,17 +335,37 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
   }
   // Only runs that ended by themselves are analysed: a stopped run's sessions are a biased subset.
   const analyses: ScenarioAnalysis[] = [];
+  const analyzed: AnalyzedLogs['scenarios'] = [];
   try {
     for (const s of summaries) {
       if (s.stopped) continue;
       const log = path.relative(io.cwd, s.logPath) || s.logPath;
-      analyses.push(...(await analyzeLogFiles([log], io.cwd, { scenarioFile: s.file })).analyses);
+      const r = await analyzeLogFiles([log], io.cwd, { ...analyzeOptions, scenarioFile: s.file });
+      analyses.push(...r.analyses);
+      analyzed.push(...r.scenarios);
     }
   } catch (err) {
     if (!(err instanceof AnalyzeInputError)) throw err;
-    io.stderr.write(`dilemma run: cannot analyse the run: ${err.message}\n`);
+    io.stderr.write(`dilemma ${command}: cannot analyse the run: ${err.message}\n`);
     return Math.max(exit, 2);
   }
+  return { exit, runId, summaries, analyses, analyzed };
+}
+
+/** Runs `dilemma run` with full control of its streams, environment and cancellation (tests, scripts). */
+export async function runCommand(argv: readonly string[], io: RunIo): Promise<number> {
+  const args = parseRunArgs(argv);
+  if (args.help) {
+    io.stdout.write(`${RUN_USAGE}\n`);
+    return 0;
+  }
+  if (args.files.length === 0) throw new UsageError('no scenario files given');
+  // Only text mixes progress notes into stdout; the other formats keep it for the report alone.
+  const info = args.format === 'text' ? io.stdout : io.stderr;
+  const outcome = await executeRuns(args, io, info);
+  if (typeof outcome === 'number') return outcome;
+  const { runId, summaries, analyses } = outcome;
+  let exit = outcome.exit;
   switch (args.format) {
     case 'json':
       io.stdout.write(`${JSON.stringify({ runId, runs: summaries, ...(analyses.length > 0 ? { report: buildReport(analyses, { generatedAt: new Date().toISOString() }) } : {}) }, null, 2)}\n`);
