@@ -6,7 +6,7 @@
 import type { Interval } from '../analysis/stats';
 import type { Leaderboard, LeaderboardRow, ModelFigures, PooledTau, PooledVaar, Share } from '../analysis/leaderboard';
 import { formatP } from '../analysis/vaar';
-import { markdownText } from '../view/markdownText';
+import { markdownText } from '../scenario/markdownText';
 
 export type LeaderboardFormat = 'text' | 'json' | 'markdown' | 'html';
 
