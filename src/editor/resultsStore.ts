@@ -64,6 +64,11 @@ function incompleteOf(set: ResultSet): (model: string, variant: string) => strin
   };
 }
 
+/** The run in progress (or just ended) as a loaded run. */
+function liveRun(live: Live): LoadedRun {
+  return { header: live.header, sessions: live.records, info: live.info ?? runInfo(live.logFile, live.header, live.records) };
+}
+
 const SHOW_ALL: SavedResultsGate = { decide: () => ({ show: true, fromRepository: false }), withheld: () => undefined };
 
 interface Entry {
@@ -129,7 +134,9 @@ export class ResultsStore implements vscode.Disposable {
     const current = this.entries.get(uri.toString());
     const hash = scenarioHash(text);
     const same = current && current.hash === hash;
-    const entry: Entry = { uri, scenario, text, hash, disk: same ? current.disk : [], live: { header, logFile, records: [...records] }, running: true, cache: same ? current.cache : {} };
+    // The run received live before this one is on disk now: it stays among the runs the set draws on.
+    const previous: LoadedRun[] = same && current.live && current.live.header.runId !== header.runId ? [liveRun(current.live)] : [];
+    const entry: Entry = { uri, scenario, text, hash, disk: same ? [...current.disk.filter((r) => r.info.runId !== header.runId), ...previous] : [], live: { header, logFile, records: [...records] }, running: true, cache: same ? current.cache : {} };
     this.entries.set(uri.toString(), entry);
     this.bump(uri);
     this.compute(entry);
@@ -212,7 +219,8 @@ export class ResultsStore implements vscode.Disposable {
     }
     const hash = scenarioHash(text);
     const same = current && current.hash === hash;
-    const disk = same ? current.disk : await this.runsOf(uri.fsPath, scenario.id, hash);
+    // Read again: the entry's own list leaves out the runs it received live.
+    const disk = await this.runsOf(uri.fsPath, scenario.id, hash);
     if (this.entries.get(uri.toString())?.running) return this.get(uri);
     const entry: Entry = { uri, scenario, text, hash, disk, running: false, cache: same ? current.cache : {}, pinned: run, ...(decision.fromRepository ? { fromRepository: true } : {}) };
     this.entries.set(uri.toString(), entry);
@@ -281,10 +289,7 @@ export class ResultsStore implements vscode.Disposable {
     if (entry.pinned && !entry.running) return this.computePinned(entry, entry.pinned);
     entry.pinned = undefined;
     const runs = entry.disk.filter((r) => r.info.runId !== entry.live?.header.runId);
-    if (entry.live) {
-      const { header, logFile, records, info } = entry.live;
-      runs.push({ header, sessions: records, info: info ?? runInfo(logFile, header, records) });
-    }
+    if (entry.live) runs.push(liveRun(entry.live));
     const variants = entry.scenario.variants.map((v) => v.name);
     const set = buildResultSet(runs, variants);
     const records = set.logs.flatMap((l) => l.sessions);
