@@ -17,6 +17,11 @@ type RunArg = RunNode | { file: string; scenarioFile: string } | undefined;
 
 const SCENARIO_GLOB = '**/*.dilemma.{yaml,yml}';
 
+/** A run in a quick pick: start time and models, its status, its id. */
+function runPickItem(r: RunInfo): vscode.QuickPickItem & { file: string } {
+  return { label: `${shortTime(r.startedAt)} · ${r.models.join(', ')}`, description: statusText(r), detail: r.runId, file: r.file };
+}
+
 /**
  * The "Dilemma Runs" view (issue 10 §3): per scenario file of the workspace, its saved runs with
  * model(s), start time, status and session counts (the pure model is src/core/view/runsTree.ts), and
@@ -234,7 +239,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         const runs = await this.runsOfScenario(uri);
         type Item = vscode.QuickPickItem & { file?: string; ref?: boolean };
         const items: Item[] = [
-          ...runs.map((r) => ({ label: `${shortTime(r.startedAt)} · ${r.models.join(', ')}`, description: statusText(r), detail: r.runId, file: r.file })),
+          ...runs.map(runPickItem),
           { label: '$(git-commit) The newest run at a git ref...', ref: true },
         ];
         const item = await vscode.window.showQuickPick(items, { title: 'Baseline to compare the results on the lines with' });
@@ -283,7 +288,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       let file = runId ? runs.find((r) => r.runId === runId)?.file : undefined;
       if (runId && !file) throw new Error(`no run ${runId}`);
       if (!file) {
-        const item = await vscode.window.showQuickPick(runs.map((r) => ({ label: `${shortTime(r.startedAt)} · ${r.models.join(', ')}`, description: statusText(r), detail: r.runId, file: r.file })), { title: 'Run to open the report of' });
+        const item = await vscode.window.showQuickPick(runs.map(runPickItem), { title: 'Run to open the report of' });
         if (!item) return undefined;
         file = item.file;
       }
