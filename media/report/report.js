@@ -235,5 +235,6 @@
   for (const format of ['markdown', 'json']) {
     /** @type {HTMLElement} */ (document.getElementById(`export-${format}`)).addEventListener('click', () => vscode.postMessage({ type: 'export', format }));
   }
+  /** @type {HTMLElement} */ (document.getElementById('pick-run')).addEventListener('click', () => vscode.postMessage({ type: 'pickRun' }));
   vscode.postMessage({ type: 'ready' });
 })();

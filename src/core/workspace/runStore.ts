@@ -120,6 +120,19 @@ export class RunStore {
     return (await this.load(scenario)).map((r) => r.info);
   }
 
+  /**
+   * Deletes one run log of this store (the Runs view's "Delete Run"). Refuses a file outside the run
+   * folder or one that is not a run log, so a crafted argument cannot remove anything else.
+   */
+  async remove(file: string): Promise<void> {
+    const abs = path.resolve(file);
+    const rel = path.relative(path.resolve(this.runDir), abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel) || !isRunLogName(abs)) throw new Error(`${file} is not a run log under ${this.runDir}`);
+    await fs.promises.rm(abs);
+    this.cache.delete(file);
+    this.cache.delete(abs);
+  }
+
   /** One run log, through the cache. */
   async read(file: string, scenario = ''): Promise<LoadedRun> {
     let stat: fs.Stats;
