@@ -16,8 +16,8 @@ const floors = {
   run: ['scenario', 'models'],
   analysis: ['scenario', 'models', 'run'],
   report: ['scenario', 'models', 'run', 'analysis'],
-  view: ['scenario', 'models', 'run', 'analysis', 'report'],
   workspace: ['scenario', 'models', 'run', 'analysis', 'report'],
+  view: ['scenario', 'models', 'run', 'analysis', 'report', 'workspace', 'git'],
   git: ['scenario', 'models', 'run', 'analysis', 'report', 'workspace'],
 };
 const coreFolders = Object.keys(floors);

@@ -10,7 +10,7 @@ import type { ComparisonRow, ModelComparison, RunComparison, VariantComparison, 
 import { modelLines, pPhrase, signed, variantLines, verdictLabel } from '../report/compareFormat';
 import type { Scenario } from '../scenario/model';
 import { shortModel } from '../workspace/resultSet';
-import { markdownText } from './markdownText';
+import { markdownText } from '../scenario/markdownText';
 
 export type DeltaKind = 'regression' | 'improvement' | 'neutral';
 
