@@ -164,14 +164,15 @@ try {
     await page.screenshot({ path: path.join(shotDir, 'run-divergence-view.png') });
   });
 
-  await check('"Compare with baseline" opens the diff editor on the two transcripts', async () => {
+  await check('"Compare with baseline" opens the diff editor on the two variants\' prompts and modal answers', async () => {
     await ran();
     const tab = page.locator('.tabs-container .tab', { hasText: EXAMPLE }).first();
     await clickUntil(page, `the ${EXAMPLE} tab to be the active one`, tab, async () => (await tab.getAttribute('class'))?.includes('active'));
     await paletteThenPick(page, 'Dilemma Lens: Compare Variant with Baseline', diverging);
     await shown(page.locator('.tab', { hasText: `${scenario.variants[0].name} ↔ ${diverging}` }).first());
-    await shown(page.locator('.monaco-diff-editor .editor.modified .view-line', { hasText: `# ${diverging}` }).first());
-    await shown(page.locator('.monaco-diff-editor .editor.original .view-line', { hasText: `# ${scenario.variants[0].name}` }).first());
+    await shown(page.locator('.monaco-diff-editor .editor.modified .view-line', { hasText: `# Prompts: ${diverging}` }).first());
+    await shown(page.locator('.monaco-diff-editor .editor.original .view-line', { hasText: `# Prompts: ${scenario.variants[0].name}` }).first());
+    await shown(page.locator('.monaco-diff-editor .editor.modified .view-line', { hasText: '## Action prompt' }).first());
     await page.screenshot({ path: path.join(shotDir, 'run-compare-view.png') });
   });
 } catch (e) {
