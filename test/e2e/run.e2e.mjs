@@ -130,7 +130,7 @@ try {
     await page.screenshot({ path: path.join(shotDir, 'run-diverging-variant.png') });
   });
 
-  await check('hovering a word the diverging variant changed shows its stated scores, action and the arbiter\'s reason', async () => {
+  await check('hovering a word the diverging variant changed says what it was in the baseline, then shows its stated scores, action and the arbiter\'s reason', async () => {
     await ran();
     const marked = () => page.evaluate(() => {
       const el = [...document.querySelectorAll('.monaco-editor .view-line span[class*="TextEditorDecorationType"]')]
@@ -147,6 +147,10 @@ try {
     }, hover);
     for (const v of scenario.values) expect(said.includes(v.name), `the hover lacks the stated score of ${v.name}: ${said.slice(0, 300)}`);
     expect(said.includes('Action:'), 'the hover shows the action');
+    // and, first, what the word was in the baseline: the var the variant sets, from the scenario itself
+    const own = [...scenario.variants.find((v) => v.name === diverging).vars.values()];
+    const notes = own.map((e) => `baseline: ${(scenario.variants[0].vars.get(e.name) ?? scenario.vars.get(e.name)).value} → ${e.name}: ${e.value}`);
+    expect(notes.some((n) => said.replace(/\s+/g, ' ').includes(n)), `the hover does not say what the word was in the baseline (${notes.join(' / ')}): ${said.slice(0, 300)}`);
     await page.screenshot({ path: path.join(shotDir, 'run-changed-word-hover.png') });
     await page.keyboard.press('Escape');
   });
