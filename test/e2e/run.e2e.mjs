@@ -130,7 +130,7 @@ try {
     await page.screenshot({ path: path.join(shotDir, 'run-diverging-variant.png') });
   });
 
-  await check('hovering a word the diverging variant changed shows its stated scores, action and the arbiter\'s reason', async () => {
+  await check('hovering a word the diverging variant changed says what it was in the baseline, then shows its stated scores, action and the arbiter\'s reason', async () => {
     await ran();
     const marked = () => page.evaluate(() => {
       const el = [...document.querySelectorAll('.monaco-editor .view-line span[class*="TextEditorDecorationType"]')]
@@ -147,6 +147,10 @@ try {
     }, hover);
     for (const v of scenario.values) expect(said.includes(v.name), `the hover lacks the stated score of ${v.name}: ${said.slice(0, 300)}`);
     expect(said.includes('Action:'), 'the hover shows the action');
+    // and, first, what the word was in the baseline: the var the variant sets, from the scenario itself
+    const own = [...scenario.variants.find((v) => v.name === diverging).vars.values()];
+    const notes = own.map((e) => `baseline: ${(scenario.variants[0].vars.get(e.name) ?? scenario.vars.get(e.name)).value} → ${e.name}: ${e.value}`);
+    expect(notes.some((n) => said.replace(/\s+/g, ' ').includes(n)), `the hover does not say what the word was in the baseline (${notes.join(' / ')}): ${said.slice(0, 300)}`);
     await page.screenshot({ path: path.join(shotDir, 'run-changed-word-hover.png') });
     await page.keyboard.press('Escape');
   });
@@ -164,14 +168,15 @@ try {
     await page.screenshot({ path: path.join(shotDir, 'run-divergence-view.png') });
   });
 
-  await check('"Compare with baseline" opens the diff editor on the two transcripts', async () => {
+  await check('"Compare with baseline" opens the diff editor on the two variants\' prompts and modal answers', async () => {
     await ran();
     const tab = page.locator('.tabs-container .tab', { hasText: EXAMPLE }).first();
     await clickUntil(page, `the ${EXAMPLE} tab to be the active one`, tab, async () => (await tab.getAttribute('class'))?.includes('active'));
     await paletteThenPick(page, 'Dilemma Lens: Compare Variant with Baseline', diverging);
     await shown(page.locator('.tab', { hasText: `${scenario.variants[0].name} ↔ ${diverging}` }).first());
-    await shown(page.locator('.monaco-diff-editor .editor.modified .view-line', { hasText: `# ${diverging}` }).first());
-    await shown(page.locator('.monaco-diff-editor .editor.original .view-line', { hasText: `# ${scenario.variants[0].name}` }).first());
+    await shown(page.locator('.monaco-diff-editor .editor.modified .view-line', { hasText: `# Prompts: ${diverging}` }).first());
+    await shown(page.locator('.monaco-diff-editor .editor.original .view-line', { hasText: `# Prompts: ${scenario.variants[0].name}` }).first());
+    await shown(page.locator('.monaco-diff-editor .editor.modified .view-line', { hasText: '## Action prompt' }).first());
     await page.screenshot({ path: path.join(shotDir, 'run-compare-view.png') });
   });
 } catch (e) {

@@ -5,6 +5,7 @@
  * baseline, with a hover that explains the divergence. Pure: the decoration owner only applies it.
  */
 import type { PromptDiff, ScenarioAnalysis } from '../analysis/analyzeRun';
+import type { DiffSegment } from '../analysis/textDiff';
 import type { SampleAnalysis } from '../analysis/divergence';
 import type { VariantStats } from '../analysis/variantStats';
 import type { SessionRecord } from '../run/record';
@@ -214,14 +215,45 @@ function renderWithSources(scenario: Scenario, variant: Variant, t: Template, te
   return { rendered, pieces };
 }
 
-/** Source ranges of the words a variant's action prompt added against the baseline's (merged, in order). */
-export function changedWordRanges(scenario: Scenario, variant: Variant, diff: PromptDiff, text: string): Span[] {
+/**
+ * A changed word's source range and what it was in the baseline, as one plain-text line: for a var the
+ * variant sets, `baseline: wellness programme → insurer: health insurer` (the var's baseline value, its
+ * name and the variant's value); for words of the variant's own prompt, the baseline's words they replace.
+ */
+export interface ChangedSpan extends Span {
+  baseline: string;
+}
+
+/** Source ranges of the words a variant's action prompt added against the baseline's (merged, in order), each with what it was in the baseline. */
+export function changedWordRanges(scenario: Scenario, variant: Variant, diff: PromptDiff, text: string): ChangedSpan[] {
   const t = variant.action?.prompt ?? scenario.action?.prompt;
   if (!t) return [];
   const { rendered, pieces } = renderWithSources(scenario, variant, t, text);
   // The analysis rendered the same prompt; if not (e.g. persona vars in the prompt), mark nothing rather than the wrong words.
   if (rendered !== diff.prompt.variant) return [];
-  const spans: Span[] = [];
+  // The changed stretches: removed and added words between two unchanged ones (a shared space belongs to the stretch).
+  const hunkOf = new Map<DiffSegment, { removed: string; added: string }>();
+  let open: { removed: string; added: string } | undefined;
+  for (const seg of diff.prompt.segments) {
+    if (seg.kind === 'equal') {
+      if (open && seg.text.trim() === '') { open.removed += seg.text; open.added += seg.text; } else open = undefined;
+      continue;
+    }
+    if (!open) open = { removed: '', added: '' };
+    open[seg.kind] += seg.text;
+    hunkOf.set(seg, open);
+  }
+  const baseVars = new Map<string, VarEntry>();
+  for (const set of [scenario.vars, scenario.personas[0], scenario.variants[0]?.vars]) if (set) for (const [k, e] of set) baseVars.set(k, e);
+  const flat = (x: string): string => x.replace(/\s+/g, ' ').trim();
+  const note = (span: Span, seg: DiffSegment): string => {
+    const own = [...variant.vars.values()].find((e) => e.valueRange.start <= span.start && span.end <= e.valueRange.end);
+    if (own) return `baseline: ${flat(baseVars.get(own.name)?.value ?? '(not set)')} → ${own.name}: ${flat(own.value)}`;
+    const hunk = hunkOf.get(seg);
+    const was = flat(hunk?.removed ?? '');
+    return `baseline: ${was ? `"${was}"` : '(not in the baseline)'} → "${flat(hunk?.added ?? seg.text)}"`;
+  };
+  const spans: ChangedSpan[] = [];
   for (const seg of diff.prompt.segments) {
     if (seg.kind !== 'added' || !seg.text.trim()) continue;
     // Leading and trailing whitespace of a segment is not a word.
@@ -234,7 +266,7 @@ export function changedWordRanges(scenario: Scenario, variant: Variant, diff: Pr
       const span = 'offset' in p.source ? { start: p.source.offset, end: p.source.offset + 1 } : p.source.range;
       const prev = spans[spans.length - 1];
       if (prev && span.start >= prev.start && span.start <= prev.end) prev.end = Math.max(prev.end, span.end);
-      else spans.push({ ...span });
+      else spans.push({ ...span, baseline: note(span, seg) });
     }
   }
   return spans;
@@ -269,7 +301,7 @@ export interface PlanMemo {
   text?: string;
   models?: string;
   parts: Map<string, { stats: VariantStats; samples: readonly SampleAnalysis[]; records: readonly SessionRecord[]; label?: string; part: { kind: VariantKind; text: string; hover: string } }>;
-  changed: Map<string, { prompt: PromptDiff['prompt']; ranges: Span[] }>;
+  changed: Map<string, { prompt: PromptDiff['prompt']; ranges: ChangedSpan[] }>;
 }
 
 /** An empty plan memo. */
@@ -331,7 +363,8 @@ export function decorationPlan(scenario: Scenario, text: string, analysis: Scena
       const hit = memo?.changed.get(v.name);
       const ranges = hit?.prompt === diff.prompt ? hit.ranges : changedWordRanges(scenario, v, diff, text);
       memo?.changed.set(v.name, { prompt: diff.prompt, ranges });
-      for (const range of ranges) plan.changed.push({ variant: v.name, range: { ...range }, hover });
+      // the word's own change first (plain text, escaped: it is the scenario's), then the variant's figures
+      for (const range of ranges) plan.changed.push({ variant: v.name, range: { start: range.start, end: range.end }, hover: `${markdownText(range.baseline)}\n\n---\n\n${hover}` });
     }
   }
   // A reworded questionnaire shares item ids with the scenario's: each item's mean is taken only over

@@ -47,6 +47,12 @@ describe('decoration plan: what the editor draws after a run', () => {
       const added = diff.prompt.segments.filter((s) => s.kind === 'added').map((s) => s.text).join(' ');
       for (const word of run.text.slice(c.range.start, c.range.end).split(/\s+/).filter(Boolean)) assert.ok(added.includes(word), `${word} was not added`);
     }
+    // each changed word's hover begins with what its var was in the baseline (the scenario's value) and what the variant set
+    for (const c of changed) {
+      const entry = [...variant.vars.values()].find((e) => e.valueRange.start <= c.range.start && c.range.end <= e.valueRange.end)!;
+      const was = run.scenario.variants[0]!.vars.get(entry.name)?.value ?? run.scenario.vars.get(entry.name)!.value;
+      assert.ok(c.hover.startsWith(`${markdownText(`baseline: ${was} → ${entry.name}: ${entry.value}`)}\n\n---\n\n`), c.hover.slice(0, 200));
+    }
     // only diverging variants get changed words
     const diverging = new Set(plan.variants.filter((v) => v.kind === 'diverging').map((v) => v.variant));
     assert.ok(plan.changed.every((c) => diverging.has(c.variant)));
@@ -77,6 +83,40 @@ describe('decoration plan: what the editor draws after a run', () => {
       assert.equal(mark.text, `mean ${(answers.reduce((a, b) => a + b, 0) / answers.length).toFixed(1)} (n=${answers.length})`);
       assert.ok(mark.at > item.text.range.start && !run.text.slice(item.text.range.start, mark.at).includes('\n'));
     }
+  });
+
+  it('says of a changed word what it was in the baseline: a var\'s baseline value, or the prompt words it replaced', () => {
+    const text = `dilemma: t
+vars:
+  insurer: wellness programme
+values:
+  privacy:
+    scale: { min: 1, max: 7 }
+    items: [I decide who sees my data.]
+action:
+  prompt: Pass your step counts to the {{insurer}}?
+  choices: { share: Agree, decline: Refuse }
+  expect: { privacy: decline }
+variants:
+  - name: baseline
+  - name: insurer
+    vars: { insurer: health insurer }
+  - name: reworded
+    action:
+      prompt: Hand over your step counts to the {{insurer}}?
+`;
+    const s = parseScenario(text).scenario!;
+    const spans = (name: string) => {
+      const v = s.variants.find((x) => x.name === name)!;
+      const diff = { variant: name, prompt: wordDiff(renderVariant(s, s.variants[0]!).action.prompt, renderVariant(s, v).action.prompt) };
+      return changedWordRanges(s, v, diff, text).map((r) => [text.slice(r.start, r.end), r.baseline]);
+    };
+    // each changed word of the var's value (the space between them is unchanged) says the whole var's change
+    const note = 'baseline: wellness programme → insurer: health insurer';
+    assert.deepEqual(spans('insurer'), [['health', note], ['insurer', note]]);
+    // words of the variant's own prompt: the changed stretch they belong to, baseline words against the variant's
+    const reworded = 'baseline: "Pass" → "Hand over"';
+    assert.deepEqual(spans('reworded'), [['Hand', reworded], ['over', reworded]]);
   });
 
   it('maps the words a reworded prompt added to the prompt template itself (a block scalar)', () => {
