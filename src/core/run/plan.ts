@@ -3,7 +3,7 @@
  * specs (keyed by `sessionKey`), generated lazily, each variant rendered per persona on demand, and a
  * preflight estimate of calls and tokens from counts, printed before anything is built.
  */
-import type { Scenario, VarSet } from '../scenario/model';
+import type { Scenario, Variant, VarSet } from '../scenario/model';
 import { renderVariant, type RenderedVariant } from '../scenario/render';
 import { familyMembers, renderMember, renderPushback, resolveVariant } from '../scenario/families';
 import { sessionKey } from './record';
@@ -110,11 +110,12 @@ export function planShape(scenario: Scenario, options: PlanOptions): PlanShape {
  * authored variant's rendering with its perturbation applied; an authored variant of a choice action
  * carries the `perturb.pushback` turns. Undefined for a name the scenario does not plan.
  */
-export function renderPlanned(scenario: Scenario, name: string, persona?: VarSet): RenderedVariant | undefined {
+export function renderPlanned(scenario: Scenario, name: string, persona?: VarSet, authoredOf?: (variant: Variant) => RenderedVariant | undefined): RenderedVariant | undefined {
   const found = resolveVariant(scenario, name);
   if (!found) return undefined;
+  // A member starts from its authored variant's prompts (the caller may have them already).
+  if (found.member) return renderMember(scenario, found.variant, found.member, authoredOf?.(found.variant) ?? renderVariant(scenario, found.variant, persona), persona);
   const r = renderVariant(scenario, found.variant, persona);
-  if (found.member) return renderMember(scenario, found.variant, found.member, r, persona);
   const pushback = renderPushback(scenario, found.variant, persona);
   return pushback ? { ...r, pushback } : r;
 }
@@ -135,22 +136,25 @@ export function planRun(scenario: Scenario, options: PlanOptions): RunPlan {
             for (let sample = 0; sample < shape.samples; sample++) yield { key: sessionKey(model, v, persona, sample), model, variant: v, persona, sample };
     },
     rendered(variant, persona) {
-      const key = renderedKey(variant, persona);
-      let r = kept.get(key);
-      if (r) {
-        // Most recently used last: the Map's order is the eviction order.
-        kept.delete(key);
-        kept.set(key, r);
-        return r;
-      }
       if (!shape.variants.includes(variant) || !Number.isInteger(persona) || persona < 0 || persona >= shape.personas) return undefined;
-      r = renderPlanned(scenario, variant, scenario.personas[persona]);
-      if (!r) return undefined;
-      kept.set(key, r);
-      if (kept.size > RENDERED_KEPT) kept.delete(kept.keys().next().value as string);
-      return r;
+      return renderKept(variant, persona);
     },
   };
+  function renderKept(variant: string, persona: number): RenderedVariant | undefined {
+    const key = renderedKey(variant, persona);
+    let r = kept.get(key);
+    if (r) {
+      // Most recently used last: the Map's order is the eviction order.
+      kept.delete(key);
+      kept.set(key, r);
+      return r;
+    }
+    r = renderPlanned(scenario, variant, scenario.personas[persona], (v) => renderKept(v.name, persona));
+    if (!r) return undefined;
+    kept.set(key, r);
+    if (kept.size > RENDERED_KEPT) kept.delete(kept.keys().next().value as string);
+    return r;
+  }
 }
 
 export interface Estimate {
@@ -220,11 +224,19 @@ export function estimateShape(scenario: Scenario, shape: PlanShape, done: Iterab
   let calls = 0;
   let promptTokens = 0;
   const perModel = shape.models.length * shape.samples;
+  // Members (`perturb`) start from their authored variant's prompts: rendered once per persona.
+  const authoredKept = new Map<string, RenderedVariant>();
+  const authored = (v: Variant, persona: number): RenderedVariant => {
+    const key = renderedKey(v.name, persona);
+    let r = authoredKept.get(key);
+    if (!r) authoredKept.set(key, (r = renderVariant(scenario, v, scenario.personas[persona])));
+    return r;
+  };
   for (const name of shape.variants) {
     const prompt = new Map<number, number>();
     let c = 0;
     for (const i of picked) {
-      const cost = sessionCost(renderPlanned(scenario, name, scenario.personas[i])!, shape.settings.mode);
+      const cost = sessionCost(renderPlanned(scenario, name, scenario.personas[i], (v) => authored(v, i))!, shape.settings.mode);
       c = cost.calls;
       prompt.set(i, cost.prompt);
     }
