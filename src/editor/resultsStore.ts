@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { familyNames } from '../core/scenario/families';
 import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
 import { scenarioHash } from '../core/run/engine';
 import type { RunHeader, SessionRecord } from '../core/run/record';
@@ -219,7 +220,8 @@ export class ResultsStore implements vscode.Disposable {
       const { header, logFile, records, info } = entry.live;
       runs.push({ header, sessions: records, info: info ?? runInfo(logFile, header, records) });
     }
-    const variants = entry.scenario.variants.map((v) => v.name);
+    // Generated family members (`perturb`) are cells of their own, analysed with their authored variant.
+    const variants = familyNames(entry.scenario);
     const set = buildResultSet(runs, variants);
     const records = set.logs.flatMap((l) => l.sessions);
     const analysis = records.length > 0 ? withCoverage(analyzeLogsForEditor(entry.scenario, entry.text, set.logs, entry.cache), set, variants) : undefined;

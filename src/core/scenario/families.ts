@@ -12,7 +12,7 @@
  *   equally often and the line's effect shows as a change in the distribution whatever the model prefers).
  *
  * Pushback turns (`perturb.pushback`) generate no member: they follow the action of the authored
- * variant's own sessions. Paraphrases and translations are not generated here (not implemented yet:
+ * variant's own sessions. A member asks no `principle` question (the authored sessions do). Paraphrases and translations are not generated here (not implemented yet:
  * they need `dilemma generate` and a reviewed `.dilemma.gen.yaml`; a run never sends unread text).
  */
 import type { Choice, PerturbForm, PressureKind, Scenario, Template, Variant, VarSet } from './model';
@@ -185,7 +185,9 @@ export function renderMember(s: Scenario, v: Variant, member: FamilyMember, rend
     action.pressure = { kind: member.pressure, line: fill(t, vars, {}), offset: member.offset ?? 0 };
   }
   const out: RenderedVariant = { ...rendered, variant: member.name, action };
+  // Pushback and the principle question belong to the authored sessions: a member only perturbs the action.
   delete out.pushback;
+  delete out.principle;
   return out;
 }
 

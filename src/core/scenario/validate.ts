@@ -294,7 +294,10 @@ class SemanticChecks {
     const variants = Math.max(1, familyNames(s).length);
     const pushbackTurns = s.perturb?.pushback ? s.variants.filter((v) => variantChoices(s, v)).length * s.perturb.pushback.turns : 0;
     const sessions = models * variants * Math.max(1, s.personas.length) * s.run.samples;
-    const calls = sessions * perSession + models * Math.max(1, s.personas.length) * s.run.samples * pushbackTurns;
+    // Members ask no principle question.
+    const principle = s.principle ? (values.length * (values.length - 1)) / 2 : 0;
+    const memberSessions = models * (variants - s.variants.length) * Math.max(1, s.personas.length) * s.run.samples;
+    const calls = sessions * perSession - memberSessions * principle + models * Math.max(1, s.personas.length) * s.run.samples * pushbackTurns;
     if (!(calls > PLAN_CALL_LIMIT)) return;
     const fmt = (n: number): string => n.toLocaleString('en-US');
     this.report('huge-plan', `This file plans ${fmt(calls)} model calls (${fmt(models)} model${models > 1 ? 's' : ''} x ${fmt(variants)} variant(s) x ${fmt(Math.max(1, s.personas.length))} persona(s) x ${fmt(s.run.samples)} sample(s) x ${fmt(perSession)} questions), more than ${fmt(PLAN_CALL_LIMIT)}: \`dilemma run\` refuses it unless \`--yes\` or \`--max-calls N\` says otherwise. Lower \`samples\`, or split the personas or variants over several files.`, at);
