@@ -300,7 +300,7 @@ class SemanticChecks {
     const calls = sessions * perSession - memberSessions * principle + models * Math.max(1, s.personas.length) * s.run.samples * pushbackTurns;
     if (!(calls > PLAN_CALL_LIMIT)) return;
     const fmt = (n: number): string => n.toLocaleString('en-US');
-    this.report('huge-plan', `This file plans ${fmt(calls)} model calls (${fmt(models)} model${models > 1 ? 's' : ''} x ${fmt(variants)} variant(s) x ${fmt(Math.max(1, s.personas.length))} persona(s) x ${fmt(s.run.samples)} sample(s) x ${fmt(perSession)} questions), more than ${fmt(PLAN_CALL_LIMIT)}: \`dilemma run\` refuses it unless \`--yes\` or \`--max-calls N\` says otherwise. Lower \`samples\`, or split the personas or variants over several files.`, at);
+    this.report('huge-plan', `This file plans ${fmt(calls)} model calls (${fmt(models)} model${models > 1 ? 's' : ''} x ${fmt(variants)} variant(s) x ${fmt(Math.max(1, s.personas.length))} persona(s) x ${fmt(s.run.samples)} sample(s) x ${fmt(perSession)} questions${pushbackTurns ? ', plus the pushback turns' : ''}${principle && variants > s.variants.length ? ', less the principle questions generated variants do not ask' : ''}), more than ${fmt(PLAN_CALL_LIMIT)}: \`dilemma run\` refuses it unless \`--yes\` or \`--max-calls N\` says otherwise. Lower \`samples\`, or split the personas or variants over several files.`, at);
   }
 
   private undefinedPlaceholder(name: string, nameRange: Span, range: Span, missingIn: Variant[], known: Set<string>): void {

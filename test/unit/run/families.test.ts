@@ -134,7 +134,7 @@ describe('perturb families: plan and prompts', () => {
     // 1 model x 14 variants x 40,000 samples x 2 questions = 1,120,000 calls, plus 2 x 40,000 x 2 pushback turns: over 1,000,000.
     const big = checkScenario(TWO.replace('perturb:', 'run: { samples: 40000 }\nperturb:')).problems.filter((p) => p.code === 'huge-plan');
     assert.equal(big.length, 1);
-    assert.match(big[0]!.message, /1,280,000 model calls .* x 14 variant\(s\)/);
+    assert.match(big[0]!.message, /1,280,000 model calls .* x 14 variant\(s\) .* questions, plus the pushback turns\)/);
   });
 });
 
