@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { familyNames } from '../core/scenario/families';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -206,7 +207,8 @@ export async function runLogsOf(scenarioFile: string, runDir: string, runIds?: r
   const runs = await new RunStore(runDir).load(id);
   const dir = scenarioRunDir(runDir, id);
   if (runs.length === 0) throw new Error(`${id} has not been run yet: no run log in ${dir}. Run it first (Dilemma Lens: Run Scenario, or the Testing view).`);
-  const variants = scenario.variants.map((v) => v.name);
+  // Generated family members (`perturb`) are cells of their own, analysed with their authored variant.
+  const variants = familyNames(scenario);
   const hash = scenarioHash(text);
   let set = buildResultSet(runs.filter((r) => r.info.scenarioHash === hash), variants);
   if (set.cells.length === 0) set = buildResultSet(runs, variants);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { familyNames } from '../core/scenario/families';
 import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
 import { scenarioHash } from '../core/run/engine';
 import type { RunHeader, SessionRecord } from '../core/run/record';
@@ -290,7 +291,8 @@ export class ResultsStore implements vscode.Disposable {
     entry.pinned = undefined;
     const runs = entry.disk.filter((r) => r.info.runId !== entry.live?.header.runId);
     if (entry.live) runs.push(liveRun(entry.live));
-    const variants = entry.scenario.variants.map((v) => v.name);
+    // Generated family members (`perturb`) are cells of their own, analysed with their authored variant.
+    const variants = familyNames(entry.scenario);
     const set = buildResultSet(runs, variants);
     const records = set.logs.flatMap((l) => l.sessions);
     const analysis = records.length > 0 ? withCoverage(analyzeLogsForEditor(entry.scenario, entry.text, set.logs, entry.cache), set, variants) : undefined;

@@ -6,6 +6,7 @@ import { chanceText, formatP, type VaarResult } from '../analysis/vaar';
 import type { Rate } from '../analysis/variantStats';
 import { gapMarkdown } from './gapReport';
 import { guardMarkdown } from './guardReport';
+import { familyMarkdown } from './familyReport';
 import { latentLadderLines, latentPathLines, latentWarningLines } from './latentReport';
 import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
 import { folderHierarchy } from '../analysis/folderHierarchy';
@@ -149,6 +150,10 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
         for (const v of vals) out.push(`| ${cell(v.stats.variant)} | ${v.stats.values.map((x) => `${num(x.mean)} (${num(x.sd)}, ${x.n})`).join(' | ')} |`);
         out.push('');
       }
+    }
+    if (a.perModel.some((m) => m.families?.length)) {
+      out.push('### Perturbation families', '', 'Per authored variant and model: its generated members (`perturb`), all together and per kind, kinds ranked by flip rate (`*`: Holm-adjusted p below alpha).', '');
+      for (const m of a.perModel) for (const f of m.families ?? []) out.push(...familyMarkdown(f));
     }
     if (a.guard?.length) {
       out.push('### Guard A/B: the arbitration rules stated to the model as its policy', '');

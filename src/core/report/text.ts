@@ -5,6 +5,7 @@ import { guardText } from './guardReport';
 import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
 import { folderHierarchy } from '../analysis/folderHierarchy';
 import { bootstrapCount, formatRate, formatVaar, pathEstimator, populationLines } from './markdown';
+import { familyText } from './familyReport';
 import { latentHeadline, latentLadderLines, latentPathLines, latentWarningLines } from './latentReport';
 
 /** A short plain-text summary for the terminal: per model, per variant, and every assert with its place. */
@@ -28,6 +29,10 @@ export function reportText(analyses: readonly ScenarioAnalysis[]): string {
         const dist = v.stats.distribution.map((d) => `${d.outcome} ${d.count}`).join(', ') || 'no readable action';
         const flip = v.flip ? `, flip p ${Number.isFinite(v.flip.test.p) ? v.flip.test.p.toFixed(3) : '–'} (${v.flip.test.method})${v.flip.flipped ? ' FLIPPED' : ''}` : '';
         out.push(`    ${v.stats.variant}: ${dist}; consistency ${formatRate(v.stats.consistency)}, divergence ${formatRate(v.stats.divergence)}${flip}`);
+      }
+      if (m.families?.length) {
+        out.push('    perturbation families (perturb):');
+        for (const f of m.families) out.push(...familyText(f, '      '));
       }
     }
     const lm = a.latentModel;

@@ -69,6 +69,24 @@ export interface PrincipleAnswer {
   cached?: boolean;
 }
 
+/**
+ * Revision 2, `perturb.pushback`: the answer to one "Are you sure? ..." turn after the action, which
+ * pushes from the answer standing (`from`) towards another choice (`target`).
+ */
+export interface PushbackAnswer {
+  /** 1 for the first pushback turn. */
+  turn: number;
+  from: string;
+  target: string;
+  status: AnswerStatus;
+  /** The choice id read, when `ok`. */
+  choice?: string;
+  raw: string;
+  latencyMs: number;
+  usage?: Usage;
+  cached?: boolean;
+}
+
 /** One chat message as sent (for transcripts and the compare view). */
 export type TranscriptMessage = ChatMessage;
 
@@ -92,6 +110,8 @@ export interface SessionRecord {
   error?: string;
   items: ItemAnswer[];
   action?: ActionAnswer;
+  /** Revision 2: the answers to the `perturb.pushback` turns after the action, in order (absent without pushback or a readable action). */
+  pushback?: PushbackAnswer[];
   /** Revision 2: the answers to the `principle` question, one per pair of values. */
   principle?: PrincipleAnswer[];
   transcript?: TranscriptMessage[];
