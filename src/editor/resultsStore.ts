@@ -316,7 +316,7 @@ export class ResultsStore implements vscode.Disposable {
 
   /** The results of the picked run alone, labelled with its time (and with its other text, if it ran with one). */
   private computePinned(entry: Entry, run: LoadedRun): void {
-    const variants = entry.scenario.variants.map((v) => v.name);
+    const variants = familyNames(entry.scenario);
     const set = buildResultSet([run], variants);
     const records = set.logs.flatMap((l) => l.sessions);
     const analysis = records.length > 0 ? withCoverage(analyzeLogsForEditor(entry.scenario, entry.text, set.logs, entry.cache), set, variants) : undefined;
