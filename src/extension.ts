@@ -59,7 +59,7 @@ class DilemmaContext implements vscode.Disposable {
     const picker = new ModelPicker(selection, keys, log);
     const statusBar = new ModelStatusBar(selection);
     const lenses = new RunLenses(this.cache, selection, results);
-    const decorations = new ResultDecorations(this.cache, results);
+    const decorations = new ResultDecorations(this.cache, results, selection);
     const loadResults = (doc: vscode.TextDocument): void => {
       if (doc.languageId === LANGUAGE_ID) void results.load(doc.uri, doc.getText());
     };
