@@ -20,10 +20,13 @@ export interface ProgressReporter {
 export function formatEstimate(scenario: string, p: PlanEstimate): string {
   const e = p.estimate;
   const sh = p.shape;
-  const resumed = p.alreadyDone > 0 ? ` (${p.alreadyDone} of ${sh.total} already in the log)` : '';
+  const planned = p.shard?.planned ?? sh.total;
+  const resumed = p.alreadyDone > 0 ? ` (${p.alreadyDone} of ${planned} already in the log)` : '';
+  const whole = `${sh.models.length} model(s) x ${sh.variants.length} variant(s) x ${sh.personas} persona(s) x ${sh.samples} sample(s)`;
+  const of = p.shard ? `shard ${p.shard.index}/${p.shard.count}: ${planned} of the ${sh.total} = ${whole}` : whole;
   return [
-    `${scenario}: run ${p.runId}`,
-    `  ${e.sessions} sessions${resumed} = ${sh.models.length} model(s) x ${sh.variants.length} variant(s) x ${sh.personas} persona(s) x ${sh.samples} sample(s), ${sh.settings.mode} sessions`,
+    `${scenario}: run ${p.runId}${p.shard ? ` (shard ${p.shard.index}/${p.shard.count})` : ''}`,
+    `  ${e.sessions} sessions${resumed} = ${of}, ${sh.settings.mode} sessions`,
     `  ${e.calls} calls, about ${fmtTokens(e.promptTokens)} prompt + ${fmtTokens(e.completionTokens)} completion tokens`,
   ].join('\n') + '\n';
 }

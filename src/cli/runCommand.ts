@@ -17,6 +17,7 @@ import { createDiskCache } from '../core/run/cache';
 import { defaultCacheDir, defaultRunDir } from '../core/workspace/layout';
 import { PlanTooLargeError, runScenario, RunSetupError, type Preflight, type RunSummary } from '../core/run/engine';
 import { newRunId, readRunLog, runLogPath, isValidRunId } from '../core/run/runLog';
+import { parseShard, shardLabel, type Shard } from '../core/run/shard';
 import { createProgress, formatEstimate, formatPreflight } from './progress';
 import { flagHelp, parseArgv, UsageError, type CliCommand, type FlagSpec } from './argv';
 import { positionAt } from './location';
@@ -49,6 +50,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'out', kind: 'string', description: 'run logs go to DIR/<scenario>/<run-id>.jsonl (default <workspace>/.dilemma/runs)' },
   { name: 'no-cache', kind: 'boolean', description: 'neither read nor write the response cache' },
   { name: 'resume', kind: 'string', description: 'run only the sessions of run ID missing from its log' },
+  { name: 'shard', kind: 'string', description: 'run only shard I of N of the sessions (I/N, e.g. 2/4; a stable hash of each session key); join the logs with dilemma merge' },
   { name: 'max-calls', kind: 'string', description: 'stop after N model calls (attempts); resume later with --resume. Also accepts a plan above --plan-limit' },
   { name: 'plan-limit', kind: 'string', description: `refuse a plan of more calls than N (default ${DEFAULT_PLAN_LIMIT.toLocaleString('en-US')}; also $DILEMMA_PLAN_LIMIT)` },
   { name: 'yes', kind: 'boolean', short: 'y', description: 'run a plan above --plan-limit anyway' },
@@ -80,6 +82,7 @@ interface RunArgs {
   out?: string;
   cache: boolean;
   resume?: string;
+  shard?: Shard;
   maxCalls?: number;
   planLimit?: number;
   yes: boolean;
@@ -109,6 +112,13 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   const resume = p.string('resume');
   if (resume !== undefined && !isValidRunId(resume)) throw new UsageError(`--resume needs a run id, got "${resume}"`);
   const samples = integer('samples', p.string('samples'), 1);
+  const shardText = p.string('shard');
+  let shard: Shard | undefined;
+  try {
+    shard = shardText === undefined ? undefined : parseShard(shardText);
+  } catch (err) {
+    throw new UsageError(`--shard: ${(err as Error).message}`);
+  }
   const maxCalls = integer('max-calls', p.string('max-calls'), 0);
   const planLimit = integer('plan-limit', p.string('plan-limit'), 0);
   const timeoutMs = integer('timeout', p.string('timeout'), 1);
@@ -133,6 +143,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     ...(variant !== undefined ? { variant } : {}),
     ...(out !== undefined ? { out } : {}),
     ...(resume !== undefined ? { resume } : {}),
+    ...(shard !== undefined ? { shard } : {}),
     ...(maxCalls !== undefined ? { maxCalls } : {}),
   };
 }
@@ -181,6 +192,7 @@ function loadScenarios(files: string[], io: RunIo): Loaded[] | undefined {
 function formatSummary(s: RunSummary): string {
   const lines = [`${s.scenario}: ${s.complete} complete, ${s.failed} failed${s.notRun ? `, ${s.notRun} not run` : ''}${s.alreadyDone ? ` (${s.alreadyDone} from before)` : ''} of ${s.planned} sessions in ${(s.durationMs / 1000).toFixed(1)} s`];
   lines.push(`  ${s.calls} model calls, ${s.cachedCalls} from the cache, ${s.usage.promptTokens} prompt + ${s.usage.completionTokens} completion tokens`);
+  if (s.shard) lines.push(`  shard ${shardLabel(s.shard)}: ${s.planned} of the plan's sessions; join the shards' logs with dilemma merge`);
   if (s.stopped === 'aborted') lines.push(`  cancelled: resume with --resume ${s.runId}`);
   if (s.stopped === 'budget') lines.push(`  stopped: ${s.reason}; resume with --resume ${s.runId}`);
   if (s.stopped === 'unreachable') lines.push(`  stopped: ${s.reason}`);
@@ -275,6 +287,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
           concurrency: args.concurrency,
           signal: controller.signal,
           ...(args.resume ? { resume: args.resume } : { runId }),
+          ...(args.shard ? { shard: args.shard } : {}),
           ...(planLimit !== undefined ? { planLimit } : {}),
           ...(deadline !== undefined ? { deadline } : {}),
           onEstimate: (e) => info.write(formatEstimate(l.scenario.id, e)),
@@ -317,10 +330,15 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     else process.removeListener('SIGINT', onSigint);
   }
   // Only runs that ended by themselves are analysed: a stopped run's sessions are a biased subset.
+  // A shard is analysed (and its asserts checked) once merged: alone it is a fraction of the samples.
   const analyses: ScenarioAnalysis[] = [];
   try {
     for (const s of summaries) {
       if (s.stopped) continue;
+      if (s.shard) {
+        info.write(`${s.scenario}: shard ${shardLabel(s.shard)} is analysed after dilemma merge joins the shards\n`);
+        continue;
+      }
       const log = path.relative(io.cwd, s.logPath) || s.logPath;
       analyses.push(...(await analyzeLogFiles([log], io.cwd, { scenarioFile: s.file })).analyses);
     }

@@ -14,9 +14,10 @@ import { ModelError, type ChatModel } from '../models/chatModel';
 import { RUN_LOG_VERSION, type RunEnd, type SessionRecord, type Usage } from './record';
 import { cacheKey, type ResponseCache } from './cache';
 import { BudgetExceededError } from './scheduler';
-import { estimateShape, planRun, planShape, PlanError, type Estimate, type PlanShape, type RunPlan } from './plan';
+import { estimateShape, planRun, planSessions, planShape, PlanError, type Estimate, type PlanShape, type RunPlan } from './plan';
 import { newRunId, readRunLog, runLogPath, RunLogError, RunLogWriter, isValidRunId } from './runLog';
 import { runSession, type CallResult, type SessionCall, type SessionSpec } from './session';
+import { inShard, shardLabel, type Shard } from './shard';
 
 /** What the engine needs of the scheduler (`createScheduler` in scheduler.ts provides it). */
 export interface CallScheduler {
@@ -49,6 +50,8 @@ export interface Preflight {
 export interface PlanEstimate {
   runId: string;
   shape: PlanShape;
+  /** The shard this invocation runs, and the sessions of the plan in it. */
+  shard?: Shard & { planned: number };
   /** Sessions already in the log (resume). */
   alreadyDone: number;
   /** What this invocation would do: the sessions not yet in the log. */
@@ -73,6 +76,11 @@ export interface RunScenarioOptions {
   signal?: AbortSignal;
   /** Run id to resume: only the sessions of its plan missing from its log run. */
   resume?: string;
+  /**
+   * Run only the sessions of the plan in this shard (`--shard I/N`, run/shard.ts); recorded in the
+   * header, so a resume keeps it. Undefined: the whole plan.
+   */
+  shard?: Shard;
   runId?: string;
   /** Replay sessions through the cache before the run to report the cached share (default true with a cache). */
   preflightCache?: boolean;
@@ -117,6 +125,8 @@ export interface RunSummary {
   reason?: string;
   /** The model that could not be reached, when `stopped` is `unreachable`. */
   unreachableModel?: string;
+  /** The shard the run ran (its `planned` counts the shard's sessions only). */
+  shard?: Shard;
 }
 
 /** Thrown for usage problems the caller reports as such (exit 2): unknown variant, bad resume id, changed scenario. */
@@ -196,6 +206,9 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   let writer: RunLogWriter;
   const done = new Set<string>();
   let estimate: Estimate;
+  let shard: Shard | undefined = o.shard;
+  /** Sessions this run plans: the whole plan, or the shard's part of it. */
+  let planned: number;
   try {
     // Counts and the estimate first: a plan too large to build is refused before anything is built.
     let shape: PlanShape;
@@ -209,6 +222,10 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       const log = await readRunLog(file);
       if (log.header.scenarioHash !== hash)
         throw new RunSetupError(`${o.file} changed since run ${runId} started; resume needs the same scenario text (start a new run instead)`);
+      const logged = log.header.shard;
+      if (o.shard !== undefined && (logged === undefined || logged.index !== o.shard.index || logged.count !== o.shard.count))
+        throw new RunSetupError(`run ${runId} is ${logged ? `shard ${shardLabel(logged)}` : 'not a shard run'}; resume it without --shard${logged ? ` or with --shard ${shardLabel(logged)}` : ''}`);
+      shard = logged;
       const missing = log.header.models.filter((m) => !byId.has(m));
       if (missing.length > 0) throw new RunSetupError(`run ${runId} used ${missing.join(', ')}, which this invocation does not provide`);
       shape = planShape(o.scenario, { models: log.header.models, variants: log.header.variants, samples: log.header.samples });
@@ -222,9 +239,17 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       runId = o.runId ?? newRunId(now());
       shape = planShape(o.scenario, { models: o.models.map((m) => m.id), ...(o.variant !== undefined ? { variants: [o.variant] } : {}), ...(o.samples !== undefined ? { samples: o.samples } : {}) });
     }
-    estimate = estimateShape(o.scenario, shape, doneSessions);
+    // A shard's estimate leaves out the sessions of the other shards as if they were done.
+    const sh = shard;
+    const left = doneSessions;
+    const outside = function* (): Generator<{ variant: string; persona: number }> {
+      yield* left;
+      if (sh) for (const s of planSessions(shape)) if (!inShard(s.key, sh)) yield s;
+    };
+    estimate = estimateShape(o.scenario, shape, outside());
     doneSessions = [];
-    o.onEstimate?.({ runId, shape, alreadyDone: shape.total - estimate.sessions, estimate });
+    planned = estimate.sessions + done.size;
+    o.onEstimate?.({ runId, shape, alreadyDone: done.size, estimate, ...(sh ? { shard: { ...sh, planned } } : {}) });
     if (o.planLimit !== undefined && estimate.calls > o.planLimit) throw new PlanTooLargeError(estimate, o.planLimit);
     plan = planRun(o.scenario, { models: shape.models, variants: shape.variants, samples: shape.samples });
     if (resumeLog) writer = await RunLogWriter.reopen(resumeLog.file, resumeLog.completeBytes);
@@ -240,6 +265,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
         variants: plan.variants,
         personas: plan.personas,
         samples: plan.samples,
+        ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
         startedAt: now().toISOString(),
       });
   } catch (err) {
@@ -252,7 +278,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   // Pulled one at a time by the workers: the sessions of the plan not yet in the log.
   const todoCount = estimate.sessions;
   const todo = function* (): Generator<SessionSpec, void, undefined> {
-    for (const s of plan.sessions()) if (!done.has(s.key)) yield s;
+    for (const s of plan.sessions()) if (!done.has(s.key) && inShard(s.key, shard)) yield s;
   };
   const internal = new AbortController();
   // Every queued call listens for the abort; hundreds at once is expected, not a leak.
@@ -337,7 +363,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       });
       cachedCalls = counter.hits;
     }
-    await o.onPreflight?.({ runId, logPath, plan, alreadyDone: plan.total - todoCount, estimate, ...(cachedCalls !== undefined ? { cachedCalls } : {}) });
+    await o.onPreflight?.({ runId, logPath, plan, alreadyDone: planned - todoCount, estimate, ...(cachedCalls !== undefined ? { cachedCalls } : {}) });
     o.onProgress?.({ ...progress });
 
     await pool(todo(), concurrency, internal.signal, async (spec) => {
@@ -370,7 +396,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     // How the run ended goes in the log, so both hosts can tell a cancelled or stopped run from a killed one.
     if (ran) {
       const end = endOf(fatal, internal.signal.aborted);
-      if (end) await writer.append({ v: RUN_LOG_VERSION, kind: 'end', runId, ...end, planned: plan.sessions.length, sessions: plan.sessions.length - todo.length + progress.done, finishedAt: now().toISOString() });
+      if (end) await writer.append({ v: RUN_LOG_VERSION, kind: 'end', runId, ...end, planned, sessions: planned - todoCount + progress.done, finishedAt: now().toISOString() });
     }
     await writer.close();
   }
@@ -380,8 +406,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     scenario: plan.scenarioId,
     file: o.file,
     logPath,
-    planned: plan.total,
-    alreadyDone: plan.total - todoCount,
+    planned,
+    alreadyDone: planned - todoCount,
     complete: progress.complete,
     failed: progress.failed,
     notRun: todoCount - progress.done,
@@ -389,6 +415,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     cachedCalls: progress.cachedCalls,
     usage,
     durationMs: Math.round(performance.now() - t0),
+    ...(shard ? { shard } : {}),
   };
   if (fatal instanceof UnreachableError) {
     summary.stopped = 'unreachable';

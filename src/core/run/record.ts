@@ -117,6 +117,10 @@ export interface RunHeader {
   variants: string[];
   personas: number;
   samples: number;
+  /** `dilemma run --shard I/N`: the log holds only the sessions of the plan in shard I of N (run/shard.ts). */
+  shard?: { index: number; count: number };
+  /** `dilemma merge`: the log joins these runs' logs (the shards of one plan). */
+  merged?: { shards: number; runs: string[] };
   startedAt: string;
 }
 
@@ -135,7 +139,7 @@ export interface RunEnd {
   stopped?: 'budget' | 'unreachable';
   /** Why it stopped (a budget or reachability message; never a key). */
   reason?: string;
-  /** Sessions in the plan and sessions in the log when it ended. */
+  /** Sessions in the plan (of the shard, for a shard run) and sessions in the log when it ended. */
   planned: number;
   sessions: number;
   finishedAt: string;
