@@ -36,7 +36,7 @@ export function formatPreflight(p: Preflight): string {
   const e = p.estimate;
   if (p.cachedCalls === undefined) return '  cache: off\n';
   const share = e.calls === 0 ? 0 : Math.round((100 * p.cachedCalls) / e.calls);
-  return `  cached: ${p.cachedCalls} of ${e.calls} calls (${share}%)\n`;
+  return `  cached: ${p.cachedCalls} of ${e.calls} calls (${share}%)${p.fresh ? ', fresh samples (--fresh: no answer of another run is reused)' : ''}\n`;
 }
 
 function fmtTokens(n: number): string {

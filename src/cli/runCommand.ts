@@ -49,6 +49,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'format', kind: 'string', choices: ['text', 'json', 'markdown', 'junit'], description: 'output: text (default), json, markdown or junit; the analysis of the run ends it' },
   { name: 'out', kind: 'string', description: 'run logs go to DIR/<scenario>/<run-id>.jsonl (default <workspace>/.dilemma/runs)' },
   { name: 'no-cache', kind: 'boolean', description: 'neither read nor write the response cache' },
+  { name: 'fresh', kind: 'boolean', description: 'draw new samples: reuse no cached answer of an earlier run (this run\'s own answers are cached for its --resume)' },
   { name: 'resume', kind: 'string', description: 'run only the sessions of run ID missing from its log' },
   { name: 'shard', kind: 'string', description: 'run only shard I of N of the sessions (I/N, e.g. 2/4; a stable hash of each session key); join the logs with dilemma merge' },
   { name: 'max-calls', kind: 'string', description: 'stop after N model calls (attempts); resume later with --resume. Also accepts a plan above --plan-limit' },
@@ -81,6 +82,7 @@ interface RunArgs {
   format: RunFormat;
   out?: string;
   cache: boolean;
+  fresh: boolean;
   resume?: string;
   shard?: Shard;
   maxCalls?: number;
@@ -133,6 +135,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     concurrency: integer('concurrency', p.string('concurrency'), 1) ?? 8,
     format: (p.string('format') ?? 'text') as RunFormat,
     cache: !p.bool('no-cache'),
+    fresh: p.bool('fresh'),
     help: p.bool('help'),
     yes: p.bool('yes'),
     ...(planLimit !== undefined ? { planLimit } : {}),
@@ -288,6 +291,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
           signal: controller.signal,
           ...(args.resume ? { resume: args.resume } : { runId }),
           ...(args.shard ? { shard: args.shard } : {}),
+          ...(args.fresh ? { fresh: true } : {}),
           ...(planLimit !== undefined ? { planLimit } : {}),
           ...(deadline !== undefined ? { deadline } : {}),
           onEstimate: (e) => info.write(formatEstimate(l.scenario.id, e)),

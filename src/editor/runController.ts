@@ -148,6 +148,7 @@ export class RunController implements vscode.Disposable {
           ...(req.variant !== undefined ? { variant: req.variant } : {}),
           concurrency,
           ...(deadline !== undefined ? { deadline } : {}),
+          ...(config.get<boolean>(RUN_SETTINGS.fresh, false) ? { fresh: true } : {}),
           signal: abort.signal,
           onPreflight: async (p) => {
             const log = await readRunLog(p.logPath);

@@ -44,6 +44,8 @@ export interface Preflight {
   estimate: Estimate;
   /** Calls the cache already answers (found by replaying sessions through the cache only); undefined without a cache. */
   cachedCalls?: number;
+  /** The run draws new samples (`--fresh`): the cache serves only what this run itself cached (a resume). */
+  fresh?: boolean;
 }
 
 /** The estimate of a plan, from counts alone, before anything is built or any file written. */
@@ -81,6 +83,12 @@ export interface RunScenarioOptions {
    * header, so a resume keeps it. Undefined: the whole plan.
    */
   shard?: Shard;
+  /**
+   * Draw new samples (`--fresh`): read no answer cached by another run. The run gets its own draw,
+   * recorded in the header (a resume keeps it): its cache entries are keyed by it, and with `run.seed`
+   * its seeds are moved by the draw's offset. Ignored for a resume, which follows its header.
+   */
+  fresh?: boolean;
   runId?: string;
   /** Replay sessions through the cache before the run to report the cached share (default true with a cache). */
   preflightCache?: boolean;
@@ -173,6 +181,16 @@ function endOf(fatal: unknown, aborted: boolean): Pick<RunEnd, 'outcome' | 'stop
   return aborted ? { outcome: 'cancelled' } : { outcome: 'done' };
 }
 
+/**
+ * The draw of a fresh run: its id (the run id, unique) and a seed offset from its hash, a multiple of
+ * 1,000,000 (1 to 1000 of them), so its seeds `seed + sample + offset` are not an earlier run's
+ * `seed + sample` for any plan under a million samples.
+ */
+export function freshDraw(runId: string): { id: string; seedOffset: number } {
+  const h = createHash('sha256').update(`draw:${runId}`).digest();
+  return { id: runId, seedOffset: ((h.readUInt32BE(0) % 1000) + 1) * 1_000_000 };
+}
+
 /** sha256 of the scenario text, kept in the header so a resume can refuse a changed scenario. */
 export function scenarioHash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -207,6 +225,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   const done = new Set<string>();
   let estimate: Estimate;
   let shard: Shard | undefined = o.shard;
+  let draw: { id: string; seedOffset: number } | undefined;
   /** Sessions this run plans: the whole plan, or the shard's part of it. */
   let planned: number;
   try {
@@ -226,6 +245,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       if (o.shard !== undefined && (logged === undefined || logged.index !== o.shard.index || logged.count !== o.shard.count))
         throw new RunSetupError(`run ${runId} is ${logged ? `shard ${shardLabel(logged)}` : 'not a shard run'}; resume it without --shard${logged ? ` or with --shard ${shardLabel(logged)}` : ''}`);
       shard = logged;
+      draw = log.header.draw;
       const missing = log.header.models.filter((m) => !byId.has(m));
       if (missing.length > 0) throw new RunSetupError(`run ${runId} used ${missing.join(', ')}, which this invocation does not provide`);
       shape = planShape(o.scenario, { models: log.header.models, variants: log.header.variants, samples: log.header.samples });
@@ -237,6 +257,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       resumeLog = { file, completeBytes: log.completeBytes };
     } else {
       runId = o.runId ?? newRunId(now());
+      if (o.fresh) draw = freshDraw(runId);
       shape = planShape(o.scenario, { models: o.models.map((m) => m.id), ...(o.variant !== undefined ? { variants: [o.variant] } : {}), ...(o.samples !== undefined ? { samples: o.samples } : {}) });
     }
     // A shard's estimate leaves out the sessions of the other shards as if they were done.
@@ -266,6 +287,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
         personas: plan.personas,
         samples: plan.samples,
         ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
+        ...(draw ? { draw } : {}),
         startedAt: now().toISOString(),
       });
   } catch (err) {
@@ -302,8 +324,9 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   let fatal: unknown;
 
   const makeCall = (model: ChatModel, spec: SessionSpec, cacheOnly: { hits: number } | undefined): SessionCall => async (req) => {
+    const seed = req.seed !== undefined && draw ? req.seed + draw.seedOffset : req.seed;
     const key = o.cache
-      ? cacheKey({ origin: model.origin, model: model.id, messages: req.messages, temperature: req.temperature, seed: req.seed, maxTokens: req.maxTokens, schema: req.schema, variant: spec.variant, persona: spec.persona, sample: spec.sample })
+      ? cacheKey({ origin: model.origin, model: model.id, messages: req.messages, temperature: req.temperature, seed, maxTokens: req.maxTokens, schema: req.schema, variant: spec.variant, persona: spec.persona, sample: spec.sample, ...(draw ? { draw: draw.id } : {}) })
       : '';
     const started = performance.now();
     if (o.cache) {
@@ -321,7 +344,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
         model.provider,
         (_attempt, signal) => {
           progress.calls++;
-          return model.complete({ messages: req.messages, temperature: req.temperature, seed: req.seed, maxTokens: req.maxTokens, responseSchema: req.schema, signal });
+          return model.complete({ messages: req.messages, temperature: req.temperature, seed, maxTokens: req.maxTokens, responseSchema: req.schema, signal });
         },
         internal.signal,
       );
@@ -352,7 +375,10 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   let ran = false;
   try {
     let cachedCalls: number | undefined;
-    if (o.cache && o.preflightCache !== false) {
+    // A fresh run's draw is new: nothing is cached under it yet, so there is nothing to replay.
+    const freshStart = draw !== undefined && o.resume === undefined;
+    if (o.cache && freshStart) cachedCalls = 0;
+    else if (o.cache && o.preflightCache !== false) {
       const counter = { hits: 0 };
       await pool(todo(), 16, internal.signal, async (spec) => {
         try {
@@ -363,7 +389,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       });
       cachedCalls = counter.hits;
     }
-    await o.onPreflight?.({ runId, logPath, plan, alreadyDone: planned - todoCount, estimate, ...(cachedCalls !== undefined ? { cachedCalls } : {}) });
+    await o.onPreflight?.({ runId, logPath, plan, alreadyDone: planned - todoCount, estimate, ...(cachedCalls !== undefined ? { cachedCalls } : {}), ...(draw ? { fresh: true } : {}) });
     o.onProgress?.({ ...progress });
 
     await pool(todo(), concurrency, internal.signal, async (spec) => {

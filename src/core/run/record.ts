@@ -119,6 +119,11 @@ export interface RunHeader {
   samples: number;
   /** `dilemma run --shard I/N`: the log holds only the sessions of the plan in shard I of N (run/shard.ts). */
   shard?: { index: number; count: number };
+  /**
+   * `--fresh`: the run draws new samples. Its cache entries are keyed by this draw (so its own resume
+   * reads them and no other run does), and with `run.seed` it sends `seed + sample + seedOffset`.
+   */
+  draw?: { id: string; seedOffset: number };
   /** `dilemma merge`: the log joins these runs' logs (the shards of one plan). */
   merged?: { shards: number; runs: string[] };
   startedAt: string;

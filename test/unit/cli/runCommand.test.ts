@@ -134,6 +134,37 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
     assert.equal(server.requests.length, 80, '--no-cache bypasses it');
   });
 
+  it('--fresh draws new samples instead of the cached ones, says so in the preflight, and its resume reads what it cached itself', async () => {
+    assert.equal((await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned'])).code, 0);
+    const [first] = logFiles();
+    server.requests.length = 0;
+    // 10 calls, one session at a time: sessions 1 and 2 (4 calls each) end and are logged, session 3 made 2 calls (cached under the fresh draw) when the budget stopped it.
+    const f = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--fresh', '--max-calls', '10', '--concurrency', '1']);
+    assert.equal(f.code, 1, f.stderr);
+    assert.match(f.stdout, /cached: 0 of 80 calls \(0%\), fresh samples/);
+    assert.equal(server.requests.length, 10, 'a fresh run reads nothing of the first run from the cache');
+    const fresh = logFiles().find((l) => l !== first)!;
+    const runId = path.basename(fresh, '.jsonl');
+    const header = (await readRunLog(fresh)).header;
+    assert.equal(header.draw?.id, runId);
+    server.requests.length = 0;
+    const r = await run(['cli-demo.dilemma.yaml', '--resume', runId]);
+    assert.equal(r.code, 0, r.stderr);
+    // 18 sessions x 4 calls = 72 left, of which session 3's first 2 are in the cache under this run's draw.
+    assert.match(r.stdout, /cached: 2 of 72 calls \(3%\), fresh samples/);
+    assert.equal(server.requests.length, 70, 'the fresh samples cost 80 requests in all');
+    const raw = async (f: string) => Object.fromEntries((await readRunLog(f)).sessions.map((s) => [s.key, s.items.map((i) => i.raw).join('|') + s.action?.raw]));
+    const a = await raw(first!);
+    const b = await raw(fresh);
+    assert.equal(Object.keys(b).length, 20);
+    assert.ok(Object.keys(a).filter((k) => a[k] !== b[k]).length >= 10, 'new draws, not the cached answers');
+    // The first run's answers are still what an ordinary run reads.
+    server.requests.length = 0;
+    const again = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned']);
+    assert.match(again.stdout, /cached: 80 of 80 calls \(100%\)\n/);
+    assert.equal(server.requests.length, 0);
+  });
+
   it('SIGKILL in the middle, then --resume runs exactly the missing sessions', async () => {
     server.setFaults({ latencyMs: 40 });
     const { child, done } = start(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--concurrency', '2', '--no-cache']);
@@ -469,7 +500,7 @@ describe('cli: run arguments and progress (in process)', () => {
   it('parses every flag, repeated models included', async () => {
     const { parseRunArgs } = await import('../../../src/cli/runCommand');
     const a = parseRunArgs(['a.dilemma.yaml', 'b.dilemma.yaml', '--model', 'openai/x', '--model=ollama/y', '--base-url', 'http://h/v1', '--samples', '3', '--concurrency', '16', '--variant', 'pharma', '--format', 'json', '--out', 'o', '--no-cache', '--resume', '20261127-000000-abcdef', '--max-calls', '0']);
-    assert.deepEqual(a, { files: ['a.dilemma.yaml', 'b.dilemma.yaml'], models: ['openai/x', 'ollama/y'], baseUrl: 'http://h/v1', samples: 3, concurrency: 16, variant: 'pharma', format: 'json', out: 'o', cache: false, resume: '20261127-000000-abcdef', maxCalls: 0, help: false, yes: false });
+    assert.deepEqual(a, { files: ['a.dilemma.yaml', 'b.dilemma.yaml'], models: ['openai/x', 'ollama/y'], baseUrl: 'http://h/v1', samples: 3, concurrency: 16, variant: 'pharma', format: 'json', out: 'o', cache: false, fresh: false, resume: '20261127-000000-abcdef', maxCalls: 0, help: false, yes: false });
     assert.throws(() => parseRunArgs(['--samples', '0']), /--samples needs a positive integer, got "0"/);
     assert.throws(() => parseRunArgs(['--resume', '../etc']), /--resume needs a run id/);
     assert.throws(() => parseRunArgs(['--format', 'xml']), /--format must be one of text, json, markdown, junit/);

@@ -8,7 +8,7 @@ import { resolveModel } from '../../../src/core/models/providers';
 import type { ChatModel } from '../../../src/core/models/chatModel';
 import { createScheduler, type SchedulerOptions } from '../../../src/core/run/scheduler';
 import { createDiskCache } from '../../../src/core/run/cache';
-import { runScenario, RunSetupError, type PlanEstimate, type RunScenarioOptions } from '../../../src/core/run/engine';
+import { freshDraw, runScenario, RunSetupError, type PlanEstimate, type Preflight, type RunScenarioOptions } from '../../../src/core/run/engine';
 import { inShard } from '../../../src/core/run/shard';
 import { readRunLog } from '../../../src/core/run/runLog';
 import { planRun } from '../../../src/core/run/plan';
@@ -268,6 +268,25 @@ describe('engine: against the test server over HTTP', function () {
     assert.deepEqual(keysOf(log.sessions), [...mine].sort());
     assert.deepEqual([log.end?.planned, log.end?.sessions], [mine.length, mine.length]);
     await assert.rejects(runScenario(opts({ resume: sh.runId, shard: { index: 1, count: 3 } })), /is shard 2\/3; resume it without --shard or with --shard 2\/3/);
+  });
+
+  it('a fresh run sends its own seeds (run.seed + sample + its draw\'s offset) and keys the cache by its draw', async () => {
+    const seeded = parse(TEXT.replace('  temperature: 0.7', '  temperature: 0.7\n  seed: 7'));
+    const cache = createDiskCache(path.join(dir, 'cache'));
+    const base = { scenario: seeded, text: TEXT + '#seeded', samples: 2, cache, models: models().slice(0, 1), variant: 'baseline' };
+    await runScenario(opts(base));
+    const plain = server.requests.map((r) => (r.body as { seed?: number }).seed);
+    assert.deepEqual([...new Set(plain)].sort(), [7, 8], 'seed + sample');
+    server.requests.length = 0;
+    const pre: Preflight[] = [];
+    const s = await runScenario(opts({ ...base, fresh: true, onPreflight: (p) => { pre.push(p); } }));
+    assert.equal(pre[0]?.cachedCalls, 0);
+    assert.equal(pre[0]?.fresh, true);
+    const { seedOffset } = freshDraw(s.runId);
+    assert.ok(seedOffset % 1_000_000 === 0 && seedOffset >= 1_000_000 && seedOffset <= 1_000_000_000);
+    assert.deepEqual([...new Set(server.requests.map((r) => (r.body as { seed?: number }).seed))].sort(), [7 + seedOffset, 8 + seedOffset]);
+    assert.equal(server.requests.length, 2 * 2 * CALLS_PER_SESSION, 'nothing read from the cache');
+    assert.deepEqual((await readRunLog(s.logPath)).header.draw, { id: s.runId, seedOffset });
   });
 
   it('pulls sessions lazily: a plan of 4,000,000 sessions stopped after 20 calls holds no more than those in flight', async () => {
