@@ -3,6 +3,7 @@
  * tenth of the run, so a CI log stays short). The preflight lines come from here too.
  */
 import type { PlanEstimate, Preflight, RunProgress } from '../core/run/engine';
+import { formatUsd, type CostBand, type PriceOf } from '../core/run/prices';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -37,6 +38,14 @@ export function formatPreflight(p: Preflight): string {
   if (p.cachedCalls === undefined) return '  cache: off\n';
   const share = e.calls === 0 ? 0 : Math.round((100 * p.cachedCalls) / e.calls);
   return `  cached: ${p.cachedCalls} of ${e.calls} calls (${share}%)${p.fresh ? ', fresh samples (--fresh: no answer of another run is reused)' : ''}\n`;
+}
+
+/** The preflight's money line: the band of what the uncached calls cost, the prices used, the models without one. */
+export function formatCostBand(b: CostBand, models: readonly string[], priceOf: PriceOf): string {
+  const prices = models.filter((m) => priceOf(m)).map((m) => `${m} $${priceOf(m)!.input}/$${priceOf(m)!.output}`);
+  const none = b.unpriced.length > 0 ? `no price for ${b.unpriced.join(', ')} (set "price" in the providers file; docs/run.md)` : '';
+  if (prices.length === 0) return `  cost: unknown, ${none}\n`;
+  return `  cost: ${formatUsd(b.low)} - ${formatUsd(b.expected)} - ${formatUsd(b.high)} (low - expected - high) for ${b.calls} uncached call(s) at ${prices.join(', ')} per 1M input/output tokens${none ? `; ${none}, not counted` : ''}\n`;
 }
 
 function fmtTokens(n: number): string {

@@ -11,14 +11,15 @@ import { checkScenario } from '../core/scenario/validate';
 import { PLAN_CALL_LIMIT, type Scenario } from '../core/scenario/model';
 import type { ChatModel } from '../core/models/chatModel';
 import { ModelError } from '../core/models/chatModel';
-import { loadProvidersConfig, resolveModel, type ProvidersConfig } from '../core/models/providers';
+import { configPrices, loadProvidersConfig, resolveModel, type ProvidersConfig } from '../core/models/providers';
+import { costBand, formatUsd } from '../core/run/prices';
 import { createScheduler } from '../core/run/scheduler';
 import { createDiskCache } from '../core/run/cache';
 import { defaultCacheDir, defaultRunDir } from '../core/workspace/layout';
 import { PlanTooLargeError, runScenario, RunSetupError, type Preflight, type RunSummary } from '../core/run/engine';
 import { newRunId, readRunLog, runLogPath, isValidRunId } from '../core/run/runLog';
 import { parseShard, shardLabel, type Shard } from '../core/run/shard';
-import { createProgress, formatEstimate, formatPreflight } from './progress';
+import { createProgress, formatCostBand, formatEstimate, formatPreflight } from './progress';
 import { flagHelp, parseArgv, UsageError, type CliCommand, type FlagSpec } from './argv';
 import { positionAt } from './location';
 import { analyzeLogFiles, AnalyzeInputError } from '../core/workspace/analyzeLogs';
@@ -53,6 +54,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'resume', kind: 'string', description: 'run only the sessions of run ID missing from its log' },
   { name: 'shard', kind: 'string', description: 'run only shard I of N of the sessions (I/N, e.g. 2/4; a stable hash of each session key); join the logs with dilemma merge' },
   { name: 'max-calls', kind: 'string', description: 'stop after N model calls (attempts); resume later with --resume. Also accepts a plan above --plan-limit' },
+  { name: 'max-cost', kind: 'string', description: 'stop once the calls cost USD dollars at the price table (e.g. 2.50); resume later with --resume' },
   { name: 'plan-limit', kind: 'string', description: `refuse a plan of more calls than N (default ${DEFAULT_PLAN_LIMIT.toLocaleString('en-US')}; also $DILEMMA_PLAN_LIMIT)` },
   { name: 'yes', kind: 'boolean', short: 'y', description: 'run a plan above --plan-limit anyway' },
   { name: 'timeout', kind: 'string', description: 'per request attempt, in ms (default 60000; also $DILEMMA_REQUEST_TIMEOUT_MS)' },
@@ -86,6 +88,7 @@ interface RunArgs {
   resume?: string;
   shard?: Shard;
   maxCalls?: number;
+  maxCost?: number;
   planLimit?: number;
   yes: boolean;
   timeoutMs?: number;
@@ -123,6 +126,9 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   }
   const maxCalls = integer('max-calls', p.string('max-calls'), 0);
   const planLimit = integer('plan-limit', p.string('plan-limit'), 0);
+  const maxCostText = p.string('max-cost');
+  if (maxCostText !== undefined && !/^\$?\d+(\.\d+)?$/.test(maxCostText)) throw new UsageError(`--max-cost needs an amount of US dollars such as 2.50, got "${maxCostText}"`);
+  const maxCost = maxCostText === undefined ? undefined : Number(maxCostText.replace('$', ''));
   const timeoutMs = integer('timeout', p.string('timeout'), 1);
   const deadline = p.string('deadline');
   const deadlineMs = deadline === undefined ? undefined : parseDuration(deadline);
@@ -148,6 +154,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     ...(resume !== undefined ? { resume } : {}),
     ...(shard !== undefined ? { shard } : {}),
     ...(maxCalls !== undefined ? { maxCalls } : {}),
+    ...(maxCost !== undefined ? { maxCost } : {}),
   };
 }
 
@@ -194,7 +201,7 @@ function loadScenarios(files: string[], io: RunIo): Loaded[] | undefined {
 
 function formatSummary(s: RunSummary): string {
   const lines = [`${s.scenario}: ${s.complete} complete, ${s.failed} failed${s.notRun ? `, ${s.notRun} not run` : ''}${s.alreadyDone ? ` (${s.alreadyDone} from before)` : ''} of ${s.planned} sessions in ${(s.durationMs / 1000).toFixed(1)} s`];
-  lines.push(`  ${s.calls} model calls, ${s.cachedCalls} from the cache, ${s.usage.promptTokens} prompt + ${s.usage.completionTokens} completion tokens`);
+  lines.push(`  ${s.calls} model calls, ${s.cachedCalls} from the cache, ${s.usage.promptTokens} prompt + ${s.usage.completionTokens} completion tokens${s.costUsd !== undefined ? `, ${formatUsd(s.costUsd)} spent` : ''}`);
   if (s.shard) lines.push(`  shard ${shardLabel(s.shard)}: ${s.planned} of the plan's sessions; join the shards' logs with dilemma merge`);
   if (s.stopped === 'aborted') lines.push(`  cancelled: resume with --resume ${s.runId}`);
   if (s.stopped === 'budget') lines.push(`  stopped: ${s.reason}; resume with --resume ${s.runId}`);
@@ -249,6 +256,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     return err instanceof ModelError ? 3 : 2;
   }
 
+  const priceOf = configPrices(config);
   const scheduler = createScheduler({
     concurrency: args.concurrency,
     maxRetries: envInt(io.env, 'DILEMMA_MAX_RETRIES', 4),
@@ -292,12 +300,15 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
           ...(args.resume ? { resume: args.resume } : { runId }),
           ...(args.shard ? { shard: args.shard } : {}),
           ...(args.fresh ? { fresh: true } : {}),
+          priceOf,
+          ...(args.maxCost !== undefined ? { maxCost: args.maxCost } : {}),
           ...(planLimit !== undefined ? { planLimit } : {}),
           ...(deadline !== undefined ? { deadline } : {}),
           onEstimate: (e) => info.write(formatEstimate(l.scenario.id, e)),
           onPreflight: (p) => {
             pre = p;
             info.write(formatPreflight(p));
+            info.write(formatCostBand(costBand(p.estimate, p.plan.models, priceOf, p.cachedCalls ?? 0, p.plan.settings.maxTokens), p.plan.models, priceOf));
           },
           onProgress: (p) => progress.update(p),
         });

@@ -18,6 +18,7 @@ import { estimateShape, planRun, planSessions, planShape, PlanError, type Estima
 import { newRunId, readRunLog, runLogPath, RunLogError, RunLogWriter, isValidRunId } from './runLog';
 import { runSession, type CallResult, type SessionCall, type SessionSpec } from './session';
 import { inShard, shardLabel, type Shard } from './shard';
+import { costOf, formatUsd, type PriceOf } from './prices';
 
 /** What the engine needs of the scheduler (`createScheduler` in scheduler.ts provides it). */
 export interface CallScheduler {
@@ -89,6 +90,14 @@ export interface RunScenarioOptions {
    * its seeds are moved by the draw's offset. Ignored for a resume, which follows its header.
    */
   fresh?: boolean;
+  /** Prices of the models (run/prices.ts): the spent cost is counted, logged and reported when every model has one. */
+  priceOf?: PriceOf;
+  /**
+   * Stop once the calls that reached a model cost this many US dollars (`--max-cost`), like the call
+   * budget: no call starts after it is spent (calls in flight finish), the run is `stopped: budget` and
+   * resumable. Every model needs a price (`priceOf`).
+   */
+  maxCost?: number;
   runId?: string;
   /** Replay sessions through the cache before the run to report the cached share (default true with a cache). */
   preflightCache?: boolean;
@@ -135,6 +144,8 @@ export interface RunSummary {
   unreachableModel?: string;
   /** The shard the run ran (its `planned` counts the shard's sessions only). */
   shard?: Shard;
+  /** US dollars this invocation's calls cost at `priceOf`, when every model has a price. */
+  costUsd?: number;
 }
 
 /** Thrown for usage problems the caller reports as such (exit 2): unknown variant, bad resume id, changed scenario. */
@@ -169,8 +180,19 @@ class UnreachableError extends Error {
 
 class CacheMiss extends Error {}
 
+/** `--max-cost` is spent: no call was made for this one. */
+export class CostBudgetExceededError extends Error {
+  constructor(
+    readonly maxCost: number,
+    readonly spent: number,
+  ) {
+    super(`Cost budget spent: --max-cost ${maxCost} allows no further model calls (${formatUsd(spent)} spent)`);
+    this.name = 'CostBudgetExceeded';
+  }
+}
+
 function isBudgetError(err: unknown): boolean {
-  return err instanceof BudgetExceededError;
+  return err instanceof BudgetExceededError || err instanceof CostBudgetExceededError;
 }
 
 /** The outcome an end record states, or undefined for an unexpected error (rethrown; the log then has no end). */
@@ -260,6 +282,10 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       if (o.fresh) draw = freshDraw(runId);
       shape = planShape(o.scenario, { models: o.models.map((m) => m.id), ...(o.variant !== undefined ? { variants: [o.variant] } : {}), ...(o.samples !== undefined ? { samples: o.samples } : {}) });
     }
+    if (o.maxCost !== undefined) {
+      const unpriced = shape.models.filter((m) => o.priceOf?.(m) === undefined);
+      if (unpriced.length > 0) throw new RunSetupError(`--max-cost needs a price for every model; none for ${unpriced.join(', ')} (set "price" or "prices" in the providers file, see docs/run.md)`);
+    }
     // A shard's estimate leaves out the sessions of the other shards as if they were done.
     const sh = shard;
     const left = doneSessions;
@@ -322,6 +348,9 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   const progress: RunProgress = { total: todoCount, done: 0, complete: 0, failed: 0, calls: 0, cachedCalls: 0 };
   const usage: Usage = { promptTokens: 0, completionTokens: 0 };
   let fatal: unknown;
+  // Spent money: counted when every model has a price (else it would be a floor passed off as a sum).
+  const prices = o.priceOf && plan.models.every((m) => o.priceOf!(m) !== undefined) ? new Map(plan.models.map((m) => [m, o.priceOf!(m)!])) : undefined;
+  let spent = 0;
 
   const makeCall = (model: ChatModel, spec: SessionSpec, cacheOnly: { hits: number } | undefined): SessionCall => async (req) => {
     const seed = req.seed !== undefined && draw ? req.seed + draw.seedOffset : req.seed;
@@ -338,6 +367,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       }
     }
     if (cacheOnly) throw new CacheMiss();
+    if (o.maxCost !== undefined && spent >= o.maxCost) throw new CostBudgetExceededError(o.maxCost, spent);
     let response;
     try {
       response = await o.scheduler.run(
@@ -354,6 +384,12 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       throw err;
     }
     answered.add(model.id);
+    const price = prices?.get(model.id);
+    if (price) {
+      // The tokens the endpoint reported, else characters / 4 of what was sent and received.
+      const u = response.usage ?? { promptTokens: Math.ceil(req.messages.reduce((n, m) => n + m.content.length, 0) / 4), completionTokens: Math.ceil(response.text.length / 4) };
+      spent += costOf(u, price);
+    }
     if (o.cache) {
       const w = o.cache.set(key, { text: response.text, ...(response.usage ? { usage: response.usage } : {}), ...(response.finishReason ? { finishReason: response.finishReason } : {}) });
       cacheWrites.add(w);
@@ -422,7 +458,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     // How the run ended goes in the log, so both hosts can tell a cancelled or stopped run from a killed one.
     if (ran) {
       const end = endOf(fatal, internal.signal.aborted);
-      if (end) await writer.append({ v: RUN_LOG_VERSION, kind: 'end', runId, ...end, planned, sessions: planned - todoCount + progress.done, finishedAt: now().toISOString() });
+      if (end) await writer.append({ v: RUN_LOG_VERSION, kind: 'end', runId, ...end, planned, sessions: planned - todoCount + progress.done, ...(prices ? { costUsd: spent } : {}), finishedAt: now().toISOString() });
     }
     await writer.close();
   }
@@ -442,6 +478,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     usage,
     durationMs: Math.round(performance.now() - t0),
     ...(shard ? { shard } : {}),
+    ...(prices ? { costUsd: spent } : {}),
   };
   if (fatal instanceof UnreachableError) {
     summary.stopped = 'unreachable';

@@ -110,7 +110,9 @@ export function mergeShardLogs(inputs: readonly MergeInput[], runId: string, now
   const result: MergeResult = { header, sessions, problems, count, found: [...byShard.keys()].sort((a, b) => a - b) };
   if (problems.length === 0 && sessions.length === total) {
     const ends = inputs.map((x) => x.log.end?.finishedAt).filter((t): t is string => t !== undefined).sort();
-    result.end = { v: RUN_LOG_VERSION, kind: 'end', runId, outcome: 'done', planned: total, sessions: sessions.length, finishedAt: ends.at(-1) ?? now().toISOString() };
+    const costs = inputs.map((x) => x.log.costUsd);
+    const costUsd = costs.every((c): c is number => c !== undefined) ? costs.reduce((a, b) => a + b, 0) : undefined;
+    result.end = { v: RUN_LOG_VERSION, kind: 'end', runId, outcome: 'done', planned: total, sessions: sessions.length, ...(costUsd !== undefined ? { costUsd } : {}), finishedAt: ends.at(-1) ?? now().toISOString() };
   }
   return result;
 }

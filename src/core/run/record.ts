@@ -147,6 +147,12 @@ export interface RunEnd {
   /** Sessions in the plan (of the shard, for a shard run) and sessions in the log when it ended. */
   planned: number;
   sessions: number;
+  /**
+   * US dollars the calls of this invocation that reached a model cost at the run's price table (the
+   * tokens each answer reported), when every model had a price; a resume's end record counts its own
+   * calls, so a run's spend is the sum over its end records.
+   */
+  costUsd?: number;
   finishedAt: string;
 }
 

@@ -165,6 +165,38 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
     assert.equal(server.requests.length, 0);
   });
 
+  it('prices the run: a preflight cost band, --max-cost stops it (resumable), and the end records hold what the calls cost', async () => {
+    // $1 per token in and out: a call costs its reported prompt + completion tokens in dollars.
+    fs.writeFileSync(path.join(dir, 'providers.json'), JSON.stringify({ providers: { lab: { baseUrl: server.url, apiKeyEnv: 'LAB_API_KEY', requiresKey: true, structuredOutput: true, price: { input: 1_000_000, output: 1_000_000 } } } }));
+    const f = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--max-cost', '1700', '--concurrency', '1']);
+    assert.equal(f.code, 1, f.stderr);
+    assert.match(f.stdout, /cost: \$\d+ - \$\d+ - \$\d+ \(low - expected - high\) for 80 uncached call\(s\) at lab\/sim-aligned \$1000000\/\$1000000 per 1M input\/output tokens\n/);
+    assert.match(f.stdout, /stopped: Cost budget spent: --max-cost 1700 allows no further model calls \(\$\d+ spent\); resume with --resume \S+/);
+    const [log] = logFiles();
+    const first = await readRunLog(log!);
+    assert.equal(first.end?.outcome, 'stopped');
+    assert.equal(first.end?.stopped, 'budget');
+    const spent1 = first.end!.costUsd!;
+    assert.ok(spent1 >= 1700, `${spent1}`);
+    assert.ok(first.sessions.length > 0 && first.sessions.length < 20);
+    const r = await run(['cli-demo.dilemma.yaml', '--resume', path.basename(log!, '.jsonl')]);
+    assert.equal(r.code, 0, r.stderr);
+    const after = await readRunLog(log!);
+    assert.equal(after.sessions.length, 20);
+    // Hand sum from the log: each answer's prompt + completion tokens at $1 each. The cache of this new workspace started empty,
+    // so every answer was paid once: by the resume, or (read back from the cache) by the session the budget cut short.
+    let tokens = 0;
+    for (const s of after.sessions) for (const a of [...s.items, s.action!]) tokens += a.usage!.promptTokens + a.usage!.completionTokens;
+    const lines = fs.readFileSync(log!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; costUsd?: number });
+    const ends = lines.filter((l) => l.kind === 'end');
+    assert.equal(ends.length, 2);
+    assert.equal(ends[0]!.costUsd! + ends[1]!.costUsd!, tokens);
+    assert.match(r.stdout, new RegExp(`\\$${Math.round(ends[1]!.costUsd!)} spent`));
+    // The analysis reports the run's spend: the sum over its end records.
+    const an = spawnSync(process.execPath, [cli, 'analyze', path.relative(dir, log!)], { cwd: dir, env, encoding: 'utf8' });
+    assert.match(an.stdout, new RegExp(`^cli-demo \\(20 sessions, \\$${tokens} spent\\)`, 'm'));
+  });
+
   it('SIGKILL in the middle, then --resume runs exactly the missing sessions', async () => {
     server.setFaults({ latencyMs: 40 });
     const { child, done } = start(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--concurrency', '2', '--no-cache']);
