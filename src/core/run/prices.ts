@@ -54,6 +54,23 @@ export function priceLookup(user: Readonly<Record<string, Price>> = {}, provider
   };
 }
 
+/**
+ * The prices of a setting (`provider/model` -> `{ input, output }`, e.g. `dilemmaLens.run.prices`):
+ * the valid entries, and one message per invalid one naming it (they are left out).
+ */
+export function pricesOfSetting(value: unknown, name: string): { prices: Record<string, Price>; problems: string[] } {
+  const prices: Record<string, Price> = {};
+  const problems: string[] = [];
+  if (value === undefined || value === null) return { prices, problems };
+  if (typeof value !== 'object' || Array.isArray(value)) return { prices, problems: [`${name}: expected an object of provider/model -> { input, output }`] };
+  for (const [model, p] of Object.entries(value as Record<string, unknown>)) {
+    const problem = priceProblem(p);
+    if (problem) problems.push(`${name}["${model}"]: ${problem}`);
+    else prices[model] = { input: (p as Price).input, output: (p as Price).output };
+  }
+  return { prices, problems };
+}
+
 /** US dollars for `usage` at `price`. */
 export function costOf(usage: Usage, price: Price): number {
   return (usage.promptTokens * price.input + usage.completionTokens * price.output) / 1_000_000;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { BAND, costBand, costOf, DEFAULT_PRICES, formatUsd, priceLookup } from '../../../src/core/run/prices';
+import { BAND, costBand, costOf, DEFAULT_PRICES, formatUsd, priceLookup, pricesOfSetting } from '../../../src/core/run/prices';
 import { configPrices, parseProvidersConfig } from '../../../src/core/models/providers';
 
 describe('prices and the cost band (run/prices.ts)', () => {
@@ -48,5 +48,15 @@ describe('prices and the cost band (run/prices.ts)', () => {
 
   it('prints dollars with enough digits for small sums', () => {
     assert.deepEqual([formatUsd(0), formatUsd(0.001884), formatUsd(0.5), formatUsd(3.456), formatUsd(1234.4)], ['$0', '$0.0019', '$0.5', '$3.46', '$1234']);
+  });
+});
+
+describe('prices of the editor setting (pricesOfSetting)', () => {
+  it('keeps the valid entries and names each invalid one', () => {
+    const r = pricesOfSetting({ 'openai/gpt-4o': { input: 2, output: 8 }, 'lab/x': { input: 'cheap', output: 1 } }, 'dilemmaLens.run.prices');
+    assert.deepEqual(r.prices, { 'openai/gpt-4o': { input: 2, output: 8 } });
+    assert.deepEqual(r.problems, ['dilemmaLens.run.prices["lab/x"]: input must be a number of US dollars per 1M tokens, 0 or more']);
+    assert.deepEqual(pricesOfSetting(undefined, 's'), { prices: {}, problems: [] });
+    assert.deepEqual(pricesOfSetting([1], 's').problems, ['s: expected an object of provider/model -> { input, output }']);
   });
 });
