@@ -11,13 +11,15 @@ import { checkScenario } from '../core/scenario/validate';
 import { PLAN_CALL_LIMIT, type Scenario } from '../core/scenario/model';
 import type { ChatModel } from '../core/models/chatModel';
 import { ModelError } from '../core/models/chatModel';
-import { loadProvidersConfig, resolveModel, type ProvidersConfig } from '../core/models/providers';
+import { configPrices, loadProvidersConfig, resolveModel, type ProvidersConfig } from '../core/models/providers';
+import { costBand, formatUsd } from '../core/run/prices';
 import { createScheduler } from '../core/run/scheduler';
 import { createDiskCache } from '../core/run/cache';
 import { defaultCacheDir, defaultRunDir } from '../core/workspace/layout';
 import { PlanTooLargeError, runScenario, RunSetupError, type Preflight, type RunSummary } from '../core/run/engine';
 import { newRunId, readRunLog, runLogPath, isValidRunId } from '../core/run/runLog';
-import { createProgress, formatEstimate, formatPreflight } from './progress';
+import { parseShard, shardLabel, type Shard } from '../core/run/shard';
+import { createProgress, formatCostBand, formatEstimate, formatPreflight } from './progress';
 import { flagHelp, parseArgv, UsageError, type CliCommand, type FlagSpec, type ParsedArgv } from './argv';
 import { positionAt } from './location';
 import { analyzeLogFiles, AnalyzeInputError, type AnalyzedLogs } from '../core/workspace/analyzeLogs';
@@ -49,8 +51,11 @@ export const RUN_FLAGS: FlagSpec[] = [
   { name: 'format', kind: 'string', choices: ['text', 'json', 'markdown', 'junit'], description: 'output: text (default), json, markdown or junit; the analysis of the run ends it' },
   { name: 'out', kind: 'string', description: 'run logs go to DIR/<scenario>/<run-id>.jsonl (default <workspace>/.dilemma/runs)' },
   { name: 'no-cache', kind: 'boolean', description: 'neither read nor write the response cache' },
+  { name: 'fresh', kind: 'boolean', description: 'draw new samples: reuse no cached answer of an earlier run (this run\'s own answers are cached for its --resume)' },
   { name: 'resume', kind: 'string', description: 'run only the sessions of run ID missing from its log' },
+  { name: 'shard', kind: 'string', description: 'run only shard I of N of the sessions (I/N, e.g. 2/4; a stable hash of each session key); join the logs with dilemma merge' },
   { name: 'max-calls', kind: 'string', description: 'stop after N model calls (attempts); resume later with --resume. Also accepts a plan above --plan-limit' },
+  { name: 'max-cost', kind: 'string', description: 'stop once the calls cost USD dollars at the price table (e.g. 2.50); resume later with --resume' },
   { name: 'plan-limit', kind: 'string', description: `refuse a plan of more calls than N (default ${DEFAULT_PLAN_LIMIT.toLocaleString('en-US')}; also $DILEMMA_PLAN_LIMIT)` },
   { name: 'yes', kind: 'boolean', short: 'y', description: 'run a plan above --plan-limit anyway' },
   { name: 'timeout', kind: 'string', description: 'per request attempt, in ms (default 60000; also $DILEMMA_REQUEST_TIMEOUT_MS)' },
@@ -80,8 +85,11 @@ export interface RunArgs {
   format: RunFormat;
   out?: string;
   cache: boolean;
+  fresh: boolean;
   resume?: string;
+  shard?: Shard;
   maxCalls?: number;
+  maxCost?: number;
   planLimit?: number;
   yes: boolean;
   timeoutMs?: number;
@@ -117,8 +125,18 @@ export function runArgsFrom(p: ParsedArgv, options: { outFlag?: string; format?:
   const resume = p.string('resume');
   if (resume !== undefined && !isValidRunId(resume)) throw new UsageError(`--resume needs a run id, got "${resume}"`);
   const samples = integer('samples', p.string('samples'), 1);
+  const shardText = p.string('shard');
+  let shard: Shard | undefined;
+  try {
+    shard = shardText === undefined ? undefined : parseShard(shardText);
+  } catch (err) {
+    throw new UsageError(`--shard: ${(err as Error).message}`);
+  }
   const maxCalls = integer('max-calls', p.string('max-calls'), 0);
   const planLimit = integer('plan-limit', p.string('plan-limit'), 0);
+  const maxCostText = p.string('max-cost');
+  if (maxCostText !== undefined && !/^\$?\d+(\.\d+)?$/.test(maxCostText)) throw new UsageError(`--max-cost needs an amount of US dollars such as 2.50, got "${maxCostText}"`);
+  const maxCost = maxCostText === undefined ? undefined : Number(maxCostText.replace('$', ''));
   const timeoutMs = integer('timeout', p.string('timeout'), 1);
   const deadline = p.string('deadline');
   const deadlineMs = deadline === undefined ? undefined : parseDuration(deadline);
@@ -131,6 +149,7 @@ export function runArgsFrom(p: ParsedArgv, options: { outFlag?: string; format?:
     concurrency: integer('concurrency', p.string('concurrency'), 1) ?? 8,
     format: options.format ?? ((p.string('format') ?? 'text') as RunFormat),
     cache: !p.bool('no-cache'),
+    fresh: p.bool('fresh'),
     help: p.bool('help'),
     yes: p.bool('yes'),
     ...(planLimit !== undefined ? { planLimit } : {}),
@@ -141,7 +160,9 @@ export function runArgsFrom(p: ParsedArgv, options: { outFlag?: string; format?:
     ...(variant !== undefined ? { variant } : {}),
     ...(out !== undefined ? { out } : {}),
     ...(resume !== undefined ? { resume } : {}),
+    ...(shard !== undefined ? { shard } : {}),
     ...(maxCalls !== undefined ? { maxCalls } : {}),
+    ...(maxCost !== undefined ? { maxCost } : {}),
   };
 }
 
@@ -188,7 +209,8 @@ function loadScenarios(files: string[], io: RunIo): Loaded[] | undefined {
 
 function formatSummary(s: RunSummary): string {
   const lines = [`${s.scenario}: ${s.complete} complete, ${s.failed} failed${s.notRun ? `, ${s.notRun} not run` : ''}${s.alreadyDone ? ` (${s.alreadyDone} from before)` : ''} of ${s.planned} sessions in ${(s.durationMs / 1000).toFixed(1)} s`];
-  lines.push(`  ${s.calls} model calls, ${s.cachedCalls} from the cache, ${s.usage.promptTokens} prompt + ${s.usage.completionTokens} completion tokens`);
+  lines.push(`  ${s.calls} model calls, ${s.cachedCalls} from the cache, ${s.usage.promptTokens} prompt + ${s.usage.completionTokens} completion tokens${s.costUsd !== undefined ? `, ${formatUsd(s.costUsd)} spent` : ''}`);
+  if (s.shard) lines.push(`  shard ${shardLabel(s.shard)}: ${s.planned} of the plan's sessions; join the shards' logs with dilemma merge`);
   if (s.stopped === 'aborted') lines.push(`  cancelled: resume with --resume ${s.runId}`);
   if (s.stopped === 'budget') lines.push(`  stopped: ${s.reason}; resume with --resume ${s.runId}`);
   if (s.stopped === 'unreachable') lines.push(`  stopped: ${s.reason}`);
@@ -253,6 +275,7 @@ export async function executeRuns(args: RunArgs, io: RunIo, info: RunIo['stdout'
     return err instanceof ModelError ? 3 : 2;
   }
 
+  const priceOf = configPrices(config);
   const scheduler = createScheduler({
     concurrency: args.concurrency,
     maxRetries: envInt(io.env, 'DILEMMA_MAX_RETRIES', 4),
@@ -292,12 +315,17 @@ export async function executeRuns(args: RunArgs, io: RunIo, info: RunIo['stdout'
           concurrency: args.concurrency,
           signal: controller.signal,
           ...(args.resume ? { resume: args.resume } : { runId }),
+          ...(args.shard ? { shard: args.shard } : {}),
+          ...(args.fresh ? { fresh: true } : {}),
+          priceOf,
+          ...(args.maxCost !== undefined ? { maxCost: args.maxCost } : {}),
           ...(planLimit !== undefined ? { planLimit } : {}),
           ...(deadline !== undefined ? { deadline } : {}),
           onEstimate: (e) => info.write(formatEstimate(l.scenario.id, e)),
           onPreflight: (p) => {
             pre = p;
             info.write(formatPreflight(p));
+            info.write(formatCostBand(costBand(p.estimate, p.plan.models, priceOf, p.cachedCalls ?? 0, p.plan.settings.maxTokens), p.plan.models, priceOf));
           },
           onProgress: (p) => progress.update(p),
         });
@@ -334,11 +362,16 @@ export async function executeRuns(args: RunArgs, io: RunIo, info: RunIo['stdout'
     else process.removeListener('SIGINT', onSigint);
   }
   // Only runs that ended by themselves are analysed: a stopped run's sessions are a biased subset.
+  // A shard is analysed (and its asserts checked) once merged: alone it is a fraction of the samples.
   const analyses: ScenarioAnalysis[] = [];
   const analyzed: AnalyzedLogs['scenarios'] = [];
   try {
     for (const s of summaries) {
       if (s.stopped) continue;
+      if (s.shard) {
+        info.write(`${s.scenario}: shard ${shardLabel(s.shard)} is analysed after dilemma merge joins the shards\n`);
+        continue;
+      }
       const log = path.relative(io.cwd, s.logPath) || s.logPath;
       const r = await analyzeLogFiles([log], io.cwd, { ...analyzeOptions, scenarioFile: s.file });
       analyses.push(...r.analyses);

@@ -41,6 +41,8 @@ export const RUN_SETTINGS = {
   concurrency: 'dilemmaLens.run.concurrency',
   timeout: 'dilemmaLens.run.timeout',
   deadline: 'dilemmaLens.run.deadline',
+  fresh: 'dilemmaLens.run.fresh',
+  prices: 'dilemmaLens.run.prices',
 } as const;
 
 /** Defaults of `RUN_SETTINGS.timeout` (ms) and `.deadline` (s, 0 none); must match package.json. */

@@ -19,6 +19,12 @@ export interface RespondentProfile {
   action: ActionMode;
   /** Per variant name: trait shifts and/or an action mode override, so a variant can flip the decision. */
   variants?: Record<string, { traits?: Record<string, number>; action?: ActionMode }>;
+  /**
+   * Draw by the request's `seed` (as a seeded model reproduces its answer) instead of by how often the
+   * conversation was seen before: answers then do not depend on the order of requests, so a run split
+   * over processes (shards) gets the answers one process would. Requests without a seed count as before.
+   */
+  seeded?: boolean;
   /** Share of answers that are unreadable text, and of refusals ("I'm sorry, I can't ..."). */
   unparsedRate?: number;
   refusalRate?: number;
@@ -222,13 +228,14 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     }
 
     // Seeded per (model, conversation); identical conversations (parallel samples) take successive draws.
-    const body = (req.body ?? {}) as { temperature?: unknown; response_format?: { type?: unknown; json_schema?: { schema?: unknown } } };
+    const body = (req.body ?? {}) as { temperature?: unknown; seed?: unknown; response_format?: { type?: unknown; json_schema?: { schema?: unknown } } };
     const temperature = typeof body.temperature === 'number' ? body.temperature : 1;
     const convoKey = `${req.model}\u0000${JSON.stringify(messages)}`;
     // Two independent 32-bit hashes: a compact key, so a long run does not keep every conversation's text.
     const seen = `${hashString(convoKey, 1)}.${hashString(convoKey, 2)}`;
-    const n = temperature === 0 ? 0 : (occurrences.get(seen) ?? 0);
-    occurrences.set(seen, n + 1);
+    const bySeed = profile.seeded === true && typeof body.seed === 'number';
+    const n = temperature === 0 ? 0 : bySeed ? (body.seed as number) : (occurrences.get(seen) ?? 0);
+    if (!bySeed) occurrences.set(seen, n + 1);
     const random = seededRandom(hashString(convoKey, (profile.seed ?? 0) * 7919 + n));
 
     const u = random();

@@ -23,6 +23,8 @@ export interface RunLogInput {
   sessions: SessionRecord[];
   /** Where it was read from, for messages. */
   file?: string;
+  /** US dollars its calls cost (the sum of its end records' `costUsd`), when recorded. */
+  costUsd?: number;
 }
 
 /** The subset of the renderer's output the diffs need (`renderVariant` in scenario/render.ts). */
@@ -135,7 +137,7 @@ export interface AssertResult {
 /** The whole analysis of one scenario's runs. */
 export interface ScenarioAnalysis {
   scenario: { id: string; title?: string; file?: string; hash?: string };
-  runs: { runId: string; file?: string; startedAt: string; sessions: number }[];
+  runs: { runId: string; file?: string; startedAt: string; sessions: number; costUsd?: number }[];
   models: string[];
   variants: string[];
   samples: SampleAnalysis[];
@@ -365,7 +367,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
   const header = logs[0]?.header;
   return {
     scenario: { id: scenario.id, ...(scenario.title ? { title: scenario.title } : {}), ...(header ? { file: header.file, hash: header.scenarioHash } : {}) },
-    runs: logs.map((l) => ({ runId: l.header.runId, ...(l.file ? { file: l.file } : {}), startedAt: l.header.startedAt, sessions: l.sessions.length })),
+    runs: logs.map((l) => ({ runId: l.header.runId, ...(l.file ? { file: l.file } : {}), startedAt: l.header.startedAt, sessions: l.sessions.length, ...(l.costUsd !== undefined ? { costUsd: l.costUsd } : {}) })),
     models, variants, samples, perVariant, promptDiffs, perModel, latentModel: latentSummary, asserts, warnings, ...(guard ? { guard } : {}),
     options: { seed, bootstrap, permutations, alpha, ...(vaarForm ? { vaarForm } : {}), vaarSource },
     session: scenario.run.session,

@@ -1,4 +1,5 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
+import { formatUsd } from '../run/prices';
 import type { PathModelFit, PathModelResult } from '../analysis/pathModel';
 import type { Interval } from '../analysis/stats';
 import type { TextDiff } from '../analysis/textDiff';
@@ -104,7 +105,7 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
   out.push('# Dilemma Lens report', '', `${sum.scenarios} scenario(s), ${sum.sessions} session(s); asserts: ${sum.asserts.pass} passed, ${sum.asserts.fail} failed, ${sum.asserts.error} could not be measured.`, '');
   for (const a of analyses) {
     out.push(`## ${cell(a.scenario.title ?? a.scenario.id)}`, '');
-    if (a.scenario.file) out.push(`Scenario \`${a.scenario.id}\` (${a.scenario.file}); runs: ${a.runs.map((r) => `${r.runId} (${r.sessions} sessions)`).join(', ')}.`, '');
+    if (a.scenario.file) out.push(`Scenario \`${a.scenario.id}\` (${a.scenario.file}); runs: ${a.runs.map((r) => `${r.runId} (${r.sessions} sessions${r.costUsd !== undefined ? `, ${formatUsd(r.costUsd)} spent` : ''})`).join(', ')}.`, '');
     if (a.asserts.length) {
       out.push('### Asserts', '', '| | metric | model | threshold | actual | n | where |', '|---|---|---|---|---|---|---|');
       for (const r of a.asserts) {

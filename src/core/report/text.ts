@@ -1,4 +1,5 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
+import { formatUsd } from '../run/prices';
 import { summarize } from './json';
 import { gapText } from './gapReport';
 import { guardText } from './guardReport';
@@ -12,7 +13,9 @@ import { latentHeadline, latentLadderLines, latentPathLines, latentWarningLines 
 export function reportText(analyses: readonly ScenarioAnalysis[]): string {
   const out: string[] = [];
   for (const a of analyses) {
-    out.push(`${a.scenario.id}${a.scenario.title ? ` — ${a.scenario.title}` : ''} (${a.samples.length} sessions)`);
+    const priced = a.runs.filter((r) => r.costUsd !== undefined);
+    const spent = priced.length > 0 ? `, ${formatUsd(priced.reduce((n, r) => n + r.costUsd!, 0))} spent${priced.length < a.runs.length ? ` (${priced.length} of ${a.runs.length} runs priced)` : ''}` : '';
+    out.push(`${a.scenario.id}${a.scenario.title ? ` — ${a.scenario.title}` : ''} (${a.samples.length} sessions${spent})`);
     if (a.session === 'stateless') out.push('  stateless sessions: the action was asked in a conversation that never saw the questionnaire answers; no per-sample divergence, path model, VAAR or latent model');
     for (const m of a.perModel) {
       out.push(`  ${m.model}: divergence ${formatRate(m.divergence)}${m.divergence.ci ? ` [${m.divergence.ci.low.toFixed(2)}, ${m.divergence.ci.high.toFixed(2)}]` : ''}, parse failures ${formatRate(m.parseFailures)}, refusals ${formatRate(m.refusals)}, flip rate ${formatRate(m.flipRate)}`);

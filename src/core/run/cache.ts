@@ -40,6 +40,8 @@ export interface CacheKeyParts {
   variant: string;
   persona: number;
   sample: number;
+  /** The draw of a `--fresh` run (its header's `draw`): its samples are cached apart from every other run's. */
+  draw?: string;
 }
 
 /** The sha256 (hex) of a call's identity; field order is fixed so the key is stable. */
@@ -56,6 +58,8 @@ export function cacheKey(p: CacheKeyParts): string {
     p.variant,
     p.persona,
     p.sample,
+    // Only a fresh run adds its draw: the keys of every other run stay what they were.
+    ...(p.draw !== undefined ? [p.draw] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -120,6 +120,18 @@ export function renderPlanned(scenario: Scenario, name: string, persona?: VarSet
   return pushback ? { ...r, pushback } : r;
 }
 
+/**
+ * Every session of a plan's counts, model-major then variant, persona, sample, generated as pulled:
+ * what `RunPlan.sessions` yields, and what a run header (the same counts) planned.
+ */
+export function* planSessions(shape: Pick<PlanShape, 'models' | 'variants' | 'personas' | 'samples'>): Generator<SessionSpec, void, undefined> {
+  const personas = Math.max(1, shape.personas);
+  for (const model of shape.models)
+    for (const variant of shape.variants)
+      for (let persona = 0; persona < personas; persona++)
+        for (let sample = 0; sample < shape.samples; sample++) yield { key: sessionKey(model, variant, persona, sample), model, variant, persona, sample };
+}
+
 /** Rendered variants a plan keeps: sessions come persona by persona, so a few cover all in flight. */
 const RENDERED_KEPT = 64;
 
@@ -129,12 +141,7 @@ export function planRun(scenario: Scenario, options: PlanOptions): RunPlan {
   const kept = new Map<string, RenderedVariant>();
   return {
     ...shape,
-    *sessions() {
-      for (const model of shape.models)
-        for (const v of shape.variants)
-          for (let persona = 0; persona < shape.personas; persona++)
-            for (let sample = 0; sample < shape.samples; sample++) yield { key: sessionKey(model, v, persona, sample), model, variant: v, persona, sample };
-    },
+    sessions: () => planSessions(shape),
     rendered(variant, persona) {
       if (!shape.variants.includes(variant) || !Number.isInteger(persona) || persona < 0 || persona >= shape.personas) return undefined;
       return renderKept(variant, persona);

@@ -134,6 +134,15 @@ export interface RunHeader {
   variants: string[];
   personas: number;
   samples: number;
+  /** `dilemma run --shard I/N`: the log holds only the sessions of the plan in shard I of N (run/shard.ts). */
+  shard?: { index: number; count: number };
+  /**
+   * `--fresh`: the run draws new samples. Its cache entries are keyed by this draw (so its own resume
+   * reads them and no other run does), and with `run.seed` it sends `seed + sample + seedOffset`.
+   */
+  draw?: { id: string; seedOffset: number };
+  /** `dilemma merge`: the log joins these runs' logs (the shards of one plan). */
+  merged?: { shards: number; runs: string[] };
   startedAt: string;
 }
 
@@ -152,9 +161,15 @@ export interface RunEnd {
   stopped?: 'budget' | 'unreachable';
   /** Why it stopped (a budget or reachability message; never a key). */
   reason?: string;
-  /** Sessions in the plan and sessions in the log when it ended. */
+  /** Sessions in the plan (of the shard, for a shard run) and sessions in the log when it ended. */
   planned: number;
   sessions: number;
+  /**
+   * US dollars the calls of this invocation that reached a model cost at the run's price table (the
+   * tokens each answer reported), when every model had a price; a resume's end record counts its own
+   * calls, so a run's spend is the sum over its end records.
+   */
+  costUsd?: number;
   finishedAt: string;
 }
 
