@@ -3,7 +3,7 @@
  * tenth of the run, so a CI log stays short). The preflight lines come from here too.
  */
 import type { PlanEstimate, Preflight, RunProgress } from '../core/run/engine';
-import { formatUsd, type CostBand, type PriceOf } from '../core/run/prices';
+import { formatUsd, type CostBand, type PriceOf } from '../core/models/prices';
 
 export interface ProgressStream {
   write(text: string): unknown;

@@ -12,7 +12,7 @@ import { PLAN_CALL_LIMIT, type Scenario } from '../core/scenario/model';
 import type { ChatModel } from '../core/models/chatModel';
 import { ModelError } from '../core/models/chatModel';
 import { configPrices, loadProvidersConfig, resolveModel, type ProvidersConfig } from '../core/models/providers';
-import { costBand, formatUsd } from '../core/run/prices';
+import { costBand, formatUsd } from '../core/models/prices';
 import { createScheduler } from '../core/run/scheduler';
 import { createDiskCache } from '../core/run/cache';
 import { defaultCacheDir, defaultRunDir } from '../core/workspace/layout';

@@ -7,7 +7,7 @@ import { createDiskCache } from '../core/run/cache';
 import { defaultCacheDir, defaultRunDir } from '../core/workspace/layout';
 import { runScenario, RunSetupError, type RunSummary } from '../core/run/engine';
 import { readRunLog } from '../core/run/runLog';
-import { priceLookup, pricesOfSetting } from '../core/run/prices';
+import { priceLookup, pricesOfSetting } from '../core/models/prices';
 import { createScheduler } from '../core/run/scheduler';
 import { checkScenario } from '../core/scenario/validate';
 import { LM_PROVIDER } from '../core/view/providerEntries';

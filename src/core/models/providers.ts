@@ -7,7 +7,7 @@
  * checked-out project cannot redirect a user's key to another host. Keys are read only from the
  * environment variable a provider names; the config file may not contain one.
  */
-import { priceLookup, priceProblem, type Price, type PriceOf } from '../run/prices';
+import { priceLookup, priceProblem, type Price, type PriceOf } from './prices';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -31,7 +31,7 @@ export interface ProviderConfig {
   baseUrlEnv?: string;
   /** Appended to the URL read from `baseUrlEnv`. */
   baseUrlEnvSuffix?: string;
-  /** US dollars per 1M input and output tokens of every model of the provider (run/prices.ts). */
+  /** US dollars per 1M input and output tokens of every model of the provider (models/prices.ts). */
   price?: Price;
   /** The same per model name (without the provider), over `price`. */
   prices?: Record<string, Price>;
@@ -183,7 +183,7 @@ export function parseProvidersConfig(text: string, file: string): Record<string,
   return out;
 }
 
-/** The price lookup of a providers file: its `prices` per model, its `price` per provider, then the defaults (run/prices.ts). */
+/** The price lookup of a providers file: its `prices` per model, its `price` per provider, then the defaults (models/prices.ts). */
 export function configPrices(config: ProvidersConfig): PriceOf {
   const user: Record<string, Price> = {};
   const perProvider: Record<string, Price> = {};

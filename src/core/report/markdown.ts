@@ -1,5 +1,5 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
-import { formatUsd } from '../run/prices';
+import { formatUsd } from '../models/prices';
 import type { PathModelFit, PathModelResult } from '../analysis/pathModel';
 import type { Interval } from '../analysis/stats';
 import type { TextDiff } from '../analysis/textDiff';

@@ -1,5 +1,5 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
-import { formatUsd } from '../run/prices';
+import { formatUsd } from '../models/prices';
 import { summarize } from './json';
 import { gapText } from './gapReport';
 import { guardText } from './guardReport';

@@ -18,7 +18,7 @@ import { estimateShape, planRun, planSessions, planShape, PlanError, type Estima
 import { newRunId, readRunLog, runLogPath, RunLogError, RunLogWriter, isValidRunId } from './runLog';
 import { runSession, type CallResult, type SessionCall, type SessionSpec } from './session';
 import { inShard, shardLabel, type Shard } from './shard';
-import { costOf, formatUsd, type PriceOf } from './prices';
+import { costOf, formatUsd, type PriceOf } from '../models/prices';
 
 /** What the engine needs of the scheduler (`createScheduler` in scheduler.ts provides it). */
 export interface CallScheduler {
@@ -90,7 +90,7 @@ export interface RunScenarioOptions {
    * its seeds are moved by the draw's offset. Ignored for a resume, which follows its header.
    */
   fresh?: boolean;
-  /** Prices of the models (run/prices.ts): the spent cost is counted, logged and reported when every model has one. */
+  /** Prices of the models (models/prices.ts): the spent cost is counted, logged and reported when every model has one. */
   priceOf?: PriceOf;
   /**
    * Stop once the calls that reached a model cost this many US dollars (`--max-cost`), like the call

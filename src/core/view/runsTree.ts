@@ -62,6 +62,7 @@ const ICONS: Record<RunStatus, string> = {
   failed: 'error',
   empty: 'circle-outline',
   unreadable: 'question',
+  shard: 'split-horizontal',
 };
 
 /** The sessions of a run as counted in its description: answered, and failed when any failed. */

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { BAND, costBand, costOf, DEFAULT_PRICES, formatUsd, priceLookup, pricesOfSetting } from '../../../src/core/run/prices';
+import { BAND, costBand, costOf, DEFAULT_PRICES, formatUsd, priceLookup, pricesOfSetting } from '../../../src/core/models/prices';
 import { configPrices, parseProvidersConfig } from '../../../src/core/models/providers';
 
-describe('prices and the cost band (run/prices.ts)', () => {
+describe('prices and the cost band (models/prices.ts)', () => {
   it('costs usage at US dollars per 1M tokens', () => {
     // 12,000 prompt tokens at $0.15/1M = $0.0018; 800 completion tokens at $0.60/1M = $0.00048; sum $0.00228.
     assert.ok(Math.abs(costOf({ promptTokens: 12_000, completionTokens: 800 }, { input: 0.15, output: 0.6 }) - 0.00228) < 1e-12);

@@ -5,8 +5,13 @@
  * defaults dated `DEFAULT_PRICES_DATE` (docs/run.md), else local providers are free and the rest
  * unpriced. No editor imports.
  */
-import type { Usage } from './record';
-import type { Estimate } from './plan';
+import type { Usage } from './chatModel';
+
+/** What the band needs of a run's estimate (`run/plan.ts` `Estimate`): calls and prompt tokens. */
+export interface CallEstimate {
+  calls: number;
+  promptTokens: number;
+}
 
 /** US dollars per 1,000,000 tokens. */
 export interface Price {
@@ -95,7 +100,7 @@ export interface CostBand {
  * answer's high length. Tokens: low = prompt x0.75 + 1 per answer, expected = prompt + 8 per answer,
  * high = prompt x1.5 + 32 per answer.
  */
-export function costBand(estimate: Estimate, models: readonly string[], priceOf: PriceOf, cached = 0, maxTokens?: number): CostBand {
+export function costBand(estimate: CallEstimate, models: readonly string[], priceOf: PriceOf, cached = 0, maxTokens?: number): CostBand {
   const calls = Math.max(0, estimate.calls - cached);
   const share = estimate.calls === 0 ? 0 : calls / estimate.calls;
   const answerHigh = maxTokens !== undefined ? Math.min(BAND.answerHigh, maxTokens) : BAND.answerHigh;
