@@ -317,10 +317,14 @@ describe('runs from the editor', function () {
       assert.match(verdict!.messages.map((m) => m.text).join('\n'), new RegExp(`not measured: partial ${c.done}/${c.planned} sessions`));
     }
     const line = editor.document.getText().split('\n').findIndex((l) => l.trim() === `- name: ${partialCells[0]!.variant}`);
+    // The lines show the picked model's figures: pick the slow model, whose run was cancelled.
+    const selected = [...dl.selection.current];
+    await dl.selection.set([`slow/${MODEL}`]);
     await waitFor(() => {
       const a = dl.decorations.appliedTo(uri);
       return a && [...a.aligned, ...a.diverging, ...a.failed].find((d) => d.line === line && /partial \d+\/\d+/.test(d.text ?? ''));
     }, 'the partial variant\'s line labelled partial');
+    await dl.selection.set(selected);
 
     // The CLI resumes the editor's run: same run log, same cache, only the missing sessions.
     const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'dilemma-lens')!;
@@ -352,11 +356,15 @@ describe('runs from the editor', function () {
     const cells = dl.results.get(uri)!.set.cells.filter((c) => c.variant === 'baseline');
     assert.deepEqual(cells.map((c) => c.run.runId), [outcome.runId, outcome.runId]);
     const line = editor.document.getText().split('\n').findIndex((l) => l.trim() === '- name: baseline');
+    // The line shows the picked model (the selection's first) by its short name and `+1` for the other;
+    // its hover gives both models' figures.
     const mark = await waitFor(() => {
       const a = dl.decorations.appliedTo(uri);
-      return a && [...a.aligned, ...a.diverging, ...a.failed].find((d) => d.line === line && d.text?.includes(' ║ '));
-    }, 'the baseline line with both models');
-    assert.match(mark.text!, new RegExp(`^${MODEL}: .* ║ ${MODEL}: `));
+      return a && [...a.aligned, ...a.diverging, ...a.failed].find((d) => d.line === line && / · \+1$/.test(d.text ?? ''));
+    }, 'the baseline line with the picked model and +1');
+    assert.match(mark.text!, new RegExp(`^${MODEL}: .* · \\+1$`));
+    const hover = (mark.hover ?? '').replace(/\\/g, '');
+    for (const m of models) assert.ok(hover.includes(`on ${m}:`), `the hover has ${m}'s figures: ${hover.slice(0, 300)}`);
     await dl.selection.set([`sim/${MODEL}`]);
   });
 });
