@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkScenario } from '../core/scenario/validate';
+import { canGuard } from '../core/run/plan';
 import { PLAN_CALL_LIMIT, type Scenario } from '../core/scenario/model';
 import type { ChatModel } from '../core/models/chatModel';
 import { ModelError } from '../core/models/chatModel';
@@ -47,6 +48,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'variant', kind: 'string', description: 'run only this variant' },
   { name: 'format', kind: 'string', choices: ['text', 'json', 'markdown', 'junit'], description: 'output: text (default), json, markdown or junit; the analysis of the run ends it' },
   { name: 'out', kind: 'string', description: 'run logs go to DIR/<scenario>/<run-id>.jsonl (default <workspace>/.dilemma/runs)' },
+  { name: 'guard', kind: 'boolean', description: 'also run every session with the arbitration rules stated as its policy, and compare (the guard A/B; as run.guard: true)' },
   { name: 'no-cache', kind: 'boolean', description: 'neither read nor write the response cache' },
   { name: 'resume', kind: 'string', description: 'run only the sessions of run ID missing from its log' },
   { name: 'max-calls', kind: 'string', description: 'stop after N model calls (attempts); resume later with --resume. Also accepts a plan above --plan-limit' },
@@ -79,6 +81,8 @@ interface RunArgs {
   format: RunFormat;
   out?: string;
   cache: boolean;
+  /** `--guard`: the guard A/B for every file (each file's `run.guard` applies without it). */
+  guard: boolean;
   resume?: string;
   maxCalls?: number;
   planLimit?: number;
@@ -123,6 +127,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     concurrency: integer('concurrency', p.string('concurrency'), 1) ?? 8,
     format: (p.string('format') ?? 'text') as RunFormat,
     cache: !p.bool('no-cache'),
+    guard: p.bool('guard'),
     help: p.bool('help'),
     yes: p.bool('yes'),
     ...(planLimit !== undefined ? { planLimit } : {}),
@@ -143,6 +148,9 @@ function envInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
 }
 
 interface Loaded {
+  /** The path as given, for messages. */
+  name: string;
+  lineCounter: ReturnType<typeof checkScenario>['parsed']['lineCounter'];
   file: string;
   text: string;
   scenario: Scenario;
@@ -169,7 +177,7 @@ function loadScenarios(files: string[], io: RunIo): Loaded[] | undefined {
       io.stderr.write(`${f}:${pos.line}:${pos.column}: ${p.severity}: ${p.message} [${p.code}]\n`);
       errors++;
     }
-    if (!problems.some((p) => p.severity === 'error') && parsed.scenario) loaded.push({ file, text, scenario: parsed.scenario });
+    if (!problems.some((p) => p.severity === 'error') && parsed.scenario) loaded.push({ name: f, lineCounter: parsed.lineCounter, file, text, scenario: parsed.scenario });
     else if (!parsed.scenario && problems.length === 0) {
       io.stderr.write(`${f}:1:1: error: not a scenario (the document is not a mapping)\n`);
       errors++;
@@ -199,6 +207,15 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
   if (args.files.length === 0) throw new UsageError('no scenario files given');
   const loaded = loadScenarios(args.files, io);
   if (!loaded) return 2;
+  if (args.guard) {
+    // The guard states the arbitration rules as the policy: a file without them has nothing to state.
+    const bare = loaded.filter((l) => !canGuard(l.scenario));
+    for (const l of bare) {
+      const pos = positionAt(l.lineCounter, l.scenario.idRange.start);
+      io.stderr.write(`${l.name}:${pos.line}:${pos.column}: error: --guard states the scenario's \`arbitration\` rules to the model as its policy, and ${l.scenario.id} has none: add \`arbitration\` rules or run without --guard [guard-without-arbitration]\n`);
+    }
+    if (bare.length > 0) return 2;
+  }
 
   const runDirOf = (file: string): string => (args.out ? path.resolve(io.cwd, args.out) : defaultRunDir(file));
   // Models: the flags, else the scenario's run.models; a resume uses the models its log names.
@@ -272,6 +289,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
           runDir: runDirOf(l.file),
           ...(args.variant !== undefined ? { variant: args.variant } : {}),
           ...(args.samples !== undefined ? { samples: args.samples } : {}),
+          ...(args.guard ? { guard: true } : {}),
           concurrency: args.concurrency,
           signal: controller.signal,
           ...(args.resume ? { resume: args.resume } : { runId }),

@@ -68,6 +68,11 @@ export interface RunScenarioOptions {
   runDir: string;
   variant?: string;
   samples?: number;
+  /**
+   * Revision 2: run every session a second time with the arbitration rules stated as its policy (the
+   * guard A/B). Default the scenario's `run.guard`; a resume follows its log's header instead.
+   */
+  guard?: boolean;
   /** Sessions in flight; default 8. */
   concurrency?: number;
   signal?: AbortSignal;
@@ -200,7 +205,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     // Counts and the estimate first: a plan too large to build is refused before anything is built.
     let shape: PlanShape;
     let resumeLog: { file: string; completeBytes: number } | undefined;
-    let doneSessions: { variant: string; persona: number }[] = [];
+    let doneSessions: { variant: string; persona: number; guard?: boolean }[] = [];
     if (o.resume !== undefined) {
       if (!isValidRunId(o.resume)) throw new RunSetupError(`"${o.resume}" is not a run id`);
       runId = o.resume;
@@ -211,22 +216,22 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
         throw new RunSetupError(`${o.file} changed since run ${runId} started; resume needs the same scenario text (start a new run instead)`);
       const missing = log.header.models.filter((m) => !byId.has(m));
       if (missing.length > 0) throw new RunSetupError(`run ${runId} used ${missing.join(', ')}, which this invocation does not provide`);
-      shape = planShape(o.scenario, { models: log.header.models, variants: log.header.variants, samples: log.header.samples });
+      shape = planShape(o.scenario, { models: log.header.models, variants: log.header.variants, samples: log.header.samples, guard: log.header.guard === true });
       for (const s of log.sessions) {
         if (done.has(s.key)) continue;
         done.add(s.key);
-        doneSessions.push({ variant: s.variant, persona: s.persona });
+        doneSessions.push({ variant: s.variant, persona: s.persona, ...(s.guard ? { guard: true } : {}) });
       }
       resumeLog = { file, completeBytes: log.completeBytes };
     } else {
       runId = o.runId ?? newRunId(now());
-      shape = planShape(o.scenario, { models: o.models.map((m) => m.id), ...(o.variant !== undefined ? { variants: [o.variant] } : {}), ...(o.samples !== undefined ? { samples: o.samples } : {}) });
+      shape = planShape(o.scenario, { models: o.models.map((m) => m.id), ...(o.variant !== undefined ? { variants: [o.variant] } : {}), ...(o.samples !== undefined ? { samples: o.samples } : {}), ...(o.guard !== undefined ? { guard: o.guard } : {}) });
     }
     estimate = estimateShape(o.scenario, shape, doneSessions);
     doneSessions = [];
     o.onEstimate?.({ runId, shape, alreadyDone: shape.total - estimate.sessions, estimate });
     if (o.planLimit !== undefined && estimate.calls > o.planLimit) throw new PlanTooLargeError(estimate, o.planLimit);
-    plan = planRun(o.scenario, { models: shape.models, variants: shape.variants, samples: shape.samples });
+    plan = planRun(o.scenario, { models: shape.models, variants: shape.variants, samples: shape.samples, guard: shape.guard });
     if (resumeLog) writer = await RunLogWriter.reopen(resumeLog.file, resumeLog.completeBytes);
     else
       writer = await RunLogWriter.create(runLogPath(o.runDir, o.scenario.id, runId), {
@@ -240,6 +245,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
         variants: plan.variants,
         personas: plan.personas,
         samples: plan.samples,
+        ...(plan.guard ? { guard: true as const } : {}),
         startedAt: now().toISOString(),
       });
   } catch (err) {
@@ -316,7 +322,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   };
 
   const sessionContext = (spec: SessionSpec, call: SessionCall) => {
-    const rendered = plan.rendered(spec.variant, spec.persona);
+    const rendered = plan.rendered(spec.variant, spec.persona, spec.guard === true);
     const model = byId.get(spec.model) as ChatModel;
     if (!rendered) throw new Error(`no rendered prompts for ${spec.key}`);
     return { scenarioId: plan.scenarioId, runId, spec, rendered, settings: plan.settings, supportsSystemPrompt: model.supportsSystemPrompt, supportsStructuredOutput: model.supportsStructuredOutput, call, now };
@@ -370,7 +376,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     // How the run ended goes in the log, so both hosts can tell a cancelled or stopped run from a killed one.
     if (ran) {
       const end = endOf(fatal, internal.signal.aborted);
-      if (end) await writer.append({ v: RUN_LOG_VERSION, kind: 'end', runId, ...end, planned: plan.sessions.length, sessions: plan.sessions.length - todo.length + progress.done, finishedAt: now().toISOString() });
+      if (end) await writer.append({ v: RUN_LOG_VERSION, kind: 'end', runId, ...end, planned: plan.total, sessions: plan.total - todoCount + progress.done, finishedAt: now().toISOString() });
     }
     await writer.close();
   }

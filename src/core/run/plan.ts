@@ -5,7 +5,7 @@
  */
 import type { Scenario, Variant } from '../scenario/model';
 import { renderVariant, type RenderedVariant } from '../scenario/render';
-import { sessionKey } from './record';
+import { GUARD_KEY_SUFFIX, sessionKey } from './record';
 import { itemQuestion, actionQuestion } from './prompts';
 import type { SessionSettings, SessionSpec } from './session';
 
@@ -16,6 +16,11 @@ export interface PlanOptions {
   variants?: readonly string[];
   /** Overrides `run.samples`. */
   samples?: number;
+  /**
+   * Revision 2, `run.guard`: every session gets a guarded twin (same model, variant, persona, sample
+   * and seed) whose conversation states the arbitration rules as its policy. Default `run.guard`.
+   */
+  guard?: boolean;
 }
 
 /** What a plan is made of, from counts alone (`planShape`). */
@@ -27,7 +32,9 @@ export interface PlanShape {
   personas: number;
   samples: number;
   settings: SessionSettings;
-  /** Sessions in the plan: models x variants x personas x samples. */
+  /** Whether every session has a guarded twin (`run.guard`, `--guard`). */
+  guard: boolean;
+  /** Sessions in the plan: models x variants x personas x samples, twice that with the guard. */
   total: number;
 }
 
@@ -36,10 +43,13 @@ export interface PlanShape {
  * flight, not with the plan. A plan of 10^8 sessions costs no more to hold than one of ten.
  */
 export interface RunPlan extends PlanShape {
-  /** Every session, model-major then variant, persona, sample; generated as it is pulled. */
+  /**
+   * Every session, model-major then variant, persona, sample; generated as it is pulled. With the
+   * guard, each session's guarded twin follows it at once, so a stopped run leaves few unpaired.
+   */
   sessions(): Generator<SessionSpec, void, undefined>;
-  /** The prompts of a variant for a persona, rendered on first use (the last few are kept). */
-  rendered(variant: string, persona: number): RenderedVariant | undefined;
+  /** The prompts of a variant for a persona (with the policy when `guard`), rendered on first use (the last few are kept). */
+  rendered(variant: string, persona: number, guard?: boolean): RenderedVariant | undefined;
 }
 
 export class PlanError extends Error {
@@ -49,9 +59,14 @@ export class PlanError extends Error {
   }
 }
 
-/** `variant|persona`, the key of a rendered variant. */
-export function renderedKey(variant: string, persona: number): string {
-  return `${variant}|${persona}`;
+/** `variant|persona` (`|guard` added for the guarded prompts), the key of a rendered variant. */
+export function renderedKey(variant: string, persona: number, guard = false): string {
+  return `${variant}|${persona}${guard ? GUARD_KEY_SUFFIX : ''}`;
+}
+
+/** Whether a scenario has rules a guarded run can state as its policy. */
+export function canGuard(scenario: Scenario): boolean {
+  return scenario.arbitration.length > 0;
 }
 
 /**
@@ -73,6 +88,9 @@ export function planShape(scenario: Scenario, options: PlanOptions): PlanShape {
   const models = [...new Set(options.models)];
   const personas = Math.max(1, scenario.personas.length);
   const r = scenario.run;
+  // `run.guard` in a file without rules plans no twin (validate warns); asking for the guard explicitly is refused.
+  if (options.guard && !canGuard(scenario)) throw new PlanError('the guard states the scenario\'s `arbitration` rules to the model as its policy, and this scenario has none');
+  const guard = (options.guard ?? r.guard ?? false) && canGuard(scenario);
   return {
     scenarioId: scenario.id,
     models,
@@ -87,7 +105,8 @@ export function planShape(scenario: Scenario, options: PlanOptions): PlanShape {
       ...(r.seed !== undefined ? { seed: r.seed } : {}),
       ...(r.maxTokens !== undefined ? { maxTokens: r.maxTokens } : {}),
     },
-    total: models.length * variants.length * personas * samples,
+    guard,
+    total: models.length * variants.length * personas * samples * (guard ? 2 : 1),
   };
 }
 
@@ -105,10 +124,14 @@ export function planRun(scenario: Scenario, options: PlanOptions): RunPlan {
       for (const model of shape.models)
         for (const v of variants)
           for (let persona = 0; persona < shape.personas; persona++)
-            for (let sample = 0; sample < shape.samples; sample++) yield { key: sessionKey(model, v.name, persona, sample), model, variant: v.name, persona, sample };
+            for (let sample = 0; sample < shape.samples; sample++) {
+              const key = sessionKey(model, v.name, persona, sample);
+              yield { key, model, variant: v.name, persona, sample };
+              if (shape.guard) yield { key: `${key}${GUARD_KEY_SUFFIX}`, model, variant: v.name, persona, sample, guard: true };
+            }
     },
-    rendered(variant, persona) {
-      const key = renderedKey(variant, persona);
+    rendered(variant, persona, guard = false) {
+      const key = renderedKey(variant, persona, guard);
       let r = kept.get(key);
       if (r) {
         // Most recently used last: the Map's order is the eviction order.
@@ -118,7 +141,7 @@ export function planRun(scenario: Scenario, options: PlanOptions): RunPlan {
       }
       const v = variants.find((x) => x.name === variant);
       if (!v || !Number.isInteger(persona) || persona < 0 || persona >= shape.personas) return undefined;
-      r = renderVariant(scenario, v, scenario.personas[persona]);
+      r = renderVariant(scenario, v, scenario.personas[persona], { guard });
       kept.set(key, r);
       if (kept.size > RENDERED_KEPT) kept.delete(kept.keys().next().value as string);
       return r;
@@ -170,20 +193,22 @@ function sessionCost(r: RenderedVariant, mode: SessionSettings['mode']): { calls
  */
 export const ESTIMATE_PERSONAS = 32;
 
-/** The sessions of a plan already done (a resume): only which variant and persona they were. */
+/** The sessions of a plan already done (a resume): only which variant and persona they were, and which arm. */
 export interface DoneSession {
   variant: string;
   persona: number;
+  guard?: boolean;
 }
 
 /**
  * Calls and approximate tokens of a plan, before anything is built: calls and sessions from counts,
  * tokens from the prompts of at most `ESTIMATE_PERSONAS` personas per variant. A history session
  * resends the whole conversation each turn, so its prompt tokens grow with the turn; a stateless one
- * does not. `done` are sessions of the plan already in the log, left out of the figures.
+ * does not. With the guard, each guarded twin is counted with its own (longer) prompts. `done` are
+ * sessions of the plan already in the log, left out of the figures.
  */
 export function estimateShape(scenario: Scenario, shape: PlanShape, done: Iterable<DoneSession> = []): Estimate {
-  const perVariant = new Map<string, { calls: number; prompt: Map<number, number>; meanPrompt: number }>();
+  const perArm = new Map<string, { calls: number; prompt: Map<number, number>; meanPrompt: number }>();
   const personaCount = shape.personas;
   const picked: number[] = [];
   if (personaCount <= ESTIMATE_PERSONAS) for (let i = 0; i < personaCount; i++) picked.push(i);
@@ -191,25 +216,28 @@ export function estimateShape(scenario: Scenario, shape: PlanShape, done: Iterab
   let calls = 0;
   let promptTokens = 0;
   const perModel = shape.models.length * shape.samples;
+  const arms = shape.guard ? [false, true] : [false];
   for (const name of shape.variants) {
     const v = scenario.variants.find((x) => x.name === name) as Variant;
-    const prompt = new Map<number, number>();
-    let c = 0;
-    for (const i of picked) {
-      const cost = sessionCost(renderVariant(scenario, v, scenario.personas[i]), shape.settings.mode);
-      c = cost.calls;
-      prompt.set(i, cost.prompt);
+    for (const guard of arms) {
+      const prompt = new Map<number, number>();
+      let c = 0;
+      for (const i of picked) {
+        const cost = sessionCost(renderVariant(scenario, v, scenario.personas[i], { guard }), shape.settings.mode);
+        c = cost.calls;
+        prompt.set(i, cost.prompt);
+      }
+      let sum = 0;
+      for (const x of prompt.values()) sum += x;
+      const meanPrompt = sum / picked.length;
+      perArm.set(renderedKey(name, 0, guard), { calls: c, prompt, meanPrompt });
+      calls += perModel * personaCount * c;
+      promptTokens += perModel * (picked.length === personaCount ? sum : personaCount * meanPrompt);
     }
-    let sum = 0;
-    for (const x of prompt.values()) sum += x;
-    const meanPrompt = sum / picked.length;
-    perVariant.set(name, { calls: c, prompt, meanPrompt });
-    calls += perModel * personaCount * c;
-    promptTokens += perModel * (picked.length === personaCount ? sum : personaCount * meanPrompt);
   }
   let sessions = shape.total;
   for (const d of done) {
-    const e = perVariant.get(d.variant);
+    const e = perArm.get(renderedKey(d.variant, 0, d.guard === true));
     if (!e || d.persona >= personaCount) continue;
     sessions--;
     calls -= e.calls;

@@ -117,6 +117,8 @@ export interface RunHeader {
   variants: string[];
   personas: number;
   samples: number;
+  /** Revision 2: every session of the plan has a guarded twin (`run.guard`, `--guard`); absent otherwise. */
+  guard?: true;
   startedAt: string;
 }
 
@@ -142,6 +144,9 @@ export interface RunEnd {
 }
 
 export type RunLogLine = RunHeader | SessionRecord | RunEnd;
+
+/** The key of a session's guarded twin (`run.guard`): the unguarded key with this suffix. */
+export const GUARD_KEY_SUFFIX = '|guard';
 
 /** The session key used in `SessionRecord.key` and for `--resume`. */
 export function sessionKey(model: string, variant: string, persona: number, sample: number): string {
