@@ -40,6 +40,8 @@ export interface CacheKeyParts {
   variant: string;
   persona: number;
   sample: number;
+  /** The guarded twin's calls (`run.guard`): kept apart even where its conversation is the unguarded one's. */
+  guard?: boolean;
 }
 
 /** The sha256 (hex) of a call's identity; field order is fixed so the key is stable. */
@@ -56,6 +58,8 @@ export function cacheKey(p: CacheKeyParts): string {
     p.variant,
     p.persona,
     p.sample,
+    // Only when set, so every unguarded key stays what it was.
+    ...(p.guard ? ['guard'] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

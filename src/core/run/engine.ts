@@ -283,7 +283,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
 
   const makeCall = (model: ChatModel, spec: SessionSpec, cacheOnly: { hits: number } | undefined): SessionCall => async (req) => {
     const key = o.cache
-      ? cacheKey({ origin: model.origin, model: model.id, messages: req.messages, temperature: req.temperature, seed: req.seed, maxTokens: req.maxTokens, schema: req.schema, variant: spec.variant, persona: spec.persona, sample: spec.sample })
+      ? cacheKey({ origin: model.origin, model: model.id, messages: req.messages, temperature: req.temperature, seed: req.seed, maxTokens: req.maxTokens, schema: req.schema, variant: spec.variant, persona: spec.persona, sample: spec.sample, ...(spec.guard ? { guard: true } : {}) })
       : '';
     const started = performance.now();
     if (o.cache) {
