@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { FROM_REPOSITORY_LABEL } from '../core/view/repositoryResults';
 import { createPlanMemo, decorationPlan, type DecorationPlan, type PlanMemo, type VariantKind } from '../core/view/decorationPlan';
+import { rankMarks, type RankMark } from '../core/view/rankMarks';
 import { COLORS, LANGUAGE_ID } from './ids';
 import type { ResultsStore } from './resultsStore';
 import type { ParseCache } from './scenarioDocuments';
@@ -17,7 +18,7 @@ export interface AppliedDecoration {
 }
 
 /** What the owner applied to an editor, per decoration type. */
-export type AppliedDecorations = Record<'aligned' | 'diverging' | 'failed' | 'items' | 'changed', AppliedDecoration[]> & { model: string };
+export type AppliedDecorations = Record<'aligned' | 'diverging' | 'failed' | 'items' | 'changed' | 'ranks', AppliedDecoration[]> & { model: string };
 
 /** A small filled circle for the gutter; gutter icons are images, so their colour follows the contributed colour's default. */
 function dot(fill: string): vscode.Uri {
@@ -31,7 +32,7 @@ const KINDS: readonly VariantKind[] = ['aligned', 'diverging', 'failed'];
  * file and its results) and sets every decoration type, with empty arrays clearing what no longer holds.
  */
 export class ResultDecorations implements vscode.Disposable {
-  private readonly types: Record<VariantKind | 'items' | 'changed', vscode.TextEditorDecorationType>;
+  private readonly types: Record<VariantKind | 'items' | 'changed' | 'ranks', vscode.TextEditorDecorationType>;
   private readonly subscriptions: vscode.Disposable[];
   private readonly applied = new Map<string, AppliedDecorations>();
   /** Per document, what the last plan can hand the next (unchanged variants are not rebuilt on a results update). */
@@ -59,6 +60,13 @@ export class ResultDecorations implements vscode.Disposable {
         backgroundColor: new vscode.ThemeColor(COLORS.changedWordBackground),
         borderRadius: '2px',
         textDecoration: `underline dotted`,
+      }),
+      // A `rank` entry the model's revealed order inverts: underlined, the short text after its line.
+      ranks: vscode.window.createTextEditorDecorationType({
+        textDecoration: 'underline wavy',
+        overviewRulerColor: new vscode.ThemeColor(COLORS.diverging),
+        overviewRulerLane: vscode.OverviewRulerLane.Right,
+        after: { color: new vscode.ThemeColor(COLORS.diverging), margin: '0 0 0 2em', fontStyle: 'italic' },
       }),
     };
     this.subscriptions = [
@@ -94,6 +102,11 @@ export class ResultDecorations implements vscode.Disposable {
     for (const uri of [...this.memos.keys()]) if (!this.applied.has(uri)) this.memos.delete(uri);
   }
 
+  private ranksFor(doc: vscode.TextDocument): RankMark[] {
+    const analysis = this.store.get(doc.uri)?.analysis;
+    return analysis && this.cache.get(doc).scenario ? rankMarks(doc.getText(), analysis) : [];
+  }
+
   private planFor(doc: vscode.TextDocument): DecorationPlan | undefined {
     const results = this.store.get(doc.uri);
     const scenario = this.cache.get(doc).scenario;
@@ -109,7 +122,7 @@ export class ResultDecorations implements vscode.Disposable {
   private apply(editor: vscode.TextEditor): void {
     const doc = editor.document;
     const plan = this.planFor(doc);
-    const options: Record<VariantKind | 'items' | 'changed', vscode.DecorationOptions[]> = { aligned: [], diverging: [], failed: [], items: [], changed: [] };
+    const options: Record<VariantKind | 'items' | 'changed' | 'ranks', vscode.DecorationOptions[]> = { aligned: [], diverging: [], failed: [], items: [], changed: [], ranks: [] };
     const fromRepository = this.store.get(doc.uri)?.fromRepository;
     const hover = (md: string): vscode.MarkdownString => {
       const m = new vscode.MarkdownString(fromRepository ? `$(shield) **Results ${FROM_REPOSITORY_LABEL}**: not made on this machine.\n\n${md}` : md);
@@ -128,8 +141,16 @@ export class ResultDecorations implements vscode.Disposable {
         options.changed.push({ range: new vscode.Range(doc.positionAt(c.range.start), doc.positionAt(c.range.end)), hoverMessage: hover(c.hover) });
       }
     }
+    if (plan) {
+      for (const r of this.ranksFor(doc)) {
+        options.ranks.push({ range: new vscode.Range(doc.positionAt(r.range.start), doc.positionAt(r.range.end)), hoverMessage: hover(r.hover) });
+        // The short text sits at the end of the entry's line (a decoration of its own, so the hover stays on the entry).
+        const end = doc.positionAt(r.at);
+        options.ranks.push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: r.text } } });
+      }
+    }
     const applied = { model: plan?.model ?? '' } as AppliedDecorations;
-    for (const key of [...KINDS, 'items', 'changed'] as const) {
+    for (const key of [...KINDS, 'items', 'changed', 'ranks'] as const) {
       editor.setDecorations(this.types[key], options[key]);
       applied[key] = options[key].map((o) => ({
         line: o.range.start.line,
