@@ -81,6 +81,9 @@ describe('cli: the guard A/B end to end', function () {
     const perArm = 2 * 5 * 3 * 2;
     assert.equal(out.runs[0].planned, 2 * perArm);
     assert.equal(log.sessions.length, 2 * perArm);
+    // The end record counts the plan and the log, both arms.
+    const end = JSON.parse(fs.readFileSync(out.runs[0].logPath, 'utf8').trim().split('\n').at(-1)!);
+    assert.deepEqual([end.kind, end.outcome, end.planned, end.sessions], ['end', 'done', 2 * perArm, 2 * perArm]);
     const own = log.sessions.filter((s) => !s.guard);
     const twins = new Map(log.sessions.filter((s) => s.guard).map((s) => [s.key, s] as const));
     assert.equal(own.length, perArm);
