@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the benchmarks one after another and prints what each measured (see bench/README.md).
-// Usage: node scripts/bench.mjs [validate] [sem] [editor] [throughput] [plan]   (default: all)
+// Usage: node scripts/bench.mjs [validate] [sem] [editor] [throughput] [plan] [families]   (default: all)
 // Benchmarks print figures and ratios measured in one run; they never fail the build.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const all = ['validate', 'sem', 'editor', 'throughput', 'plan'];
+const all = ['validate', 'sem', 'editor', 'throughput', 'plan', 'families'];
 const wanted = process.argv.slice(2).filter((a) => all.includes(a));
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
 

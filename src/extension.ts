@@ -16,6 +16,8 @@ import { runDirOf, RunController } from './editor/runController';
 import { ApiKeys, registerSecretCommands } from './editor/secrets';
 import { ModelStatusBar } from './editor/statusBar';
 import { ReportPanels } from './editor/reportPanel';
+import { BaselineDeltas } from './editor/baselineDeltas';
+import { RunsView } from './editor/runsView';
 import { ScenarioTests } from './editor/testController';
 import { RepositoryResultsGate } from './editor/trust';
 
@@ -31,6 +33,10 @@ export interface DilemmaLensApi {
   readonly tests: ScenarioTests;
   readonly reports: ReportPanels;
   readonly repositoryResults: RepositoryResultsGate;
+  /** The Dilemma Runs view (issue 10 §3). */
+  readonly runsView: RunsView;
+  /** The baseline of each scenario file and the deltas on its lines (issue 10 §6). */
+  readonly baselines: BaselineDeltas;
 }
 
 /** The editor's composition root: one owned context, disposed with the extension. */
@@ -53,7 +59,7 @@ class DilemmaContext implements vscode.Disposable {
     const picker = new ModelPicker(selection, keys, log);
     const statusBar = new ModelStatusBar(selection);
     const lenses = new RunLenses(this.cache, selection, results);
-    const decorations = new ResultDecorations(this.cache, results);
+    const decorations = new ResultDecorations(this.cache, results, selection);
     const loadResults = (doc: vscode.TextDocument): void => {
       if (doc.languageId === LANGUAGE_ID) void results.load(doc.uri, doc.getText());
     };
@@ -77,8 +83,10 @@ class DilemmaContext implements vscode.Disposable {
     );
     const tests = new ScenarioTests(runs);
     const reports = new ReportPanels({ extensionUri: context.extensionUri, runDirOf, savedResults: repositoryResults });
-    this.disposables.push(tests, reports);
-    this.api = { results, runs, selection, picker, statusBar, decorations, keys, tests, reports, repositoryResults };
+    const baselines = new BaselineDeltas(results);
+    const runsView = new RunsView(results, baselines);
+    this.disposables.push(tests, reports, baselines, runsView);
+    this.api = { results, runs, selection, picker, statusBar, decorations, keys, tests, reports, repositoryResults, runsView, baselines };
   }
 
   dispose(): void {

@@ -47,23 +47,62 @@
     return ul;
   }
 
-  /** Grouped vertical bars: one group per variant, one bar per model x outcome, height = share. */
+  /** The width the charts may take: the report's own width, read at every render (the panel may be 400 px or 1400 px). */
+  const available = () => Math.max(240, Math.floor(main.clientWidth));
+  const CHAR_W = 6.6; // an 11px label's widest average character width, to decide whether labels fit
+
+  /**
+   * An SVG of `width` x `height` user units that scales down with its container: viewBox plus CSS
+   * `max-width: 100%; height: auto` (report.css), so it is never clipped even if the panel is narrower than
+   * the width it was laid out for. `fit(svg)` then sets the viewBox to what was drawn.
+   */
+  function chartSvg(width, height, label) {
+    return svgEl('svg', { class: 'chart', width, height, viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'xMinYMin meet', role: 'img', 'aria-label': label });
+  }
+  /** Sets the viewBox of a drawn (attached) SVG to what it drew: no label is cut off, no blank band is left below. */
+  function fit(svg) {
+    let box;
+    try { box = svg.getBBox(); } catch { return; }
+    if (!box.width || !box.height) return;
+    const x = Math.min(0, Math.floor(box.x) - 1), y = Math.min(0, Math.floor(box.y) - 1);
+    const w = Math.ceil(box.x + box.width) + 2 - x, h = Math.ceil(box.y + box.height) + 2 - y;
+    svg.setAttribute('viewBox', `${x} ${y} ${w} ${h}`);
+    svg.setAttribute('width', String(w));
+    svg.setAttribute('height', String(h));
+  }
+
+  /**
+   * Category labels under a chart, centred on `x`: horizontal when every one fits its `slot`, else
+   * turned to read upwards (each then takes a line's height of width). Returns the height they take.
+   */
+  function categoryLabels(svg, items, y, slot) {
+    const flat = items.every((it) => it.text.length * CHAR_W <= slot - 4);
+    for (const it of items) {
+      if (flat) svg.append(svgEl('text', { class: 'label', x: it.x, y: y + 12, 'text-anchor': 'middle' }, it.text));
+      else svg.append(svgEl('text', { class: 'label', x: it.x + 4, y: y + 4, 'text-anchor': 'end', transform: `rotate(-90 ${it.x + 4} ${y + 4})` }, it.text));
+    }
+    return flat ? 18 : Math.ceil(Math.max(0, ...items.map((it) => it.text.length)) * CHAR_W) + 10;
+  }
+
+  /** Grouped vertical bars: one group per variant, one bar per model x outcome, height = share; laid out for the panel's width. */
   function actionsChart(m) {
     const s = section('actions', 'Actions per variant and model', 'Share of readable actions; the number above a bar is its count.');
     const series = [];
     // one colour per model and outcome; a single model needs only the outcome in the legend
     for (const model of m.models) for (const outcome of m.outcomes) series.push(m.models.length > 1 ? `${model} · ${outcome}` : outcome);
     const groups = m.variants.map((v) => m.actions.filter((b) => b.variant === v));
-    const barW = 18, gap = 16, top = 20, h = 180, left = 36;
-    // a group is as wide as its bars or its label, whichever is wider, so labels never overlap
-    const groupW = groups.map((g, i) => Math.max(Math.max(1, g.length) * barW, m.variants[i].length * 7));
+    const gap = 12, top = 20, h = 180, left = 36;
+    const bars = groups.reduce((n, g) => n + Math.max(1, g.length), 0);
+    // bars share what the panel leaves after the axis and the gaps, 18 px at most, 4 at least
+    const barW = Math.max(4, Math.min(18, Math.floor((available() - left - gap * groups.length) / Math.max(1, bars))));
+    const groupW = groups.map((g) => Math.max(1, g.length) * barW);
     const width = left + groupW.reduce((w, gw) => w + gw + gap, 0);
-    const svg = svgEl('svg', { class: 'chart', width, height: top + h + 40, role: 'img', 'aria-label': 'actions per variant and model' });
+    const svg = chartSvg(width, top + h, 'actions per variant and model');
     axis(svg, left, top, h, width);
+    const labels = [];
     let x = left + gap / 2;
     groups.forEach((g, gi) => {
       const x0 = x;
-      x += (groupW[gi] - Math.max(1, g.length) * barW) / 2;
       for (const b of g) {
         const bh = b.share * h;
         const r = svgEl('rect', { class: `bar action ${colour(series.indexOf(m.models.length > 1 ? `${b.model} · ${b.outcome}` : b.outcome))}`, x, y: top + h - bh, width: barW - 2, height: Math.max(bh, 0.5), 'data-model': b.model, 'data-variant': b.variant, 'data-outcome': b.outcome });
@@ -71,11 +110,14 @@
         svg.append(r, svgEl('text', { class: 'count', x: x + barW / 2 - 1, y: top + h - bh - 4, 'text-anchor': 'middle' }, String(b.count)));
         x += barW;
       }
-      if (g.length === 0) x += barW;
-      svg.append(svgEl('text', { class: 'label', x: x0 + groupW[gi] / 2, y: top + h + 16, 'text-anchor': 'middle' }, m.variants[gi]));
+      labels.push({ x: x0 + groupW[gi] / 2, text: m.variants[gi] });
       x = x0 + groupW[gi] + gap;
     });
+    const below = categoryLabels(svg, labels, top + h + 4, Math.min(...groupW) + gap);
+    svg.setAttribute('height', String(top + h + 4 + below));
+    svg.setAttribute('viewBox', `0 0 ${width} ${top + h + 4 + below}`);
     s.append(svg, legend(series, m.models.length > 1 ? 'Model · action:' : 'Action:'));
+    fit(svg);
   }
 
   /** The 0..1 axis of a vertical chart. */
@@ -86,27 +128,37 @@
     }
   }
 
-  /** Horizontal rows with a point (or bar) and its interval on a shared scale. */
+  /**
+   * Horizontal rows with a point (or bar) and its interval on a shared scale: an HTML grid whose label and
+   * note are text that wraps, and whose plot is an SVG strip in percent of its cell, so it takes any width.
+   */
   function intervalRows(s, rows, { lo, hi, zero, cls }) {
-    const rowH = 22, left = 200, w = 360, top = 10;
-    const sx = (v) => left + ((v - lo) / (hi - lo)) * w;
-    const svg = svgEl('svg', { class: 'chart', width: left + w + 120, height: top + rows.length * rowH + 24, role: 'img' });
-    for (const t of [lo, (lo + hi) / 2, hi]) svg.append(svgEl('line', { class: 'grid', x1: sx(t), x2: sx(t), y1: top, y2: top + rows.length * rowH }), svgEl('text', { class: 'tick', x: sx(t), y: top + rows.length * rowH + 14, 'text-anchor': 'middle' }, num(t)));
-    if (zero !== undefined) svg.append(svgEl('line', { class: 'zero', x1: sx(zero), x2: sx(zero), y1: top, y2: top + rows.length * rowH }));
-    rows.forEach((r, i) => {
-      const y = top + i * rowH + rowH / 2;
-      svg.append(svgEl('text', { class: 'label', x: left - 8, y: y + 4, 'text-anchor': 'end' }, r.label));
+    const pct = (v) => `${(((v - lo) / (hi - lo)) * 100).toFixed(2)}%`;
+    const ticks = [lo, (lo + hi) / 2, hi];
+    const grid = el('div', undefined, `interval-rows ${cls}`);
+    for (const r of rows) {
+      const plot = el('div', undefined, 'row-plot');
       if (r.value === null) {
-        svg.append(svgEl('text', { class: 'note', x: left + 4, y: y + 4 }, r.note || 'no value'));
-        return;
+        plot.append(el('div', r.note || 'no value', 'row-note none'));
+      } else {
+        const svg = svgEl('svg', { class: 'strip', width: '100%', height: 16, role: 'img', 'aria-label': `${r.label}: ${r.note}` });
+        for (const t of ticks) svg.append(svgEl('line', { class: 'grid', x1: pct(t), x2: pct(t), y1: 0, y2: 16 }));
+        if (zero !== undefined) svg.append(svgEl('line', { class: 'zero', x1: pct(zero), x2: pct(zero), y1: 0, y2: 16 }));
+        if (cls === 'divergence') svg.append(svgEl('rect', { class: `bar ${cls} ${colour(r.series)}`, x: '0%', y: 2, width: pct(Math.max(lo, Math.min(hi, r.value))), height: 12 }));
+        if (r.low !== null && r.high !== null) svg.append(svgEl('line', { class: `interval ${cls}`, x1: pct(Math.max(lo, r.low)), x2: pct(Math.min(hi, r.high)), y1: 8, y2: 8 }));
+        const dot = svgEl('circle', { class: `point ${cls} ${colour(r.series)}`, cx: pct(Math.max(lo, Math.min(hi, r.value))), cy: 8, r: 4 });
+        dot.append(svgEl('title', {}, r.note));
+        svg.append(dot);
+        plot.append(svg, el('div', r.note, 'row-note'));
       }
-      if (cls === 'divergence') svg.append(svgEl('rect', { class: `bar ${cls} ${colour(r.series)}`, x: sx(lo), y: y - 6, width: Math.max(0.5, sx(r.value) - sx(lo)), height: 12 }));
-      if (r.low !== null && r.high !== null) svg.append(svgEl('line', { class: `interval ${cls}`, x1: sx(Math.max(lo, r.low)), x2: sx(Math.min(hi, r.high)), y1: y, y2: y }));
-      const dot = svgEl('circle', { class: `point ${cls} ${colour(r.series)}`, cx: sx(Math.max(lo, Math.min(hi, r.value))), cy: y, r: 4 });
-      dot.append(svgEl('title', {}, r.note));
-      svg.append(dot, svgEl('text', { class: 'value', x: left + w + 8, y: y + 4 }, r.note));
-    });
-    s.append(svg);
+      grid.append(el('div', r.label, 'row-label'), plot);
+    }
+    const scale = svgEl('svg', { class: 'strip scale', width: '100%', height: 14, role: 'presentation' });
+    ticks.forEach((t, i) => scale.append(svgEl('text', { class: 'tick', x: pct(t), y: 11, 'text-anchor': ['start', 'middle', 'end'][i] }, num(t))));
+    const axisCell = el('div', undefined, 'row-plot');
+    axisCell.append(scale);
+    grid.append(el('div', undefined, 'row-label'), axisCell);
+    s.append(grid);
   }
 
   function divergenceChart(m) {
@@ -119,11 +171,13 @@
   /** One line per model x variant across the values, on the 0..1 normalised scale. */
   function profileChart(m) {
     const s = section('profiles', 'Stated-score profiles', 'Mean stated score of each value, normalised to 0..1 (0.5 is the scale midpoint: above it the value is held).');
-    const left = 36, top = 14, h = 160, step = Math.max(90, 360 / Math.max(1, m.values.length));
-    const width = left + step * m.values.length + 20;
-    const svg = svgEl('svg', { class: 'chart', width, height: top + h + 34, role: 'img' });
+    const left = 36, top = 14, h = 160, step = Math.max(24, Math.min(160, (available() - left - 20) / Math.max(1, m.values.length)));
+    const width = Math.ceil(left + step * m.values.length + 20);
+    const svg = chartSvg(width, top + h, 'stated-score profiles');
     axis(svg, left, top, h, width);
-    m.values.forEach((v, i) => svg.append(svgEl('text', { class: 'label', x: left + step * (i + 0.5), y: top + h + 18, 'text-anchor': 'middle' }, v)));
+    const below = categoryLabels(svg, m.values.map((v, i) => ({ x: left + step * (i + 0.5), text: v })), top + h + 4, step);
+    svg.setAttribute('height', String(top + h + 4 + below));
+    svg.setAttribute('viewBox', `0 0 ${width} ${top + h + 4 + below}`);
     const names = [];
     m.profiles.forEach((p, k) => {
       names.push(`${p.variant} · ${p.model}`);
@@ -138,6 +192,7 @@
       });
     });
     s.append(svg, legend(names));
+    fit(svg);
   }
 
   function pathChart(m) {
@@ -201,7 +256,12 @@
     s.append(ul);
   }
 
+  /** The model drawn last, and the width it was laid out for: a panel resized to another width redraws it. */
+  let shown;
+  let drawnWidth = 0;
   function render(m) {
+    shown = m;
+    drawnWidth = available();
     main.replaceChildren();
     /** @type {HTMLElement} */ (document.getElementById('title')).textContent = m.title;
     const runs = m.runs.map((r) => `${r.runId} (${r.sessions} sessions)`).join(', ');
@@ -218,7 +278,17 @@
       for (const w of m.warnings) s.append(el('p', w, 'note'));
     }
     document.body.dataset.rendered = 'true';
+    document.body.dataset.width = String(drawnWidth);
   }
+  // Redraw at the new width once the panel has settled (one frame), not on every pixel of a drag.
+  let pending = 0;
+  new ResizeObserver(() => {
+    if (!shown || pending) return;
+    pending = requestAnimationFrame(() => {
+      pending = 0;
+      if (shown && available() !== drawnWidth) render(shown);
+    });
+  }).observe(main);
 
   window.addEventListener('message', (e) => {
     const msg = e.data;
@@ -235,5 +305,6 @@
   for (const format of ['markdown', 'json']) {
     /** @type {HTMLElement} */ (document.getElementById(`export-${format}`)).addEventListener('click', () => vscode.postMessage({ type: 'export', format }));
   }
+  /** @type {HTMLElement} */ (document.getElementById('pick-run')).addEventListener('click', () => vscode.postMessage({ type: 'pickRun' }));
   vscode.postMessage({ type: 'ready' });
 })();

@@ -7,8 +7,10 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   sem: async () => (await import('./semCommand')).semCommand,
   run: async () => (await import('./runCommand')).runCommandModule,
   analyze: async () => (await import('./analyzeCommand')).analyzeCommand,
+  merge: async () => (await import('./mergeCommand')).mergeCommand,
   compare: async () => (await import('./compareCommand')).compareCommand,
   arbitrate: async () => (await import('./arbitrateCommand')).arbitrateCommand,
+  bench: async () => (await import('./benchCommand')).benchCommandModule,
 };
 
 async function help(io: CliIo): Promise<void> {

@@ -3,6 +3,7 @@
  * tenth of the run, so a CI log stays short). The preflight lines come from here too.
  */
 import type { PlanEstimate, Preflight, RunProgress } from '../core/run/engine';
+import { formatUsd, type CostBand, type PriceOf } from '../core/models/prices';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -20,10 +21,13 @@ export interface ProgressReporter {
 export function formatEstimate(scenario: string, p: PlanEstimate): string {
   const e = p.estimate;
   const sh = p.shape;
-  const resumed = p.alreadyDone > 0 ? ` (${p.alreadyDone} of ${sh.total} already in the log)` : '';
+  const planned = p.shard?.planned ?? sh.total;
+  const resumed = p.alreadyDone > 0 ? ` (${p.alreadyDone} of ${planned} already in the log)` : '';
+  const whole = `${sh.models.length} model(s) x ${sh.variants.length} variant(s) x ${sh.personas} persona(s) x ${sh.samples} sample(s)`;
+  const of = p.shard ? `shard ${p.shard.index}/${p.shard.count}: ${planned} of the ${sh.total} = ${whole}` : whole;
   return [
-    `${scenario}: run ${p.runId}`,
-    `  ${e.sessions} sessions${resumed} = ${sh.models.length} model(s) x ${sh.variants.length} variant(s) x ${sh.personas} persona(s) x ${sh.samples} sample(s), ${sh.settings.mode} sessions`,
+    `${scenario}: run ${p.runId}${p.shard ? ` (shard ${p.shard.index}/${p.shard.count})` : ''}`,
+    `  ${e.sessions} sessions${resumed} = ${of}, ${sh.settings.mode} sessions`,
     `  ${e.calls} calls, about ${fmtTokens(e.promptTokens)} prompt + ${fmtTokens(e.completionTokens)} completion tokens`,
   ].join('\n') + '\n';
 }
@@ -33,7 +37,15 @@ export function formatPreflight(p: Preflight): string {
   const e = p.estimate;
   if (p.cachedCalls === undefined) return '  cache: off\n';
   const share = e.calls === 0 ? 0 : Math.round((100 * p.cachedCalls) / e.calls);
-  return `  cached: ${p.cachedCalls} of ${e.calls} calls (${share}%)\n`;
+  return `  cached: ${p.cachedCalls} of ${e.calls} calls (${share}%)${p.fresh ? ', fresh samples (--fresh: no answer of another run is reused)' : ''}\n`;
+}
+
+/** The preflight's money line: the band of what the uncached calls cost, the prices used, the models without one. */
+export function formatCostBand(b: CostBand, models: readonly string[], priceOf: PriceOf): string {
+  const prices = models.filter((m) => priceOf(m)).map((m) => `${m} $${priceOf(m)!.input}/$${priceOf(m)!.output}`);
+  const none = b.unpriced.length > 0 ? `no price for ${b.unpriced.join(', ')} (set "price" in the providers file; docs/run.md)` : '';
+  if (prices.length === 0) return `  cost: unknown, ${none}\n`;
+  return `  cost: ${formatUsd(b.low)} - ${formatUsd(b.expected)} - ${formatUsd(b.high)} (low - expected - high) for ${b.calls} uncached call(s) at ${prices.join(', ')} per 1M input/output tokens${none ? `; ${none}, not counted` : ''}\n`;
 }
 
 function fmtTokens(n: number): string {

@@ -12,17 +12,19 @@ import { canGuard } from '../core/run/plan';
 import { PLAN_CALL_LIMIT, type Scenario } from '../core/scenario/model';
 import type { ChatModel } from '../core/models/chatModel';
 import { ModelError } from '../core/models/chatModel';
-import { loadProvidersConfig, resolveModel, type ProvidersConfig } from '../core/models/providers';
+import { configPrices, loadProvidersConfig, resolveModel, type ProvidersConfig } from '../core/models/providers';
+import { costBand, formatUsd } from '../core/models/prices';
 import { createScheduler } from '../core/run/scheduler';
 import { createDiskCache } from '../core/run/cache';
 import { defaultCacheDir, defaultRunDir } from '../core/workspace/layout';
 import { PlanTooLargeError, runScenario, RunSetupError, type Preflight, type RunSummary } from '../core/run/engine';
 import { newRunId, readRunLog, runLogPath, isValidRunId } from '../core/run/runLog';
-import { createProgress, formatEstimate, formatPreflight } from './progress';
-import { flagHelp, parseArgv, UsageError, type CliCommand, type FlagSpec } from './argv';
+import { parseShard, shardLabel, type Shard } from '../core/run/shard';
+import { createProgress, formatCostBand, formatEstimate, formatPreflight } from './progress';
+import { flagHelp, parseArgv, UsageError, type CliCommand, type FlagSpec, type ParsedArgv } from './argv';
 import { positionAt } from './location';
-import { analyzeLogFiles, AnalyzeInputError } from '../core/workspace/analyzeLogs';
-import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
+import { analyzeLogFiles, AnalyzeInputError, type AnalyzedLogs } from '../core/workspace/analyzeLogs';
+import type { AnalyzeOptions, ScenarioAnalysis } from '../core/analysis/analyzeRun';
 import { buildReport } from '../core/report/json';
 import { reportJunit } from '../core/report/junit';
 import { reportMarkdown } from '../core/report/markdown';
@@ -40,7 +42,8 @@ export interface RunIo {
 /** Calls a plan may make before `run` asks for `--yes` or `--max-calls`. */
 export const DEFAULT_PLAN_LIMIT = PLAN_CALL_LIMIT;
 
-const FLAGS: FlagSpec[] = [
+/** `run`'s flags; `bench` takes most of them too. */
+export const RUN_FLAGS: FlagSpec[] = [
   { name: 'model', kind: 'string', multiple: true, description: 'provider/model (default: the scenario\'s run.models)' },
   { name: 'base-url', kind: 'string', description: 'OpenAI-compatible endpoint for the models\' provider' },
   { name: 'samples', kind: 'string', description: 'sessions per model x variant x persona (default: run.samples)' },
@@ -50,8 +53,11 @@ const FLAGS: FlagSpec[] = [
   { name: 'out', kind: 'string', description: 'run logs go to DIR/<scenario>/<run-id>.jsonl (default <workspace>/.dilemma/runs)' },
   { name: 'guard', kind: 'boolean', description: 'also run every session with the arbitration rules stated as its policy, and compare (the guard A/B; as run.guard: true)' },
   { name: 'no-cache', kind: 'boolean', description: 'neither read nor write the response cache' },
+  { name: 'fresh', kind: 'boolean', description: 'draw new samples: reuse no cached answer of an earlier run (this run\'s own answers are cached for its --resume)' },
   { name: 'resume', kind: 'string', description: 'run only the sessions of run ID missing from its log' },
+  { name: 'shard', kind: 'string', description: 'run only shard I of N of the sessions (I/N, e.g. 2/4; a stable hash of each session key); join the logs with dilemma merge' },
   { name: 'max-calls', kind: 'string', description: 'stop after N model calls (attempts); resume later with --resume. Also accepts a plan above --plan-limit' },
+  { name: 'max-cost', kind: 'string', description: 'stop once the calls cost USD dollars at the price table (e.g. 2.50); resume later with --resume' },
   { name: 'plan-limit', kind: 'string', description: `refuse a plan of more calls than N (default ${DEFAULT_PLAN_LIMIT.toLocaleString('en-US')}; also $DILEMMA_PLAN_LIMIT)` },
   { name: 'yes', kind: 'boolean', short: 'y', description: 'run a plan above --plan-limit anyway' },
   { name: 'timeout', kind: 'string', description: 'per request attempt, in ms (default 60000; also $DILEMMA_REQUEST_TIMEOUT_MS)' },
@@ -61,7 +67,7 @@ const FLAGS: FlagSpec[] = [
 
 export const RUN_USAGE = `usage: dilemma run <files...> --model provider/model [--model ...] [options]
 
-${flagHelp(FLAGS)}
+${flagHelp(RUN_FLAGS)}
 
 Providers come from ~/.config/dilemma-lens/providers.json (or $DILEMMA_CONFIG); API keys only from
 the environment (OPENAI_API_KEY, or the provider's apiKeyEnv). See docs/run.md.
@@ -69,9 +75,9 @@ Exit code: 0 done and every assert passed, 1 an assert failed or could not be me
 --max-calls, 2 usage or scenario error (or a plan above --plan-limit), 3 a model could not be reached,
 124 stopped by --deadline, 130 cancelled.`;
 
-type RunFormat = 'text' | 'json' | 'markdown' | 'junit';
+export type RunFormat = 'text' | 'json' | 'markdown' | 'junit';
 
-interface RunArgs {
+export interface RunArgs {
   files: string[];
   models: string[];
   baseUrl?: string;
@@ -83,8 +89,11 @@ interface RunArgs {
   cache: boolean;
   /** `--guard`: the guard A/B for every file (each file's `run.guard` applies without it). */
   guard: boolean;
+  fresh: boolean;
   resume?: string;
+  shard?: Shard;
   maxCalls?: number;
+  maxCost?: number;
   planLimit?: number;
   yes: boolean;
   timeoutMs?: number;
@@ -109,25 +118,43 @@ export function parseDuration(v: string): number {
 
 /** Parses `run`'s arguments; throws a `UsageError` naming the offending flag. */
 export function parseRunArgs(argv: readonly string[]): RunArgs {
-  const p = parseArgv(argv, FLAGS);
+  return runArgsFrom(parseArgv(argv, RUN_FLAGS));
+}
+
+/**
+ * `RunArgs` from parsed flags. `bench` reads its run-log folder from another flag (`outFlag`) and has
+ * a report format of its own, so the run is told `text` (`format`).
+ */
+export function runArgsFrom(p: ParsedArgv, options: { outFlag?: string; format?: RunFormat } = {}): RunArgs {
   const resume = p.string('resume');
   if (resume !== undefined && !isValidRunId(resume)) throw new UsageError(`--resume needs a run id, got "${resume}"`);
   const samples = integer('samples', p.string('samples'), 1);
+  const shardText = p.string('shard');
+  let shard: Shard | undefined;
+  try {
+    shard = shardText === undefined ? undefined : parseShard(shardText);
+  } catch (err) {
+    throw new UsageError(`--shard: ${(err as Error).message}`);
+  }
   const maxCalls = integer('max-calls', p.string('max-calls'), 0);
   const planLimit = integer('plan-limit', p.string('plan-limit'), 0);
+  const maxCostText = p.string('max-cost');
+  if (maxCostText !== undefined && !/^\$?\d+(\.\d+)?$/.test(maxCostText)) throw new UsageError(`--max-cost needs an amount of US dollars such as 2.50, got "${maxCostText}"`);
+  const maxCost = maxCostText === undefined ? undefined : Number(maxCostText.replace('$', ''));
   const timeoutMs = integer('timeout', p.string('timeout'), 1);
   const deadline = p.string('deadline');
   const deadlineMs = deadline === undefined ? undefined : parseDuration(deadline);
   const baseUrl = p.string('base-url');
   const variant = p.string('variant');
-  const out = p.string('out');
+  const out = p.string(options.outFlag ?? 'out');
   return {
     files: p.positionals,
     models: p.list('model'),
     concurrency: integer('concurrency', p.string('concurrency'), 1) ?? 8,
-    format: (p.string('format') ?? 'text') as RunFormat,
+    format: options.format ?? ((p.string('format') ?? 'text') as RunFormat),
     cache: !p.bool('no-cache'),
     guard: p.bool('guard'),
+    fresh: p.bool('fresh'),
     help: p.bool('help'),
     yes: p.bool('yes'),
     ...(planLimit !== undefined ? { planLimit } : {}),
@@ -138,7 +165,9 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     ...(variant !== undefined ? { variant } : {}),
     ...(out !== undefined ? { out } : {}),
     ...(resume !== undefined ? { resume } : {}),
+    ...(shard !== undefined ? { shard } : {}),
     ...(maxCalls !== undefined ? { maxCalls } : {}),
+    ...(maxCost !== undefined ? { maxCost } : {}),
   };
 }
 
@@ -188,7 +217,8 @@ function loadScenarios(files: string[], io: RunIo): Loaded[] | undefined {
 
 function formatSummary(s: RunSummary): string {
   const lines = [`${s.scenario}: ${s.complete} complete, ${s.failed} failed${s.notRun ? `, ${s.notRun} not run` : ''}${s.alreadyDone ? ` (${s.alreadyDone} from before)` : ''} of ${s.planned} sessions in ${(s.durationMs / 1000).toFixed(1)} s`];
-  lines.push(`  ${s.calls} model calls, ${s.cachedCalls} from the cache, ${s.usage.promptTokens} prompt + ${s.usage.completionTokens} completion tokens`);
+  lines.push(`  ${s.calls} model calls, ${s.cachedCalls} from the cache, ${s.usage.promptTokens} prompt + ${s.usage.completionTokens} completion tokens${s.costUsd !== undefined ? `, ${formatUsd(s.costUsd)} spent` : ''}`);
+  if (s.shard) lines.push(`  shard ${shardLabel(s.shard)}: ${s.planned} of the plan's sessions; join the shards' logs with dilemma merge`);
   if (s.stopped === 'aborted') lines.push(`  cancelled: resume with --resume ${s.runId}`);
   if (s.stopped === 'budget') lines.push(`  stopped: ${s.reason}; resume with --resume ${s.runId}`);
   if (s.stopped === 'unreachable') lines.push(`  stopped: ${s.reason}`);
@@ -197,14 +227,25 @@ function formatSummary(s: RunSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Runs `dilemma run` with full control of its streams, environment and cancellation (tests, scripts). */
-export async function runCommand(argv: readonly string[], io: RunIo): Promise<number> {
-  const args = parseRunArgs(argv);
-  if (args.help) {
-    io.stdout.write(`${RUN_USAGE}\n`);
-    return 0;
-  }
-  if (args.files.length === 0) throw new UsageError('no scenario files given');
+/** A summary of one scenario's run, with the preflight estimate when there was one. */
+export type RunResult = RunSummary & { estimate?: Preflight['estimate']; cachedAtStart?: number };
+
+/** What `executeRuns` did: the exit code so far, each scenario's run, and the analyses of the runs that ended by themselves. */
+export interface RunOutcome {
+  exit: number;
+  runId: string;
+  summaries: RunResult[];
+  analyses: ScenarioAnalysis[];
+  /** Per analysis (same order): the scenario and the sessions behind it. */
+  analyzed: AnalyzedLogs['scenarios'];
+}
+
+/**
+ * Validates, resolves the models and runs every scenario file through the engine (cache, resume,
+ * budget, deadline), then analyses every run that ended by itself. Shared by `run` and `bench`.
+ * Progress notes go to `info`; a number is an early exit code (usage, scenario or model error).
+ */
+export async function executeRuns(args: RunArgs, io: RunIo, info: RunIo['stdout'], command = 'run', analyzeOptions: AnalyzeOptions = {}): Promise<RunOutcome | number> {
   const loaded = loadScenarios(args.files, io);
   if (!loaded) return 2;
   if (args.guard) {
@@ -234,7 +275,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     }
   }
   if (wanted.size === 0) {
-    io.stderr.write('dilemma run: no model: pass --model provider/model or set run.models in the scenario\n');
+    io.stderr.write(`dilemma ${command}: no model: pass --model provider/model or set run.models in the scenario\n`);
     return 2;
   }
 
@@ -247,10 +288,11 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     config = loadProvidersConfig(io.env);
     for (const id of wanted) models.set(id, resolveModel(id, { env: io.env, config, ...(args.baseUrl ? { baseUrl: args.baseUrl } : {}), timeoutMs: requestTimeoutMs }));
   } catch (err) {
-    io.stderr.write(`dilemma run: ${(err as Error).message}\n`);
+    io.stderr.write(`dilemma ${command}: ${(err as Error).message}\n`);
     return err instanceof ModelError ? 3 : 2;
   }
 
+  const priceOf = configPrices(config);
   const scheduler = createScheduler({
     concurrency: args.concurrency,
     maxRetries: envInt(io.env, 'DILEMMA_MAX_RETRIES', 4),
@@ -267,9 +309,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
   const runId = args.resume ?? newRunId();
   // A plan above the limit needs --yes, or --max-calls, which bounds what this invocation spends.
   const planLimit = args.yes || args.maxCalls !== undefined ? undefined : (args.planLimit ?? envInt(io.env, 'DILEMMA_PLAN_LIMIT', DEFAULT_PLAN_LIMIT));
-  // Only text mixes progress notes into stdout; the other formats keep it for the report alone.
-  const info = args.format === 'text' ? io.stdout : io.stderr;
-  const summaries: (RunSummary & { estimate?: Preflight['estimate']; cachedAtStart?: number })[] = [];
+  const summaries: RunResult[] = [];
   let exit = 0;
   try {
     for (const l of loaded) {
@@ -293,25 +333,30 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
           concurrency: args.concurrency,
           signal: controller.signal,
           ...(args.resume ? { resume: args.resume } : { runId }),
+          ...(args.shard ? { shard: args.shard } : {}),
+          ...(args.fresh ? { fresh: true } : {}),
+          priceOf,
+          ...(args.maxCost !== undefined ? { maxCost: args.maxCost } : {}),
           ...(planLimit !== undefined ? { planLimit } : {}),
           ...(deadline !== undefined ? { deadline } : {}),
           onEstimate: (e) => info.write(formatEstimate(l.scenario.id, e)),
           onPreflight: (p) => {
             pre = p;
             info.write(formatPreflight(p));
+            info.write(formatCostBand(costBand(p.estimate, p.plan.models, priceOf, p.cachedCalls ?? 0, p.plan.settings.maxTokens), p.plan.models, priceOf));
           },
           onProgress: (p) => progress.update(p),
         });
       } catch (err) {
         if (err instanceof PlanTooLargeError) {
           io.stderr.write(
-            `dilemma run: ${l.file}: refused: ${err.message}. Pass --yes to run it all, --max-calls N to make at most N calls of it (resume with --resume), or raise --plan-limit; fewer --samples, variants or models make it smaller\n`,
+            `dilemma ${command}: ${l.file}: refused: ${err.message}. Pass --yes to run it all, --max-calls N to make at most N calls of it (resume with --resume), or raise --plan-limit; fewer --samples, variants or models make it smaller\n`,
           );
           exit = Math.max(exit, 2);
           continue;
         }
         if (err instanceof RunSetupError) {
-          io.stderr.write(`dilemma run: ${l.file}: ${err.message}\n`);
+          io.stderr.write(`dilemma ${command}: ${l.file}: ${err.message}\n`);
           exit = Math.max(exit, 2);
           continue;
         }
@@ -335,18 +380,43 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     else process.removeListener('SIGINT', onSigint);
   }
   // Only runs that ended by themselves are analysed: a stopped run's sessions are a biased subset.
+  // A shard is analysed (and its asserts checked) once merged: alone it is a fraction of the samples.
   const analyses: ScenarioAnalysis[] = [];
+  const analyzed: AnalyzedLogs['scenarios'] = [];
   try {
     for (const s of summaries) {
       if (s.stopped) continue;
+      if (s.shard) {
+        info.write(`${s.scenario}: shard ${shardLabel(s.shard)} is analysed after dilemma merge joins the shards\n`);
+        continue;
+      }
       const log = path.relative(io.cwd, s.logPath) || s.logPath;
-      analyses.push(...(await analyzeLogFiles([log], io.cwd, { scenarioFile: s.file })).analyses);
+      const r = await analyzeLogFiles([log], io.cwd, { ...analyzeOptions, scenarioFile: s.file });
+      analyses.push(...r.analyses);
+      analyzed.push(...r.scenarios);
     }
   } catch (err) {
     if (!(err instanceof AnalyzeInputError)) throw err;
-    io.stderr.write(`dilemma run: cannot analyse the run: ${err.message}\n`);
+    io.stderr.write(`dilemma ${command}: cannot analyse the run: ${err.message}\n`);
     return Math.max(exit, 2);
   }
+  return { exit, runId, summaries, analyses, analyzed };
+}
+
+/** Runs `dilemma run` with full control of its streams, environment and cancellation (tests, scripts). */
+export async function runCommand(argv: readonly string[], io: RunIo): Promise<number> {
+  const args = parseRunArgs(argv);
+  if (args.help) {
+    io.stdout.write(`${RUN_USAGE}\n`);
+    return 0;
+  }
+  if (args.files.length === 0) throw new UsageError('no scenario files given');
+  // Only text mixes progress notes into stdout; the other formats keep it for the report alone.
+  const info = args.format === 'text' ? io.stdout : io.stderr;
+  const outcome = await executeRuns(args, io, info);
+  if (typeof outcome === 'number') return outcome;
+  const { runId, summaries, analyses } = outcome;
+  let exit = outcome.exit;
   switch (args.format) {
     case 'json':
       io.stdout.write(`${JSON.stringify({ runId, runs: summaries, ...(analyses.length > 0 ? { report: buildReport(analyses, { generatedAt: new Date().toISOString() }) } : {}) }, null, 2)}\n`);

@@ -1,15 +1,24 @@
 import * as vscode from 'vscode';
-import { pickSession, transcriptDocument } from '../core/view/transcriptDocument';
+import { parseScenario } from '../core/scenario/parse';
+import { variantCompareDocuments } from '../core/view/variantCompareDocument';
 import { COMMANDS, TRANSCRIPT_SCHEME } from './ids';
 import { askVariant, parseResultUri, scenarioArg } from './divergenceView';
 import type { ResultsStore } from './resultsStore';
 
-/** `dilemma-transcript:/<variant> transcript.md?<scenario uri>`: the transcript of a variant's first sample. */
-export function transcriptUri(scenario: vscode.Uri, variant: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: TRANSCRIPT_SCHEME, path: `/${encodeURIComponent(variant)} transcript.md`, query: scenario.toString() });
+/**
+ * `dilemma-transcript:/<shown variant> compare.md?<scenario uri>#<compared variant>`: one side of the
+ * comparison of `compared` with the baseline (`shown` is the baseline's name on the left, `compared` on the right).
+ */
+export function compareUri(scenario: vscode.Uri, shown: string, compared: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: TRANSCRIPT_SCHEME, path: `/${encodeURIComponent(shown)} compare.md`, query: scenario.toString(), fragment: encodeURIComponent(compared) });
 }
 
-/** "Compare with baseline": VS Code's diff editor on the baseline's and a variant's transcripts (same persona and sample). */
+/**
+ * "Compare with baseline": VS Code's diff editor on what a variant changed against the baseline (the
+ * scenario's first variant): the prompts as rendered from the file as it is now (system prompt, the items
+ * whose text differs, the action prompt), then the modal answers of the shown results' first model
+ * (src/core/view/variantCompareDocument.ts).
+ */
 export class CompareView implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
@@ -29,20 +38,24 @@ export class CompareView implements vscode.TextDocumentContentProvider, vscode.D
         const variant = variantArg ?? (await askVariant(this.store, uri, true));
         const baseline = this.store.get(uri)?.analysis?.variants[0];
         if (!variant || !baseline) return undefined;
-        const left = transcriptUri(uri, baseline);
-        const right = transcriptUri(uri, variant);
-        await vscode.commands.executeCommand('vscode.diff', left, right, `${baseline} ↔ ${variant} (transcripts)`, { preview: true });
+        const left = compareUri(uri, baseline, variant);
+        const right = compareUri(uri, variant, variant);
+        await vscode.commands.executeCommand('vscode.diff', left, right, `${baseline} ↔ ${variant} (prompts and modal answers)`, { preview: true });
         return [left.toString(), right.toString()];
       }),
     ];
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    const { scenario, variant } = parseResultUri(uri);
-    const results = this.store.get(scenario);
-    const model = results?.analysis?.models[0];
-    if (!results || !model) return `No results for ${scenario.fsPath} yet: run it first.\n`;
-    return transcriptDocument(pickSession(results.records, model, variant), variant);
+    const { scenario: file, variant: shown } = parseResultUri(uri);
+    const compared = decodeURIComponent(uri.fragment);
+    const results = this.store.get(file);
+    // the prompts of the file as it is now (open and maybe unsaved), else of the text the results were computed from
+    const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString())?.getText() ?? this.store.textOf(file);
+    const scenario = text === undefined ? undefined : parseScenario(text).scenario;
+    if (!scenario) return `No scenario could be read from ${file.fsPath}: fix its errors first.\n`;
+    const docs = variantCompareDocuments(scenario, compared, results?.records ?? [], results?.analysis?.models[0]);
+    return shown === compared ? docs.variant : docs.baseline;
   }
 
   dispose(): void {

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { FROM_REPOSITORY_LABEL } from '../core/view/repositoryResults';
 import { createPlanMemo, decorationPlan, type DecorationPlan, type PlanMemo, type VariantKind } from '../core/view/decorationPlan';
 import { rankMarks, type RankMark } from '../core/view/rankMarks';
+import type { StatedTone } from '../core/view/statedAction';
 import { COLORS, LANGUAGE_ID } from './ids';
+import type { ModelSelection } from './modelSelection';
 import type { ResultsStore } from './resultsStore';
 import type { ParseCache } from './scenarioDocuments';
 
@@ -17,22 +19,29 @@ export interface AppliedDecoration {
   hover?: string;
 }
 
-/** What the owner applied to an editor, per decoration type. */
-export type AppliedDecorations = Record<'aligned' | 'diverging' | 'failed' | 'items' | 'changed' | 'ranks', AppliedDecoration[]> & { model: string };
-
-/** A small filled circle for the gutter; gutter icons are images, so their colour follows the contributed colour's default. */
-function dot(fill: string): vscode.Uri {
-  return vscode.Uri.parse(`data:image/svg+xml;utf8,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><circle cx="8" cy="8" r="4" fill="${fill}"/></svg>`)}`);
-}
+/** What the owner applied to an editor, per decoration type (`stated-<tone>`: the stated-versus-action marks). */
+export type AppliedDecorations = Record<DecorationKey, AppliedDecoration[]> & { model: string; picked: string };
 
 const KINDS: readonly VariantKind[] = ['aligned', 'diverging', 'failed'];
+const TONES: readonly StatedTone[] = ['agree', 'mixed', 'against', 'none'];
+type StatedKey = `stated-${StatedTone}`;
+type DecorationKey = VariantKind | 'items' | 'changed' | 'ranks' | StatedKey;
+const KEYS: readonly DecorationKey[] = [...KINDS, 'items', 'changed', 'ranks', ...TONES.map((t) => `stated-${t}` as const)];
+
+/**
+ * The line tint of a diverging or failed variant and of a stated-versus-action mark with a share
+ * against: the Testing view's glyphs take the glyph margin on every line that carries a test, so the
+ * divergence signal is the line background and the overview ruler, never a gutter icon.
+ */
+const TINT = { amber: 'rgba(210, 153, 34, 0.10)', red: 'rgba(248, 81, 73, 0.10)' } as const;
+const TONE_COLOUR: Record<StatedTone, string> = { agree: COLORS.aligned, mixed: COLORS.diverging, against: COLORS.failed, none: COLORS.summary };
 
 /**
  * The one owner of result decorations: on each pass it computes the plan (a pure function of the
  * file and its results) and sets every decoration type, with empty arrays clearing what no longer holds.
  */
 export class ResultDecorations implements vscode.Disposable {
-  private readonly types: Record<VariantKind | 'items' | 'changed' | 'ranks', vscode.TextEditorDecorationType>;
+  private readonly types: Record<DecorationKey, vscode.TextEditorDecorationType>;
   private readonly subscriptions: vscode.Disposable[];
   private readonly applied = new Map<string, AppliedDecorations>();
   /** Per document, what the last plan can hand the next (unchanged variants are not rebuilt on a results update). */
@@ -42,19 +51,31 @@ export class ResultDecorations implements vscode.Disposable {
   constructor(
     private readonly cache: ParseCache,
     private readonly store: ResultsStore,
+    private readonly selection?: ModelSelection,
   ) {
-    const variantType = (kind: VariantKind, colour: string, icon: string): vscode.TextEditorDecorationType =>
+    const variantType = (kind: VariantKind, colour: string, tint?: string): vscode.TextEditorDecorationType =>
       vscode.window.createTextEditorDecorationType({
-        gutterIconPath: dot(icon),
-        gutterIconSize: 'contain',
+        isWholeLine: true,
+        ...(tint ? { backgroundColor: tint } : {}),
         overviewRulerColor: new vscode.ThemeColor(colour),
         overviewRulerLane: vscode.OverviewRulerLane.Left,
         after: { color: new vscode.ThemeColor(colour), margin: '0 0 0 2em', fontStyle: kind === 'aligned' ? 'normal' : 'italic' },
       });
+    const statedType = (tone: StatedTone): vscode.TextEditorDecorationType =>
+      vscode.window.createTextEditorDecorationType({
+        isWholeLine: true,
+        ...(tone === 'against' ? { backgroundColor: TINT.red } : tone === 'mixed' ? { backgroundColor: TINT.amber } : {}),
+        ...(tone === 'none' ? {} : { overviewRulerColor: new vscode.ThemeColor(TONE_COLOUR[tone]), overviewRulerLane: vscode.OverviewRulerLane.Right }),
+        after: { color: new vscode.ThemeColor(TONE_COLOUR[tone]), margin: '0 0 0 2em' },
+      });
     this.types = {
-      aligned: variantType('aligned', COLORS.aligned, '#3fb950'),
-      diverging: variantType('diverging', COLORS.diverging, '#d29922'),
-      failed: variantType('failed', COLORS.failed, '#f85149'),
+      aligned: variantType('aligned', COLORS.aligned),
+      diverging: variantType('diverging', COLORS.diverging, TINT.amber),
+      failed: variantType('failed', COLORS.failed, TINT.red),
+      'stated-agree': statedType('agree'),
+      'stated-mixed': statedType('mixed'),
+      'stated-against': statedType('against'),
+      'stated-none': statedType('none'),
       items: vscode.window.createTextEditorDecorationType({ after: { color: new vscode.ThemeColor(COLORS.summary), margin: '0 0 0 2em' } }),
       changed: vscode.window.createTextEditorDecorationType({
         backgroundColor: new vscode.ThemeColor(COLORS.changedWordBackground),
@@ -71,6 +92,7 @@ export class ResultDecorations implements vscode.Disposable {
     };
     this.subscriptions = [
       store.onDidChange(() => this.schedule()),
+      ...(selection ? [selection.onDidChange(() => this.schedule())] : []),
       vscode.window.onDidChangeVisibleTextEditors(() => this.schedule()),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.languageId === LANGUAGE_ID) this.schedule();
@@ -116,13 +138,15 @@ export class ResultDecorations implements vscode.Disposable {
     }
     let memo = this.memos.get(doc.uri.toString());
     if (!memo) this.memos.set(doc.uri.toString(), (memo = createPlanMemo()));
-    return decorationPlan(scenario, doc.getText(), results.analysis, results.records, undefined, memo, results.labelOf);
+    // The picked model: the first of the model selection that has results here (else the plan takes the run's first).
+    const picked = this.selection?.current.find((m) => results.analysis!.models.includes(m));
+    return decorationPlan(scenario, doc.getText(), results.analysis, results.records, undefined, memo, results.labelOf, picked);
   }
 
   private apply(editor: vscode.TextEditor): void {
     const doc = editor.document;
     const plan = this.planFor(doc);
-    const options: Record<VariantKind | 'items' | 'changed' | 'ranks', vscode.DecorationOptions[]> = { aligned: [], diverging: [], failed: [], items: [], changed: [], ranks: [] };
+    const options = Object.fromEntries(KEYS.map((k) => [k, [] as vscode.DecorationOptions[]])) as Record<DecorationKey, vscode.DecorationOptions[]>;
     const fromRepository = this.store.get(doc.uri)?.fromRepository;
     const hover = (md: string): vscode.MarkdownString => {
       const m = new vscode.MarkdownString(fromRepository ? `$(shield) **Results ${FROM_REPOSITORY_LABEL}**: not made on this machine.\n\n${md}` : md);
@@ -135,7 +159,10 @@ export class ResultDecorations implements vscode.Disposable {
       }
       for (const i of plan.items) {
         const at = doc.positionAt(i.at);
-        options.items.push({ range: new vscode.Range(at, at), renderOptions: { after: { contentText: i.text } } });
+        options.items.push({ range: new vscode.Range(at, at), ...(i.hover ? { hoverMessage: hover(i.hover) } : {}), renderOptions: { after: { contentText: i.text } } });
+      }
+      for (const m of plan.stated) {
+        options[`stated-${m.tone}`].push({ range: new vscode.Range(doc.positionAt(m.line), doc.positionAt(m.at)), hoverMessage: hover(m.hover), renderOptions: { after: { contentText: m.text } } });
       }
       for (const c of plan.changed) {
         options.changed.push({ range: new vscode.Range(doc.positionAt(c.range.start), doc.positionAt(c.range.end)), hoverMessage: hover(c.hover) });
@@ -149,8 +176,8 @@ export class ResultDecorations implements vscode.Disposable {
         options.ranks.push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: r.text } } });
       }
     }
-    const applied = { model: plan?.model ?? '' } as AppliedDecorations;
-    for (const key of [...KINDS, 'items', 'changed', 'ranks'] as const) {
+    const applied = { model: plan?.model ?? '', picked: plan?.picked ?? '' } as AppliedDecorations;
+    for (const key of KEYS) {
       editor.setDecorations(this.types[key], options[key]);
       applied[key] = options[key].map((o) => ({
         line: o.range.start.line,

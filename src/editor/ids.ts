@@ -43,6 +43,8 @@ export const RUN_SETTINGS = {
   concurrency: 'dilemmaLens.run.concurrency',
   timeout: 'dilemmaLens.run.timeout',
   deadline: 'dilemmaLens.run.deadline',
+  fresh: 'dilemmaLens.run.fresh',
+  prices: 'dilemmaLens.run.prices',
 } as const;
 
 /** Defaults of `RUN_SETTINGS.timeout` (ms) and `.deadline` (s, 0 none); must match package.json. */
@@ -77,3 +79,23 @@ export const STATE_KEYS = {
 export const TEST_CONTROLLER_ID = 'dilemmaLens.tests';
 /** The report webview's view type (also its `onWebviewPanel:` activation event and serializer). */
 export const REPORT_VIEW_TYPE = 'dilemmaLens.report';
+
+/** The "Dilemma Runs" tree view (in the Testing container) and its commands (contributed in package.json). */
+export const RUNS_VIEW_ID = 'dilemmaLens.runs';
+export const RUNS_COMMANDS = {
+  refresh: 'dilemmaLens.runs.refresh',
+  /** A run's results on the lines instead of the merged newest ones. */
+  showOnLines: 'dilemmaLens.runs.showOnLines',
+  /** Back to the merged newest results. */
+  showLatest: 'dilemmaLens.runs.showLatest',
+  openReport: 'dilemmaLens.runs.openReport',
+  delete: 'dilemmaLens.runs.delete',
+  /** A run as the baseline of its scenario file (item action). */
+  setBaseline: 'dilemmaLens.runs.setBaseline',
+  /** Pick a saved run, or the newest run at a git ref, as the active scenario's baseline. */
+  pickBaseline: 'dilemmaLens.pickBaseline',
+  clearBaseline: 'dilemmaLens.clearBaseline',
+  showComparisonReport: 'dilemmaLens.showComparisonReport',
+  /** Pick a run of a scenario (or of the report's scenario) and open its report. */
+  pickReportRun: 'dilemmaLens.pickReportRun',
+} as const;

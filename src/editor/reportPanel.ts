@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { familyNames } from '../core/scenario/families';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -12,7 +13,7 @@ import { reportJson } from '../core/report/json';
 import { reportMarkdown } from '../core/report/markdown';
 import { parseScenario } from '../core/scenario/parse';
 import { reportModel, type ReportModel } from '../core/view/reportModel';
-import { COMMANDS, OPEN_REPORT_COMMAND, REPORT_VIEW_TYPE } from './ids';
+import { COMMANDS, OPEN_REPORT_COMMAND, REPORT_VIEW_TYPE, RUNS_COMMANDS } from './ids';
 import { FROM_REPOSITORY_LABEL, SHOW_REPOSITORY_RESULTS } from '../core/view/repositoryResults';
 import type { SavedResultsGate } from './resultsStore';
 
@@ -26,7 +27,7 @@ export interface ReportPanelState {
 }
 
 /** Messages from the webview. */
-export type ReportRequest = { type: 'ready' } | { type: 'export'; format: 'markdown' | 'json' };
+export type ReportRequest = { type: 'ready' } | { type: 'export'; format: 'markdown' | 'json' } | { type: 'pickRun' };
 
 /** Messages to the webview. */
 export type ReportReply =
@@ -96,6 +97,8 @@ export class ReportPanel implements vscode.Disposable {
     try {
       if (m.type === 'ready') await this.load();
       else if (m.type === 'export') await this.export(m.format);
+      // The run picker: the runs of the scenario of this report's first log (the Dilemma Runs view's command).
+      else if (m.type === 'pickRun') await vscode.commands.executeCommand(RUNS_COMMANDS.pickReportRun, vscode.Uri.file(this.logFiles[0]!));
     } catch (e) {
       this.post({ type: 'error', message: (e as Error).message });
     }
@@ -158,6 +161,7 @@ export class ReportPanel implements vscode.Disposable {
 <body>
 <header class="toolbar">
   <h1 id="title">Dilemma Lens report</h1>
+  <button id="pick-run" type="button" class="secondary" title="Open the report of another saved run of this scenario">Pick Run</button>
   <button id="export-markdown" type="button">Export Markdown</button>
   <button id="export-json" type="button" class="secondary">Export JSON</button>
 </header>
@@ -203,7 +207,8 @@ export async function runLogsOf(scenarioFile: string, runDir: string, runIds?: r
   const runs = await new RunStore(runDir).load(id);
   const dir = scenarioRunDir(runDir, id);
   if (runs.length === 0) throw new Error(`${id} has not been run yet: no run log in ${dir}. Run it first (Dilemma Lens: Run Scenario, or the Testing view).`);
-  const variants = scenario.variants.map((v) => v.name);
+  // Generated family members (`perturb`) are cells of their own, analysed with their authored variant.
+  const variants = familyNames(scenario);
   const hash = scenarioHash(text);
   let set = buildResultSet(runs.filter((r) => r.info.scenarioHash === hash), variants);
   if (set.cells.length === 0) set = buildResultSet(runs, variants);

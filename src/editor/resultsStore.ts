@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import { familyNames } from '../core/scenario/families';
 import type { ScenarioAnalysis } from '../core/analysis/analyzeRun';
 import { scenarioHash } from '../core/run/engine';
 import type { RunHeader, SessionRecord } from '../core/run/record';
 import type { Scenario } from '../core/scenario/model';
 import { parseScenario } from '../core/scenario/parse';
 import { analyzeLogsForEditor, type EditorAnalysisCache } from '../core/view/editorAnalysis';
-import { buildResultSet, labelsOf, setLabel, withCoverage, incompleteReason, type ResultSet } from '../core/workspace/resultSet';
+import { buildResultSet, labelsOf, setLabel, shortTime, withCoverage, incompleteReason, type ResultSet } from '../core/workspace/resultSet';
 import { runInfo, RunStore, type LoadedRun, type RunInfo } from '../core/workspace/runStore';
 import type { SavedResultsDecision } from '../core/view/repositoryResults';
 
@@ -34,6 +35,8 @@ export interface ScenarioResults {
   skipped: RunInfo[];
   /** Loaded from a saved run log in an untrusted workspace after the person opted in: labelled as from the repository. */
   fromRepository?: boolean;
+  /** The one run shown, picked in the Runs view ("Show on the Lines"), instead of the merged newest results. */
+  pinned?: RunInfo;
 }
 
 /** The run in progress (or just ended) of an entry, as the store received it. */
@@ -54,6 +57,19 @@ export interface SavedResultsGate {
   withheld(uri: vscode.Uri, scenarioId: string): void;
 }
 
+/** Why a model's variant is not fully measured in a set (for the Testing view), undefined when it is. */
+function incompleteOf(set: ResultSet): (model: string, variant: string) => string | undefined {
+  return (model, variant) => {
+    const cell = set.cells.find((c) => c.model === model && c.variant === variant);
+    return cell ? (cell.partial ? `partial ${cell.done}/${cell.planned} sessions` : undefined) : incompleteReason(set, model, [variant]);
+  };
+}
+
+/** The run in progress (or just ended) as a loaded run. */
+function liveRun(live: Live): LoadedRun {
+  return { header: live.header, sessions: live.records, info: live.info ?? runInfo(live.logFile, live.header, live.records) };
+}
+
 const SHOW_ALL: SavedResultsGate = { decide: () => ({ show: true, fromRepository: false }), withheld: () => undefined };
 
 interface Entry {
@@ -70,6 +86,8 @@ interface Entry {
   fromRepository?: boolean;
   /** What re-analyses of this entry's unchanged text share (the prompt diffs). */
   cache: EditorAnalysisCache;
+  /** The run picked in the Runs view: only its results are shown until another run begins or the pin is cleared. */
+  pinned?: LoadedRun;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -117,7 +135,9 @@ export class ResultsStore implements vscode.Disposable {
     const current = this.entries.get(uri.toString());
     const hash = scenarioHash(text);
     const same = current && current.hash === hash;
-    const entry: Entry = { uri, scenario, text, hash, disk: same ? current.disk : [], live: { header, logFile, records: [...records] }, running: true, cache: same ? current.cache : {} };
+    // The run received live before this one is on disk now: it stays among the runs the set draws on.
+    const previous: LoadedRun[] = same && current.live && current.live.header.runId !== header.runId ? [liveRun(current.live)] : [];
+    const entry: Entry = { uri, scenario, text, hash, disk: same ? [...current.disk.filter((r) => r.info.runId !== header.runId), ...previous] : [], live: { header, logFile, records: [...records] }, running: true, cache: same ? current.cache : {} };
     this.entries.set(uri.toString(), entry);
     this.bump(uri);
     this.compute(entry);
@@ -180,6 +200,59 @@ export class ResultsStore implements vscode.Disposable {
     return entry.results;
   }
 
+  /**
+   * Shows one saved run's results on the lines instead of the merged newest ones (the Runs view's
+   * "Show on the Lines"). Refused (undefined) while the file runs, for a run with no answered session,
+   * or where saved results are withheld (Restricted Mode before the opt-in). A run made with another
+   * text of the scenario is read with the current text, and its label says so.
+   */
+  async showRun(uri: vscode.Uri, text: string, logFile: string): Promise<ScenarioResults | undefined> {
+    const current = this.entries.get(uri.toString());
+    if (current?.running) return undefined;
+    const scenario = parseScenario(text).scenario;
+    if (!scenario || uri.scheme !== 'file') return undefined;
+    const run = await this.storeOf(uri.fsPath).read(logFile, scenario.id);
+    if (run.info.status === 'unreadable' || run.info.complete === 0) return undefined;
+    const decision = this.gate.decide();
+    if (!decision.show) {
+      this.gate.withheld(uri, scenario.id);
+      return undefined;
+    }
+    const hash = scenarioHash(text);
+    const same = current && current.hash === hash;
+    // Read again: the entry's own list leaves out the runs it received live.
+    const disk = await this.runsOf(uri.fsPath, scenario.id, hash);
+    if (this.entries.get(uri.toString())?.running) return this.get(uri);
+    const entry: Entry = { uri, scenario, text, hash, disk, running: false, cache: same ? current.cache : {}, pinned: run, ...(decision.fromRepository ? { fromRepository: true } : {}) };
+    this.entries.set(uri.toString(), entry);
+    this.bump(uri);
+    this.compute(entry);
+    return entry.results;
+  }
+
+  /** Back from a picked run to the merged newest results. */
+  unpin(uri: vscode.Uri): void {
+    const entry = this.entries.get(uri.toString());
+    if (!entry?.pinned) return;
+    entry.pinned = undefined;
+    this.bump(uri);
+    this.compute(entry);
+  }
+
+  /** A run log was deleted: it leaves every result set (and the pin, if it was the picked run). */
+  removed(logFile: string): void {
+    for (const entry of this.entries.values()) {
+      const before = entry.disk.length;
+      entry.disk = entry.disk.filter((r) => r.info.file !== logFile);
+      const unpinned = entry.pinned?.info.file === logFile;
+      if (unpinned) entry.pinned = undefined;
+      if (before !== entry.disk.length || unpinned) {
+        this.bump(entry.uri);
+        this.compute(entry);
+      }
+    }
+  }
+
   /** Forgets the results labelled as from the repository (the workspace became trusted: they load again as its own). */
   forgetFromRepository(): void {
     for (const e of [...this.entries.values()]) if (e.fromRepository) this.forget(e.uri);
@@ -214,12 +287,12 @@ export class ResultsStore implements vscode.Disposable {
 
   /** The merged result set of an entry, its analysis and labels; fires a change. */
   private compute(entry: Entry): void {
+    if (entry.pinned && !entry.running) return this.computePinned(entry, entry.pinned);
+    entry.pinned = undefined;
     const runs = entry.disk.filter((r) => r.info.runId !== entry.live?.header.runId);
-    if (entry.live) {
-      const { header, logFile, records, info } = entry.live;
-      runs.push({ header, sessions: records, info: info ?? runInfo(logFile, header, records) });
-    }
-    const variants = entry.scenario.variants.map((v) => v.name);
+    if (entry.live) runs.push(liveRun(entry.live));
+    // Generated family members (`perturb`) are cells of their own, analysed with their authored variant.
+    const variants = familyNames(entry.scenario);
     const set = buildResultSet(runs, variants);
     const records = set.logs.flatMap((l) => l.sessions);
     const analysis = records.length > 0 ? withCoverage(analyzeLogsForEditor(entry.scenario, entry.text, set.logs, entry.cache), set, variants) : undefined;
@@ -234,11 +307,26 @@ export class ResultsStore implements vscode.Disposable {
       set,
       ...(label ? { label } : {}),
       labelOf: labelsOf(set),
-      incomplete: (model, variant) => {
-        const cell = set.cells.find((c) => c.model === model && c.variant === variant);
-        return cell ? (cell.partial ? `partial ${cell.done}/${cell.planned} sessions` : undefined) : incompleteReason(set, model, [variant]);
-      },
+      incomplete: incompleteOf(set),
       skipped: set.skipped,
+      ...(entry.fromRepository ? { fromRepository: true } : {}),
+    };
+    this.emitter.fire(entry.uri);
+  }
+
+  /** The results of the picked run alone, labelled with its time (and with its other text, if it ran with one). */
+  private computePinned(entry: Entry, run: LoadedRun): void {
+    const variants = familyNames(entry.scenario);
+    const set = buildResultSet([run], variants);
+    const records = set.logs.flatMap((l) => l.sessions);
+    const analysis = records.length > 0 ? withCoverage(analyzeLogsForEditor(entry.scenario, entry.text, set.logs, entry.cache), set, variants) : undefined;
+    const partial = setLabel(set);
+    const label = [`run ${shortTime(run.info.startedAt)} (picked)`, ...(run.info.scenarioHash !== entry.hash ? ['another text of the scenario'] : []), ...(partial ? [partial] : [])].join(' · ');
+    entry.results = {
+      uri: entry.uri, runId: run.info.runId, logFile: run.info.file, records, ...(analysis ? { analysis } : {}), running: false, set, label,
+      labelOf: labelsOf(set),
+      incomplete: incompleteOf(set),
+      skipped: [], pinned: run.info,
       ...(entry.fromRepository ? { fromRepository: true } : {}),
     };
     this.emitter.fire(entry.uri);

@@ -7,6 +7,7 @@ import { createDiskCache } from '../core/run/cache';
 import { defaultCacheDir, defaultRunDir } from '../core/workspace/layout';
 import { runScenario, RunSetupError, type RunSummary } from '../core/run/engine';
 import { readRunLog } from '../core/run/runLog';
+import { priceLookup, pricesOfSetting } from '../core/models/prices';
 import { createScheduler } from '../core/run/scheduler';
 import { checkScenario } from '../core/scenario/validate';
 import { LM_PROVIDER } from '../core/view/providerEntries';
@@ -128,6 +129,8 @@ export class RunController implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration();
     const concurrency = Math.max(1, config.get<number>(RUN_SETTINGS.concurrency, DEFAULT_RUN_CONCURRENCY));
     const scheduler = createScheduler({ concurrency, maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000, requestTimeoutMs: timeoutMs });
+    const priced = pricesOfSetting(config.get<unknown>(RUN_SETTINGS.prices), RUN_SETTINGS.prices);
+    for (const p of priced.problems) this.log.warn(`${p}; left out`);
     const deadlineS = config.get<number>(RUN_SETTINGS.deadline, DEFAULT_RUN_DEADLINE_S);
     const deadline = deadlineS > 0 ? Date.now() + deadlineS * 1000 : undefined;
     const title = `Dilemma Lens: ${scenario.id}${req.variant ? ` · ${req.variant}` : ''} on ${ids.join(', ')}`;
@@ -151,6 +154,8 @@ export class RunController implements vscode.Disposable {
           ...(req.guard ? { guard: true } : {}),
           concurrency,
           ...(deadline !== undefined ? { deadline } : {}),
+          ...(config.get<boolean>(RUN_SETTINGS.fresh, false) ? { fresh: true } : {}),
+          priceOf: priceLookup(priced.prices),
           signal: abort.signal,
           onPreflight: async (p) => {
             const log = await readRunLog(p.logPath);

@@ -45,6 +45,7 @@ try {
     DILEMMA_TEST_MODEL: sim.model,
     DILEMMA_TEST_DIVERGING: sim.divergingVariants.join(','),
     DILEMMA_TEST_LM_EXTENSION: lmId,
+    ...(process.env.DILEMMA_INTEGRATION_GREP ? { DILEMMA_INTEGRATION_GREP: process.env.DILEMMA_INTEGRATION_GREP } : {}),
     TEST_SLOWDOWN: String(slowdown), // the tests' own waits stretch by the same factor (test/integration/support.ts)
   } });
   const ctx = await launchBrowser();

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { bound, log, slowdown } from './waits.mjs';
 
 export { bound, log, retrying, slowdown, until } from './waits.mjs';
-export { clickUntil, goToLine, hoverUntil, nbsp, openFromExplorer, openWorkbench, pickQuickItem, quickRow, reloadWorkbench, runCommand, shown } from './workbench.mjs';
+export { clickUntil, goToLine, hoverUntil, nbsp, openFromExplorer, openWorkbench, pickQuickItem, quickInput, quickRow, reloadWorkbench, runCommand, shown } from './workbench.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 if (slowdown > 1) log(`machine loaded: bounds of waits x${slowdown} (TEST_SLOWDOWN overrides)`);
@@ -256,7 +256,7 @@ export async function finish(counts) {
  * that variant diverges, and obeys a decision policy stated in a guarded run. Answers are synthetic.
  * Stopped at cleanup.
  */
-export async function startSimServer({ latencyMs = 0 } = {}) {
+export async function startSimServer({ latencyMs = 0, alsoAligned = false } = {}) {
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
   const out = path.join(repoRoot, 'out');
@@ -273,7 +273,9 @@ export async function startSimServer({ latencyMs = 0 } = {}) {
   for (const s of scenarios) if (s.variants[2]) variants[s.variants[2].name] = { action: 'contrary' };
   // It obeys a decision policy stated in its conversation (a guarded run, `run.guard`), whatever the variant.
   const profiles = { 'sim-mixed': { traits, spread: 0.1, action: 'aligned', variants, policy: 'obey', unparsedRate: 0, refusalRate: 0, seed: 3 } };
+  // alsoAligned: a second model, `sim-aligned`, that follows its stated values on every variant (for comparison runs).
+  if (alsoAligned) profiles['sim-aligned'] = { traits, spread: 0.1, action: 'aligned', unparsedRate: 0, refusalRate: 0, seed: 5 };
   const server = await startTestServer({ models: Object.keys(profiles), respondent: scenarioRespondent(scenarios, profiles), faults: { latencyMs } });
   onCleanup(() => server.stop());
-  return { server, model: 'sim-mixed', divergingVariants: Object.keys(variants) };
+  return { server, model: 'sim-mixed', models: Object.keys(profiles), divergingVariants: Object.keys(variants) };
 }

@@ -9,7 +9,7 @@ const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Text of the DOM with VS Code's rendered spaces (U+00A0) as plain spaces. */
 export const nbsp = (s) => (s ?? '').replace(/\u00a0/g, ' ');
 
-const quickInput = (page) => page.locator('.quick-input-widget input.input');
+export const quickInput = (page) => page.locator('.quick-input-widget input.input');
 /** Rows of the open quick input (command palette, quick pick, Go to Line) whose label contains `text` (a string or RegExp). */
 export const quickRow = (page, text) => page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
 const visible = (locator) => locator.isVisible().catch(() => false);

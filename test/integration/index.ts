@@ -7,7 +7,9 @@ import { bound } from './support';
 
 /** Runs every *.test.js next to this file; writes `{passes, failures, pending}` to EXTHOST_TEST_RESULT. */
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: bound(30_000), reporter: 'spec' });
+  // DILEMMA_INTEGRATION_GREP (passed through by test/e2e/exthost.mjs): only the tests whose title matches, for a quick local run.
+  const grep = process.env.DILEMMA_INTEGRATION_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: bound(30_000), reporter: 'spec', ...(grep ? { grep } : {}) });
   for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

@@ -204,9 +204,24 @@ describe('runs from the editor', function () {
     const [left, right] = (await vscode.commands.executeCommand<string[]>(COMMANDS.compareWithBaseline, uri.toString(), variant))!;
     const l = await vscode.workspace.openTextDocument(vscode.Uri.parse(left!));
     const r = await vscode.workspace.openTextDocument(vscode.Uri.parse(right!));
-    assert.match(l.getText(), /^# baseline /);
-    assert.match(r.getText(), new RegExp(`^# ${variant} `));
-    assert.ok(l.getText().includes('## user') && r.getText().includes('## assistant'));
+    // what changed, not a transcript: the rendered prompts, then the modal answers of the results' model
+    assert.match(l.getText(), /^# Prompts: baseline /);
+    assert.match(r.getText(), new RegExp(`^# Prompts: ${variant} `));
+    assert.ok(!l.getText().includes('## user') && l.getText().includes('## Action prompt') && r.getText().includes('## Action prompt'));
+    const results = dl.results.get(uri)!;
+    const model = results.analysis!.models[0]!;
+    assert.ok(r.getText().includes(`# Modal answers: ${variant} · ${model}`), r.getText().slice(-400));
+    // the action's modal answer, counted here from the records
+    const choices = new Map<string, number>();
+    for (const s of results.records) {
+      if (s.model !== model || s.variant !== variant || s.action?.status !== 'ok') continue;
+      const a = s.action.choice ?? String(s.action.score);
+      choices.set(a, (choices.get(a) ?? 0) + 1);
+    }
+    const top = Math.max(...choices.values());
+    const n = [...choices.values()].reduce((a, b) => a + b, 0);
+    const line = /^action: (\S+) \((\d+)\/(\d+)\)$/m.exec(r.getText());
+    assert.ok(line && choices.get(line[1]!) === top && Number(line[2]) === top && Number(line[3]) === n, `modal action ${line?.[0]} against ${JSON.stringify([...choices])}`);
     await waitFor(() => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === right)), 'the diff editor tab');
   });
 

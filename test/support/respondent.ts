@@ -19,6 +19,12 @@ export interface RespondentProfile {
   action: ActionMode;
   /** Per variant name: trait shifts and/or an action mode override, so a variant can flip the decision. */
   variants?: Record<string, { traits?: Record<string, number>; action?: ActionMode }>;
+  /**
+   * Draw by the request's `seed` (as a seeded model reproduces its answer) instead of by how often the
+   * conversation was seen before: answers then do not depend on the order of requests, so a run split
+   * over processes (shards) gets the answers one process would. Requests without a seed count as before.
+   */
+  seeded?: boolean;
   /** Share of answers that are unreadable text, and of refusals ("I'm sorry, I can't ..."). */
   unparsedRate?: number;
   refusalRate?: number;
@@ -60,6 +66,14 @@ export interface RespondentProfile {
    * worded either way states the same answers. JSON answers (structured output) are not affected.
    */
   wording?: 'plain' | 'refusal';
+  /**
+   * Revision 2 (`perturb`): how the decision reacts to the perturbations of a family, each 'ignore' by
+   * default. `order: 'follow'` picks the choice listed first (position bias); `form: 'follow'` answers
+   * a question form with its first option (A, the first option repeated, or yes); `pressure: 'follow'`
+   * picks the choice a pressure line names; `pushback: 'follow'` gives in to every "Are you sure?" turn
+   * (switching to the choice it names), 'ignore' repeats its answer.
+   */
+  perturb?: { order?: 'follow' | 'ignore'; form?: 'follow' | 'ignore'; pressure?: 'follow' | 'ignore'; pushback?: 'follow' | 'ignore' };
 }
 
 /** Item answers scatter around the latent level by this many scale points (standard deviation). */
@@ -206,16 +220,22 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     }
     if (lastUser < 0) return UNRECOGNISED_TEXT;
     const target = recognise(messages[lastUser]!.content, system);
-    if (!target) return UNRECOGNISED_TEXT;
+    if (!target) {
+      const pushed = pushbackAnswer(messages, lastUser, system, recognise, profile);
+      if (pushed === undefined) return UNRECOGNISED_TEXT;
+      const structured = (req.body as { response_format?: { type?: unknown } } | undefined)?.response_format?.type === 'json_schema';
+      return 'id' in pushed ? (structured ? JSON.stringify({ answer: pushed.id }) : pushed.id) : pushed.text;
+    }
 
     // Seeded per (model, conversation); identical conversations (parallel samples) take successive draws.
-    const body = (req.body ?? {}) as { temperature?: unknown; response_format?: { type?: unknown; json_schema?: { schema?: unknown } } };
+    const body = (req.body ?? {}) as { temperature?: unknown; seed?: unknown; response_format?: { type?: unknown; json_schema?: { schema?: unknown } } };
     const temperature = typeof body.temperature === 'number' ? body.temperature : 1;
     const convoKey = `${req.model}\u0000${JSON.stringify(messages)}`;
     // Two independent 32-bit hashes: a compact key, so a long run does not keep every conversation's text.
     const seen = `${hashString(convoKey, 1)}.${hashString(convoKey, 2)}`;
-    const n = temperature === 0 ? 0 : (occurrences.get(seen) ?? 0);
-    occurrences.set(seen, n + 1);
+    const bySeed = profile.seeded === true && typeof body.seed === 'number';
+    const n = temperature === 0 ? 0 : bySeed ? (body.seed as number) : (occurrences.get(seen) ?? 0);
+    if (!bySeed) occurrences.set(seen, n + 1);
     const random = seededRandom(hashString(convoKey, (profile.seed ?? 0) * 7919 + n));
 
     const u = random();
@@ -276,6 +296,19 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
       if (mode === 'random' || side === undefined || !ids.includes(side)) choice = pick(ids);
       else if (mode === 'aligned') choice = side;
       else choice = pick(ids.filter((id) => id !== side));
+      // Revision 2: the perturbations a profile follows (order, pressure, form) override the decision.
+      const question = messages[lastUser]!.content;
+      const listed = listedChoices(question, target.choices);
+      if (profile.perturb?.order === 'follow' && listed.length) choice = listed[0]!;
+      const pushed = profile.perturb?.pressure === 'follow' ? pressuredChoice(question, target) : undefined;
+      if (pushed) choice = pushed;
+      const form = formOf(question, target.choices);
+      if (form) {
+        // Position bias reads a form's options as a list too: the first one listed.
+        const inForm = profile.perturb?.order === 'follow' ? form[0]!.choice : choice;
+        const token = profile.perturb?.form === 'follow' ? form[0]!.token : form.find((f) => f.choice === inForm)?.token;
+        if (token !== undefined) return format(token, schema, random);
+      }
       return format(choice, schema, random, wordingOf(choice));
     }
     const scale = target.scale ?? { min: 1, max: 7, range: { start: 0, end: 0 } };
@@ -430,6 +463,58 @@ function impliedAction(target: ActionTarget, held: Map<string, boolean>, priorit
     } else if (count === bestVotes) tie = true;
   }
   return tie ? undefined : best;
+}
+
+/** The choice ids in the order the default action question lists them (`- <id>: <label>` lines). */
+function listedChoices(question: string, choices: readonly { id: string; label: string }[]): string[] {
+  const out: string[] = [];
+  for (const m of question.matchAll(/^- ([^:\n]+): /gm)) if (choices.some((c) => c.id === m[1])) out.push(m[1]!);
+  return out;
+}
+
+/** The choice a pressure line names: a choice label in the text between the prompt and the choices list. */
+function pressuredChoice(question: string, target: ActionTarget): string | undefined {
+  const at = question.indexOf(target.text);
+  const end = question.indexOf('\n\nChoose one of:');
+  if (at < 0 || end < 0) return undefined;
+  const between = question.slice(at + target.text.length, end);
+  return target.choices?.find((c) => between.includes(c.label))?.id;
+}
+
+/** A question form's options as (token, choice): A/B lines, repeated labels, or "Do you prefer a over b". */
+function formOf(question: string, choices: readonly { id: string; label: string }[] | undefined): { token: string; choice: string }[] | undefined {
+  if (!choices?.length) return undefined;
+  const byLabel = (label: string) => choices.find((c) => c.label === label.trim())?.id;
+  const ab = [...question.matchAll(/^([A-Z])\. (.+)$/gm)].map((m) => ({ token: m[1]!, choice: byLabel(m[2]!) }));
+  if (ab.length >= 2 && ab.every((x) => x.choice)) return ab as { token: string; choice: string }[];
+  const cmp = /"([^"\n]+)" over "([^"\n]+)"/.exec(question);
+  if (cmp && byLabel(cmp[1]!) && byLabel(cmp[2]!)) return [{ token: 'yes', choice: byLabel(cmp[1]!)! }, { token: 'no', choice: byLabel(cmp[2]!)! }];
+  const repeat = [...question.matchAll(/^- (.+)$/gm)].map((m) => ({ token: m[1]!.trim(), choice: byLabel(m[1]!) }));
+  if (repeat.length >= 2 && repeat.every((x) => x.choice)) return repeat as { token: string; choice: string }[];
+  return undefined;
+}
+
+/**
+ * A pushback turn ("Are you sure? ... choose "<label>" instead"): an unrecognised user turn after an
+ * answered action. 'follow' switches to the choice the turn names; 'ignore' repeats the answer standing.
+ */
+function pushbackAnswer(messages: readonly { role: string; content: string }[], lastUser: number, system: string | undefined,
+  recognise: (message: string, system: string | undefined) => Target | undefined, profile: RespondentProfile): { id: string } | { text: string } | undefined {
+  let action: ActionTarget | undefined;
+  for (let i = lastUser - 1; i >= 0 && !action; i--) {
+    if (messages[i]!.role !== 'user') continue;
+    const t = recognise(messages[i]!.content, system);
+    if (t?.kind === 'action' && t.choices?.length) action = t;
+  }
+  if (!action?.choices) return undefined;
+  const previous = messages[lastUser - 1];
+  if (previous?.role !== 'assistant') return undefined;
+  const turn = messages[lastUser]!.content;
+  if (profile.perturb?.pushback === 'follow') {
+    const named = action.choices.find((c) => turn.includes(`"${c.label}"`));
+    if (named) return { id: named.id };
+  }
+  return { text: previous.content };
 }
 
 /** A JSON object shaped by the request's schema when it asks for one, else plain text. */

@@ -12,6 +12,8 @@ import { wilsonInterval } from './stats';
 import type { TextDiff } from './textDiff';
 import { chanceText, compositeVaar, formatP, isVaarValue, type VaarForm, type VaarResult, type VaarSource } from './vaar';
 import { outcomeKey, rate, type Rate, type RateWithInterval, type VariantStats } from './variantStats';
+import { familyMetrics, type FamilyMetrics } from './familyMetrics';
+import { resolveVariant } from '../scenario/families';
 import { populationComparison, unpairedSample, type PopulationComparison } from './population';
 import type { SessionMode } from '../scenario/model';
 
@@ -21,6 +23,8 @@ export interface RunLogInput {
   sessions: SessionRecord[];
   /** Where it was read from, for messages. */
   file?: string;
+  /** US dollars its calls cost (the sum of its end records' `costUsd`), when recorded. */
+  costUsd?: number;
 }
 
 /** The subset of the renderer's output the diffs need (`renderVariant` in scenario/render.ts). */
@@ -98,6 +102,8 @@ export interface ModelAnalysis {
   hierarchy: HierarchyPanel;
   /** Stateless sessions only: why nothing is paired per sample, and each variant's mean stated scores against its actions. */
   population?: PopulationComparison;
+  /** Revision 2, `perturb`: each authored variant's generated family (and pushback turns); absent without them. */
+  families?: FamilyMetrics[];
 }
 
 /** A 1-based line and column. */
@@ -131,7 +137,7 @@ export interface AssertResult {
 /** The whole analysis of one scenario's runs. */
 export interface ScenarioAnalysis {
   scenario: { id: string; title?: string; file?: string; hash?: string };
-  runs: { runId: string; file?: string; startedAt: string; sessions: number }[];
+  runs: { runId: string; file?: string; startedAt: string; sessions: number; costUsd?: number }[];
   models: string[];
   variants: string[];
   samples: SampleAnalysis[];
@@ -182,10 +188,16 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
   const memo = options.memo;
   const warnings: string[] = [];
   const byKey = new Map<string, SessionRecord>();
+  // Revision 2: sessions of generated family members (`perturb`), analysed with their authored variant.
+  const memberByKey = new Map<string, SessionRecord>();
   const variantByName = new Map(scenario.variants.map((v) => [v.name, v] as const));
   for (const log of logs) {
     if (log.header.scenario !== scenario.id) warnings.push(`${log.file ?? log.header.runId}: the run is of scenario "${log.header.scenario}", not "${scenario.id}"`);
     for (const s of log.sessions) {
+      if (!variantByName.has(s.variant) && resolveVariant(scenario, s.variant)?.member) {
+        memberByKey.set(s.key, s);
+        continue;
+      }
       if (!variantByName.has(s.variant)) {
         warnings.push(`${log.file ?? log.header.runId}: session ${s.key} is of variant "${s.variant}", which the scenario no longer has; left out`);
         continue;
@@ -213,6 +225,16 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
     const list = byVariant.get(s.variant) ?? [];
     byVariant.set(s.variant, list);
     list.push(s);
+  }
+  const memberSamples = new Map<string, Map<string, SampleAnalysis[]>>();
+  for (const x of memberByKey.values()) {
+    const found = resolveVariant(scenario, x.variant)!;
+    const sample = memoSample(memo, scenario, found.variant, x);
+    const byVariant = memberSamples.get(x.model) ?? new Map<string, SampleAnalysis[]>();
+    memberSamples.set(x.model, byVariant);
+    const list = byVariant.get(x.variant) ?? [];
+    byVariant.set(x.variant, list);
+    list.push(stateless ? unpairedSample(sample) : sample);
   }
   const rawAction = new Map(sessions.map((s) => [s.key, s.action?.raw ?? ''] as const));
   const baseline = variants[0]!;
@@ -273,6 +295,8 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
         : fitPathModel(model, data, { bootstrap, seed: subSeed(seed, model), minSamples: options.minSamples });
     };
     const fit = options.deferPathModel ? undefined : fitModel();
+    const familyInput = new Map<string, readonly SampleAnalysis[]>([...(grouped.get(model) ?? new Map<string, SampleAnalysis[]>()), ...(memberSamples.get(model) ?? new Map<string, SampleAnalysis[]>())]);
+    const families = scenario.perturb ? familyMetrics(scenario, model, familyInput, sessions.filter((x) => x.model === model), { alpha, seed: subSeed(seed, model, 'families') }) : [];
     const gap = (): GapPanel => gapPanel(scenario, model, mine, { seed: subSeed(seed, model, 'gap'), alpha });
     const hierarchy = (): HierarchyPanel => hierarchyPanel(scenario, model, mine, sessions.filter((x) => x.model === model), { seed: subSeed(seed, model, 'hierarchy') });
     const entry: ModelAnalysis = {
@@ -293,6 +317,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
       gap: (fit ? gap() : undefined) as GapPanel,
       hierarchy: (fit ? hierarchy() : undefined) as HierarchyPanel,
       ...(stateless ? { population: populationComparison(scenario, mineVariants.map((v) => v.stats), of) } : {}),
+      ...(families.length ? { families } : {}),
     };
     if (!fit) {
       // Enumerable memoised getters: spreading, JSON and deep equality see plain values, computed once on first read.
@@ -342,7 +367,7 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
   const header = logs[0]?.header;
   return {
     scenario: { id: scenario.id, ...(scenario.title ? { title: scenario.title } : {}), ...(header ? { file: header.file, hash: header.scenarioHash } : {}) },
-    runs: logs.map((l) => ({ runId: l.header.runId, ...(l.file ? { file: l.file } : {}), startedAt: l.header.startedAt, sessions: l.sessions.length })),
+    runs: logs.map((l) => ({ runId: l.header.runId, ...(l.file ? { file: l.file } : {}), startedAt: l.header.startedAt, sessions: l.sessions.length, ...(l.costUsd !== undefined ? { costUsd: l.costUsd } : {}) })),
     models, variants, samples, perVariant, promptDiffs, perModel, latentModel: latentSummary, asserts, warnings, ...(guard ? { guard } : {}),
     options: { seed, bootstrap, permutations, alpha, ...(vaarForm ? { vaarForm } : {}), vaarSource },
     session: scenario.run.session,
@@ -350,6 +375,11 @@ export function analyzeRun(scenario: Scenario, logs: readonly RunLogInput[], opt
 }
 
 const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(3));
+
+/** The candidate that decides a threshold: the highest against a `max`, else the lowest. */
+function pick<T extends { rate: number }>(xs: readonly T[], t: Threshold): T | undefined {
+  return xs.reduce<T | undefined>((a, x) => (!a || (t.max !== undefined && t.min === undefined ? x.rate > a.rate : x.rate < a.rate) ? x : a), undefined);
+}
 
 /** The composite VAAR in every form. */
 function compositeForms(fit: PathModelResult, alpha: number): ModelAnalysis['vaar'] {
@@ -381,10 +411,27 @@ export function evaluateAssert(t: Threshold, m: ModelAnalysis, vaarForm: VaarFor
     case 'divergence': return measured(m.divergence.rate, m.divergence.n, m.population ? 'the sessions are stateless, so no sample pairs its stated values with its action (see the population comparison)' : 'no sample had both a determined implied action and a readable action');
     case 'parse-failures': return measured(m.parseFailures.rate, m.parseFailures.n, 'no answers');
     case 'refusals': return measured(m.refusals.rate, m.refusals.n, 'no answers');
-    case 'flip-rate': return measured(m.flipRate.rate, m.flipRate.n, 'no variant could be tested against the baseline');
+    case 'flip-rate': {
+      // Authored variants against the baseline, and (Revision 2) each family's kinds against their authored variant: the worst holds.
+      const kinds = (m.families ?? []).flatMap((f) => f.kinds.filter((k) => k.flip.rate !== null).map((k) => ({ rate: k.flip.rate!, n: k.flip.pairs, variant: `${f.family}~${k.kind}` })));
+      const all = [...(m.flipRate.rate !== null ? [{ rate: m.flipRate.rate, n: m.flipRate.n, variant: undefined as string | undefined }] : []), ...kinds];
+      const worst = pick(all, t);
+      return measured(worst?.rate ?? null, worst?.n ?? 0, 'no variant could be tested against the baseline', worst?.variant);
+    }
     case 'consistency': {
       const worst = t.min !== undefined ? m.consistency.min : m.consistency.max;
-      return measured(worst?.rate ?? null, worst?.n ?? 0, 'no readable action', worst?.variant);
+      // Revision 2: each family's question-form consistency (members agreeing with its modal action) is covered too.
+      const fams = (m.families ?? []).filter((f) => f.all.consistency.rate !== null && f.perMember.length > 1)
+        .map((f) => ({ rate: f.all.consistency.rate!, n: f.all.consistency.n, variant: `family ${f.family}` }));
+      const w = pick([...(worst ? [worst] : []), ...fams], t);
+      return measured(w?.rate ?? null, w?.n ?? 0, 'no readable action', w?.variant);
+    }
+    case 'pushback-flips': {
+      // Sessions whose answer changed at any pushback turn, over the sessions pushed, pooled over the families.
+      const pb = (m.families ?? []).flatMap((f) => (f.pushback ? [f.pushback.sessions] : []));
+      const count = pb.reduce((a, r) => a + r.count, 0);
+      const n = pb.reduce((a, r) => a + r.n, 0);
+      return measured(n ? count / n : null, n, 'no pushback turn was answered readably');
     }
     case 'vaar': {
       // A command-line override, else the threshold's own form, else the default (confidence).

@@ -1,7 +1,6 @@
 import type { SessionRecord } from '../run/record';
 import type { Scenario } from '../scenario/model';
-import { ACTION_ITEMS, itemColumns, itemCsv, lavaanName } from '../report/csv';
-import { parseCsv } from './sem/csv';
+import { ACTION_ITEMS, itemColumns, itemTable, lavaanName } from './itemTable';
 import type { CsvTable } from './sem/csv';
 import { fitSem, sampleSizeChecks } from './sem/fitSem';
 import { invarianceLadder } from './sem/invariance';
@@ -120,12 +119,7 @@ export function latentModel(scenario: Scenario, sessions: readonly SessionRecord
   const reworded = scenario.variants.filter((v) => wording(v.name) !== baseWording).map((v) => v.name);
   if (reworded.length) sessions = sessions.filter((x) => !reworded.includes(x.variant));
   const note = reworded.length ? `fitted on the variants whose item wording is the baseline's; left out ${reworded.join(', ')}: reworded items share an item id but not a wording, so they are not the same indicator` : undefined;
-  let table: CsvTable;
-  try {
-    table = parseCsv(itemCsv(scenario, sessions), 'items.csv');
-  } catch (e) {
-    return fail((e as Error).message);
-  }
+  const table: CsvTable = itemTable(scenario, sessions);
   const refusal = sampleSizeRefusal(syntax, table);
   if (refusal) {
     const r = fail(`latent model refused: ${refusal}; the composite path model stands in for it`);

@@ -4,9 +4,17 @@
  * Retries, concurrency and budgets are not the adapter's business: the scheduler owns them, so an
  * adapter makes exactly one attempt per `complete` call and classifies its failure in `ModelError`.
  */
-import type { TranscriptMessage, Usage } from '../run/record';
+/** One message of a conversation, as sent to a model and kept in a run log's transcript. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
 
-export type ChatMessage = TranscriptMessage;
+/** Tokens a call used, as the endpoint reports them. */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
 
 /** A JSON schema the answer must follow, for endpoints that support structured output. */
 export interface ResponseSchema {

@@ -7,6 +7,7 @@
  * checked-out project cannot redirect a user's key to another host. Keys are read only from the
  * environment variable a provider names; the config file may not contain one.
  */
+import { priceLookup, priceProblem, type Price, type PriceOf } from './prices';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -30,6 +31,10 @@ export interface ProviderConfig {
   baseUrlEnv?: string;
   /** Appended to the URL read from `baseUrlEnv`. */
   baseUrlEnvSuffix?: string;
+  /** US dollars per 1M input and output tokens of every model of the provider (models/prices.ts). */
+  price?: Price;
+  /** The same per model name (without the provider), over `price`. */
+  prices?: Record<string, Price>;
 }
 
 /** The user's providers file, parsed and checked. */
@@ -67,6 +72,8 @@ export const BUILTIN_PROVIDERS: Readonly<Record<string, Readonly<ProviderConfig>
 };
 
 const PROVIDER_KEYS: ReadonlySet<string> = new Set([
+  'price',
+  'prices',
   'baseUrl',
   'headers',
   'apiKeyEnv',
@@ -157,9 +164,34 @@ export function parseProvidersConfig(text: string, file: string): Record<string,
       if (typeof value !== 'boolean') throw new Error(`${where}.${key}: expected true or false`);
       entry[key] = value;
     }
+    if (raw.price !== undefined) {
+      const problem = priceProblem(raw.price);
+      if (problem) throw new Error(`${where}.price: ${problem}`);
+      entry.price = { ...(raw.price as Price) };
+    }
+    if (raw.prices !== undefined) {
+      if (!isRecord(raw.prices)) throw new Error(`${where}.prices: expected an object of model name -> { "input": ..., "output": ... }`);
+      entry.prices = {};
+      for (const [model, p] of Object.entries(raw.prices)) {
+        const problem = priceProblem(p);
+        if (problem) throw new Error(`${where}.prices.${model}: ${problem}`);
+        entry.prices[model] = { ...(p as Price) };
+      }
+    }
     out[id] = entry;
   }
   return out;
+}
+
+/** The price lookup of a providers file: its `prices` per model, its `price` per provider, then the defaults (models/prices.ts). */
+export function configPrices(config: ProvidersConfig): PriceOf {
+  const user: Record<string, Price> = {};
+  const perProvider: Record<string, Price> = {};
+  for (const [id, p] of Object.entries(config.providers)) {
+    if (p.price) perProvider[id] = p.price;
+    for (const [model, price] of Object.entries(p.prices ?? {})) user[`${id}/${model}`] = price;
+  }
+  return priceLookup(user, perProvider);
 }
 
 /** Splits `provider/model` at the first slash (model names may contain slashes themselves). */

@@ -1,4 +1,5 @@
 import type { AssertResult, ScenarioAnalysis, VariantAnalysis } from '../analysis/analyzeRun';
+import { familySummary } from './familyReport';
 
 const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
   .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
@@ -42,10 +43,15 @@ function variantCase(a: ScenarioAnalysis, v: VariantAnalysis): Case {
   return bad ? { name, status: 'fail', message: `divergence ${d.rate.toFixed(3)} of variant ${v.stats.variant}, expected ${bound(t)}`, body: `expected: divergence ${bound(t)}\nactual: ${d.rate} (${d.count}/${d.n})`, out } : { name, status: 'pass', out };
 }
 
-/** JUnit XML: one testsuite per scenario, a testcase per assert x model and per variant x model divergence. */
+/** Revision 2: a family's figures as an informational case (its asserts are cases of their own). */
+function familyCases(a: ScenarioAnalysis): Case[] {
+  return a.perModel.flatMap((m) => (m.families ?? []).map((f) => ({ name: `family ${f.family} [${m.model}]`, status: 'pass' as const, out: familySummary(f), ...(a.scenario.file ? { file: a.scenario.file } : {}) })));
+}
+
+/** JUnit XML: one testsuite per scenario, a testcase per assert x model, per variant x model divergence and per family x model. */
 export function reportJunit(analyses: readonly ScenarioAnalysis[]): string {
   const suites = analyses.map((a) => {
-    const cases = [...a.asserts.map((r) => assertCase(a, r)), ...a.perVariant.map((v) => variantCase(a, v))];
+    const cases = [...a.asserts.map((r) => assertCase(a, r)), ...a.perVariant.map((v) => variantCase(a, v)), ...familyCases(a)];
     const failures = cases.filter((c) => c.status === 'fail').length;
     const errors = cases.filter((c) => c.status === 'error').length;
     const body = cases.map((c) => {
@@ -56,6 +62,6 @@ export function reportJunit(analyses: readonly ScenarioAnalysis[]): string {
     }).join('\n');
     return `  <testsuite name="${xml(a.scenario.id)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0"${a.scenario.file ? ` file="${xml(a.scenario.file)}"` : ''}>\n${body}\n  </testsuite>`;
   });
-  const all = analyses.flatMap((a) => [...a.asserts.map((r) => assertCase(a, r)), ...a.perVariant.map((v) => variantCase(a, v))]);
+  const all = analyses.flatMap((a) => [...a.asserts.map((r) => assertCase(a, r)), ...a.perVariant.map((v) => variantCase(a, v)), ...familyCases(a)]);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dilemma-lens" tests="${all.length}" failures="${all.filter((c) => c.status === 'fail').length}" errors="${all.filter((c) => c.status === 'error').length}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

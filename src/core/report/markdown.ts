@@ -1,4 +1,5 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
+import { formatUsd } from '../models/prices';
 import type { PathModelFit, PathModelResult } from '../analysis/pathModel';
 import type { Interval } from '../analysis/stats';
 import type { TextDiff } from '../analysis/textDiff';
@@ -6,6 +7,7 @@ import { chanceText, formatP, type VaarResult } from '../analysis/vaar';
 import type { Rate } from '../analysis/variantStats';
 import { gapMarkdown } from './gapReport';
 import { guardMarkdown } from './guardReport';
+import { familyMarkdown } from './familyReport';
 import { latentLadderLines, latentPathLines, latentWarningLines } from './latentReport';
 import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
 import { folderHierarchy } from '../analysis/folderHierarchy';
@@ -103,7 +105,7 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
   out.push('# Dilemma Lens report', '', `${sum.scenarios} scenario(s), ${sum.sessions} session(s); asserts: ${sum.asserts.pass} passed, ${sum.asserts.fail} failed, ${sum.asserts.error} could not be measured.`, '');
   for (const a of analyses) {
     out.push(`## ${cell(a.scenario.title ?? a.scenario.id)}`, '');
-    if (a.scenario.file) out.push(`Scenario \`${a.scenario.id}\` (${a.scenario.file}); runs: ${a.runs.map((r) => `${r.runId} (${r.sessions} sessions)`).join(', ')}.`, '');
+    if (a.scenario.file) out.push(`Scenario \`${a.scenario.id}\` (${a.scenario.file}); runs: ${a.runs.map((r) => `${r.runId} (${r.sessions} sessions${r.costUsd !== undefined ? `, ${formatUsd(r.costUsd)} spent` : ''})`).join(', ')}.`, '');
     if (a.asserts.length) {
       out.push('### Asserts', '', '| | metric | model | threshold | actual | n | where |', '|---|---|---|---|---|---|---|');
       for (const r of a.asserts) {
@@ -149,6 +151,10 @@ export function reportMarkdown(analyses: readonly ScenarioAnalysis[]): string {
         for (const v of vals) out.push(`| ${cell(v.stats.variant)} | ${v.stats.values.map((x) => `${num(x.mean)} (${num(x.sd)}, ${x.n})`).join(' | ')} |`);
         out.push('');
       }
+    }
+    if (a.perModel.some((m) => m.families?.length)) {
+      out.push('### Perturbation families', '', 'Per authored variant and model: its generated members (`perturb`), all together and per kind, kinds ranked by flip rate (`*`: Holm-adjusted p below alpha).', '');
+      for (const m of a.perModel) for (const f of m.families ?? []) out.push(...familyMarkdown(f));
     }
     if (a.guard?.length) {
       out.push('### Guard A/B: the arbitration rules stated to the model as its policy', '');

@@ -1,17 +1,21 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
+import { formatUsd } from '../models/prices';
 import { summarize } from './json';
 import { gapText } from './gapReport';
 import { guardText } from './guardReport';
 import { folderHierarchyLines, hierarchyLines } from './hierarchyReport';
 import { folderHierarchy } from '../analysis/folderHierarchy';
 import { bootstrapCount, formatRate, formatVaar, pathEstimator, populationLines } from './markdown';
+import { familyText } from './familyReport';
 import { latentHeadline, latentLadderLines, latentPathLines, latentWarningLines } from './latentReport';
 
 /** A short plain-text summary for the terminal: per model, per variant, and every assert with its place. */
 export function reportText(analyses: readonly ScenarioAnalysis[]): string {
   const out: string[] = [];
   for (const a of analyses) {
-    out.push(`${a.scenario.id}${a.scenario.title ? ` — ${a.scenario.title}` : ''} (${a.samples.length} sessions)`);
+    const priced = a.runs.filter((r) => r.costUsd !== undefined);
+    const spent = priced.length > 0 ? `, ${formatUsd(priced.reduce((n, r) => n + r.costUsd!, 0))} spent${priced.length < a.runs.length ? ` (${priced.length} of ${a.runs.length} runs priced)` : ''}` : '';
+    out.push(`${a.scenario.id}${a.scenario.title ? ` — ${a.scenario.title}` : ''} (${a.samples.length} sessions${spent})`);
     if (a.session === 'stateless') out.push('  stateless sessions: the action was asked in a conversation that never saw the questionnaire answers; no per-sample divergence, path model, VAAR or latent model');
     for (const m of a.perModel) {
       out.push(`  ${m.model}: divergence ${formatRate(m.divergence)}${m.divergence.ci ? ` [${m.divergence.ci.low.toFixed(2)}, ${m.divergence.ci.high.toFixed(2)}]` : ''}, parse failures ${formatRate(m.parseFailures)}, refusals ${formatRate(m.refusals)}, flip rate ${formatRate(m.flipRate)}`);
@@ -28,6 +32,10 @@ export function reportText(analyses: readonly ScenarioAnalysis[]): string {
         const dist = v.stats.distribution.map((d) => `${d.outcome} ${d.count}`).join(', ') || 'no readable action';
         const flip = v.flip ? `, flip p ${Number.isFinite(v.flip.test.p) ? v.flip.test.p.toFixed(3) : '–'} (${v.flip.test.method})${v.flip.flipped ? ' FLIPPED' : ''}` : '';
         out.push(`    ${v.stats.variant}: ${dist}; consistency ${formatRate(v.stats.consistency)}, divergence ${formatRate(v.stats.divergence)}${flip}`);
+      }
+      if (m.families?.length) {
+        out.push('    perturbation families (perturb):');
+        for (const f of m.families) out.push(...familyText(f, '      '));
       }
     }
     const lm = a.latentModel;

@@ -14,9 +14,11 @@ import { ModelError, type ChatModel } from '../models/chatModel';
 import { RUN_LOG_VERSION, type RunEnd, type SessionRecord, type Usage } from './record';
 import { cacheKey, type ResponseCache } from './cache';
 import { BudgetExceededError } from './scheduler';
-import { estimateShape, planRun, planShape, PlanError, type Estimate, type PlanShape, type RunPlan } from './plan';
+import { estimateShape, planRun, planSessions, planShape, PlanError, type DoneSession, type Estimate, type PlanShape, type RunPlan } from './plan';
 import { newRunId, readRunLog, runLogPath, RunLogError, RunLogWriter, isValidRunId } from './runLog';
 import { runSession, type CallResult, type SessionCall, type SessionSpec } from './session';
+import { inShard, shardLabel, type Shard } from './shard';
+import { costOf, formatUsd, type PriceOf } from '../models/prices';
 
 /** What the engine needs of the scheduler (`createScheduler` in scheduler.ts provides it). */
 export interface CallScheduler {
@@ -43,12 +45,16 @@ export interface Preflight {
   estimate: Estimate;
   /** Calls the cache already answers (found by replaying sessions through the cache only); undefined without a cache. */
   cachedCalls?: number;
+  /** The run draws new samples (`--fresh`): the cache serves only what this run itself cached (a resume). */
+  fresh?: boolean;
 }
 
 /** The estimate of a plan, from counts alone, before anything is built or any file written. */
 export interface PlanEstimate {
   runId: string;
   shape: PlanShape;
+  /** The shard this invocation runs, and the sessions of the plan in it. */
+  shard?: Shard & { planned: number };
   /** Sessions already in the log (resume). */
   alreadyDone: number;
   /** What this invocation would do: the sessions not yet in the log. */
@@ -78,6 +84,25 @@ export interface RunScenarioOptions {
   signal?: AbortSignal;
   /** Run id to resume: only the sessions of its plan missing from its log run. */
   resume?: string;
+  /**
+   * Run only the sessions of the plan in this shard (`--shard I/N`, run/shard.ts); recorded in the
+   * header, so a resume keeps it. Undefined: the whole plan.
+   */
+  shard?: Shard;
+  /**
+   * Draw new samples (`--fresh`): read no answer cached by another run. The run gets its own draw,
+   * recorded in the header (a resume keeps it): its cache entries are keyed by it, and with `run.seed`
+   * its seeds are moved by the draw's offset. Ignored for a resume, which follows its header.
+   */
+  fresh?: boolean;
+  /** Prices of the models (models/prices.ts): the spent cost is counted, logged and reported when every model has one. */
+  priceOf?: PriceOf;
+  /**
+   * Stop once the calls that reached a model cost this many US dollars (`--max-cost`), like the call
+   * budget: no call starts after it is spent (calls in flight finish), the run is `stopped: budget` and
+   * resumable. Every model needs a price (`priceOf`).
+   */
+  maxCost?: number;
   runId?: string;
   /** Replay sessions through the cache before the run to report the cached share (default true with a cache). */
   preflightCache?: boolean;
@@ -122,6 +147,10 @@ export interface RunSummary {
   reason?: string;
   /** The model that could not be reached, when `stopped` is `unreachable`. */
   unreachableModel?: string;
+  /** The shard the run ran (its `planned` counts the shard's sessions only). */
+  shard?: Shard;
+  /** US dollars this invocation's calls cost at `priceOf`, when every model has a price. */
+  costUsd?: number;
 }
 
 /** Thrown for usage problems the caller reports as such (exit 2): unknown variant, bad resume id, changed scenario. */
@@ -156,8 +185,19 @@ class UnreachableError extends Error {
 
 class CacheMiss extends Error {}
 
+/** `--max-cost` is spent: no call was made for this one. */
+export class CostBudgetExceededError extends Error {
+  constructor(
+    readonly maxCost: number,
+    readonly spent: number,
+  ) {
+    super(`Cost budget spent: --max-cost ${maxCost} allows no further model calls (${formatUsd(spent)} spent)`);
+    this.name = 'CostBudgetExceeded';
+  }
+}
+
 function isBudgetError(err: unknown): boolean {
-  return err instanceof BudgetExceededError;
+  return err instanceof BudgetExceededError || err instanceof CostBudgetExceededError;
 }
 
 /** The outcome an end record states, or undefined for an unexpected error (rethrown; the log then has no end). */
@@ -166,6 +206,16 @@ function endOf(fatal: unknown, aborted: boolean): Pick<RunEnd, 'outcome' | 'stop
   if (isBudgetError(fatal)) return { outcome: 'stopped', stopped: 'budget', reason: (fatal as Error).message };
   if (fatal !== undefined && !(fatal instanceof ModelError && fatal.kind === 'aborted')) return undefined;
   return aborted ? { outcome: 'cancelled' } : { outcome: 'done' };
+}
+
+/**
+ * The draw of a fresh run: its id (the run id, unique) and a seed offset from its hash, a multiple of
+ * 1,000,000 (1 to 1000 of them), so its seeds `seed + sample + offset` are not an earlier run's
+ * `seed + sample` for any plan under a million samples.
+ */
+export function freshDraw(runId: string): { id: string; seedOffset: number } {
+  const h = createHash('sha256').update(`draw:${runId}`).digest();
+  return { id: runId, seedOffset: ((h.readUInt32BE(0) % 1000) + 1) * 1_000_000 };
 }
 
 /** sha256 of the scenario text, kept in the header so a resume can refuse a changed scenario. */
@@ -201,6 +251,10 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   let writer: RunLogWriter;
   const done = new Set<string>();
   let estimate: Estimate;
+  let shard: Shard | undefined = o.shard;
+  let draw: { id: string; seedOffset: number } | undefined;
+  /** Sessions this run plans: the whole plan, or the shard's part of it. */
+  let planned: number;
   try {
     // Counts and the estimate first: a plan too large to build is refused before anything is built.
     let shape: PlanShape;
@@ -214,6 +268,11 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       const log = await readRunLog(file);
       if (log.header.scenarioHash !== hash)
         throw new RunSetupError(`${o.file} changed since run ${runId} started; resume needs the same scenario text (start a new run instead)`);
+      const logged = log.header.shard;
+      if (o.shard !== undefined && (logged === undefined || logged.index !== o.shard.index || logged.count !== o.shard.count))
+        throw new RunSetupError(`run ${runId} is ${logged ? `shard ${shardLabel(logged)}` : 'not a shard run'}; resume it without --shard${logged ? ` or with --shard ${shardLabel(logged)}` : ''}`);
+      shard = logged;
+      draw = log.header.draw;
       const missing = log.header.models.filter((m) => !byId.has(m));
       if (missing.length > 0) throw new RunSetupError(`run ${runId} used ${missing.join(', ')}, which this invocation does not provide`);
       shape = planShape(o.scenario, { models: log.header.models, variants: log.header.variants, samples: log.header.samples, guard: log.header.guard === true });
@@ -225,11 +284,24 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       resumeLog = { file, completeBytes: log.completeBytes };
     } else {
       runId = o.runId ?? newRunId(now());
+      if (o.fresh) draw = freshDraw(runId);
       shape = planShape(o.scenario, { models: o.models.map((m) => m.id), ...(o.variant !== undefined ? { variants: [o.variant] } : {}), ...(o.samples !== undefined ? { samples: o.samples } : {}), ...(o.guard !== undefined ? { guard: o.guard } : {}) });
     }
-    estimate = estimateShape(o.scenario, shape, doneSessions);
+    if (o.maxCost !== undefined) {
+      const unpriced = shape.models.filter((m) => o.priceOf?.(m) === undefined);
+      if (unpriced.length > 0) throw new RunSetupError(`--max-cost needs a price for every model; none for ${unpriced.join(', ')} (set "price" or "prices" in the providers file, see docs/run.md)`);
+    }
+    // A shard's estimate leaves out the sessions of the other shards as if they were done.
+    const sh = shard;
+    const left = doneSessions;
+    const outside = function* (): Generator<DoneSession> {
+      yield* left;
+      if (sh) for (const s of planSessions(shape)) if (!inShard(s.key, sh)) yield s;
+    };
+    estimate = estimateShape(o.scenario, shape, outside());
     doneSessions = [];
-    o.onEstimate?.({ runId, shape, alreadyDone: shape.total - estimate.sessions, estimate });
+    planned = estimate.sessions + done.size;
+    o.onEstimate?.({ runId, shape, alreadyDone: done.size, estimate, ...(sh ? { shard: { ...sh, planned } } : {}) });
     if (o.planLimit !== undefined && estimate.calls > o.planLimit) throw new PlanTooLargeError(estimate, o.planLimit);
     plan = planRun(o.scenario, { models: shape.models, variants: shape.variants, samples: shape.samples, guard: shape.guard });
     if (resumeLog) writer = await RunLogWriter.reopen(resumeLog.file, resumeLog.completeBytes);
@@ -246,6 +318,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
         personas: plan.personas,
         samples: plan.samples,
         ...(plan.guard ? { guard: true as const } : {}),
+        ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
+        ...(draw ? { draw } : {}),
         startedAt: now().toISOString(),
       });
   } catch (err) {
@@ -258,7 +332,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   // Pulled one at a time by the workers: the sessions of the plan not yet in the log.
   const todoCount = estimate.sessions;
   const todo = function* (): Generator<SessionSpec, void, undefined> {
-    for (const s of plan.sessions()) if (!done.has(s.key)) yield s;
+    for (const s of plan.sessions()) if (!done.has(s.key) && inShard(s.key, shard)) yield s;
   };
   const internal = new AbortController();
   // Every queued call listens for the abort; hundreds at once is expected, not a leak.
@@ -280,10 +354,14 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   const progress: RunProgress = { total: todoCount, done: 0, complete: 0, failed: 0, calls: 0, cachedCalls: 0 };
   const usage: Usage = { promptTokens: 0, completionTokens: 0 };
   let fatal: unknown;
+  // Spent money: counted when every model has a price (else it would be a floor passed off as a sum).
+  const prices = o.priceOf && plan.models.every((m) => o.priceOf!(m) !== undefined) ? new Map(plan.models.map((m) => [m, o.priceOf!(m)!])) : undefined;
+  let spent = 0;
 
   const makeCall = (model: ChatModel, spec: SessionSpec, cacheOnly: { hits: number } | undefined): SessionCall => async (req) => {
+    const seed = req.seed !== undefined && draw ? req.seed + draw.seedOffset : req.seed;
     const key = o.cache
-      ? cacheKey({ origin: model.origin, model: model.id, messages: req.messages, temperature: req.temperature, seed: req.seed, maxTokens: req.maxTokens, schema: req.schema, variant: spec.variant, persona: spec.persona, sample: spec.sample, ...(spec.guard ? { guard: true } : {}) })
+      ? cacheKey({ origin: model.origin, model: model.id, messages: req.messages, temperature: req.temperature, seed, maxTokens: req.maxTokens, schema: req.schema, variant: spec.variant, persona: spec.persona, sample: spec.sample, ...(spec.guard ? { guard: true } : {}), ...(draw ? { draw: draw.id } : {}) })
       : '';
     const started = performance.now();
     if (o.cache) {
@@ -295,13 +373,14 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       }
     }
     if (cacheOnly) throw new CacheMiss();
+    if (o.maxCost !== undefined && spent >= o.maxCost) throw new CostBudgetExceededError(o.maxCost, spent);
     let response;
     try {
       response = await o.scheduler.run(
         model.provider,
         (_attempt, signal) => {
           progress.calls++;
-          return model.complete({ messages: req.messages, temperature: req.temperature, seed: req.seed, maxTokens: req.maxTokens, responseSchema: req.schema, signal });
+          return model.complete({ messages: req.messages, temperature: req.temperature, seed, maxTokens: req.maxTokens, responseSchema: req.schema, signal });
         },
         internal.signal,
       );
@@ -311,6 +390,12 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       throw err;
     }
     answered.add(model.id);
+    const price = prices?.get(model.id);
+    if (price) {
+      // The tokens the endpoint reported, else characters / 4 of what was sent and received.
+      const u = response.usage ?? { promptTokens: Math.ceil(req.messages.reduce((n, m) => n + m.content.length, 0) / 4), completionTokens: Math.ceil(response.text.length / 4) };
+      spent += costOf(u, price);
+    }
     if (o.cache) {
       const w = o.cache.set(key, { text: response.text, ...(response.usage ? { usage: response.usage } : {}), ...(response.finishReason ? { finishReason: response.finishReason } : {}) });
       cacheWrites.add(w);
@@ -332,7 +417,10 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   let ran = false;
   try {
     let cachedCalls: number | undefined;
-    if (o.cache && o.preflightCache !== false) {
+    // A fresh run's draw is new: nothing is cached under it yet, so there is nothing to replay.
+    const freshStart = draw !== undefined && o.resume === undefined;
+    if (o.cache && freshStart) cachedCalls = 0;
+    else if (o.cache && o.preflightCache !== false) {
       const counter = { hits: 0 };
       await pool(todo(), 16, internal.signal, async (spec) => {
         try {
@@ -343,7 +431,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       });
       cachedCalls = counter.hits;
     }
-    await o.onPreflight?.({ runId, logPath, plan, alreadyDone: plan.total - todoCount, estimate, ...(cachedCalls !== undefined ? { cachedCalls } : {}) });
+    await o.onPreflight?.({ runId, logPath, plan, alreadyDone: planned - todoCount, estimate, ...(cachedCalls !== undefined ? { cachedCalls } : {}), ...(draw ? { fresh: true } : {}) });
     o.onProgress?.({ ...progress });
 
     await pool(todo(), concurrency, internal.signal, async (spec) => {
@@ -376,7 +464,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     // How the run ended goes in the log, so both hosts can tell a cancelled or stopped run from a killed one.
     if (ran) {
       const end = endOf(fatal, internal.signal.aborted);
-      if (end) await writer.append({ v: RUN_LOG_VERSION, kind: 'end', runId, ...end, planned: plan.total, sessions: plan.total - todoCount + progress.done, finishedAt: now().toISOString() });
+      if (end) await writer.append({ v: RUN_LOG_VERSION, kind: 'end', runId, ...end, planned, sessions: planned - todoCount + progress.done, ...(prices ? { costUsd: spent } : {}), finishedAt: now().toISOString() });
     }
     await writer.close();
   }
@@ -386,8 +474,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     scenario: plan.scenarioId,
     file: o.file,
     logPath,
-    planned: plan.total,
-    alreadyDone: plan.total - todoCount,
+    planned,
+    alreadyDone: planned - todoCount,
     complete: progress.complete,
     failed: progress.failed,
     notRun: todoCount - progress.done,
@@ -395,6 +483,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     cachedCalls: progress.cachedCalls,
     usage,
     durationMs: Math.round(performance.now() - t0),
+    ...(shard ? { shard } : {}),
+    ...(prices ? { costUsd: spent } : {}),
   };
   if (fatal instanceof UnreachableError) {
     summary.stopped = 'unreachable';

@@ -3,16 +3,21 @@
  * specs (keyed by `sessionKey`), generated lazily, each variant rendered per persona on demand, and a
  * preflight estimate of calls and tokens from counts, printed before anything is built.
  */
-import type { Scenario, Variant } from '../scenario/model';
+import type { Scenario, Variant, VarSet } from '../scenario/model';
 import { renderVariant, type RenderedVariant } from '../scenario/render';
+import { familyMembers, renderMember, renderPushback, resolveVariant } from '../scenario/families';
 import { GUARD_KEY_SUFFIX, sessionKey } from './record';
 import { itemQuestion, actionQuestion } from './prompts';
+import { actionTurn } from './session';
 import type { SessionSettings, SessionSpec } from './session';
 
 export interface PlanOptions {
   /** `provider/model` ids. */
   models: readonly string[];
-  /** Run only these variants (by name), in scenario order; default all. */
+  /**
+   * Run only these variants (by name), in scenario order; default all. An authored variant brings its
+   * generated family (`perturb`); a member (`baseline~order-2`) may also be named alone.
+   */
   variants?: readonly string[];
   /** Overrides `run.samples`. */
   samples?: number;
@@ -78,12 +83,21 @@ export function planShape(scenario: Scenario, options: PlanOptions): PlanShape {
   if (options.models.length === 0) throw new PlanError('no model: pass --model provider/model or set run.models in the scenario');
   const samples = options.samples ?? scenario.run.samples;
   if (!Number.isInteger(samples) || samples < 1) throw new PlanError(`samples must be a positive integer, got ${samples}`);
-  let variants: Variant[] = scenario.variants;
+  // Revision 2: each authored variant is followed by its generated family members (`perturb`).
+  const all: string[] = [];
+  for (const v of scenario.variants) all.push(v.name, ...familyMembers(scenario, v).map((m) => m.name));
+  let variants = all;
   if (options.variants !== undefined) {
     for (const name of options.variants)
-      if (!scenario.variants.some((x) => x.name === name))
+      if (!all.includes(name))
         throw new PlanError(`unknown variant "${name}"; the scenario has: ${scenario.variants.map((x) => x.name).join(', ')}`);
-    variants = scenario.variants.filter((x) => options.variants?.includes(x.name));
+    const wanted = new Set<string>();
+    for (const name of options.variants) {
+      wanted.add(name);
+      const v = scenario.variants.find((x) => x.name === name);
+      if (v) for (const m of familyMembers(scenario, v)) wanted.add(m.name);
+    }
+    variants = all.filter((name) => wanted.has(name));
   }
   const models = [...new Set(options.models)];
   const personas = Math.max(1, scenario.personas.length);
@@ -94,7 +108,7 @@ export function planShape(scenario: Scenario, options: PlanOptions): PlanShape {
   return {
     scenarioId: scenario.id,
     models,
-    variants: variants.map((v) => v.name),
+    variants,
     personas,
     samples,
     settings: {
@@ -110,43 +124,69 @@ export function planShape(scenario: Scenario, options: PlanOptions): PlanShape {
   };
 }
 
+/**
+ * The prompts of a planned variant (authored or generated) for one persona entry: a member is its
+ * authored variant's rendering with its perturbation applied; an authored variant of a choice action
+ * carries the `perturb.pushback` turns. With `guard`, the prompts state the arbitration rules as the
+ * policy (the guarded twin's). Undefined for a name the scenario does not plan.
+ */
+export function renderPlanned(scenario: Scenario, name: string, persona?: VarSet, authoredOf?: (variant: Variant) => RenderedVariant | undefined, guard = false): RenderedVariant | undefined {
+  const found = resolveVariant(scenario, name);
+  if (!found) return undefined;
+  // A member starts from its authored variant's prompts (the caller may have them already).
+  if (found.member) return renderMember(scenario, found.variant, found.member, authoredOf?.(found.variant) ?? renderVariant(scenario, found.variant, persona, { guard }), persona);
+  const r = renderVariant(scenario, found.variant, persona, { guard });
+  const pushback = renderPushback(scenario, found.variant, persona);
+  return pushback ? { ...r, pushback } : r;
+}
+
+/**
+ * Every session of a plan's counts, model-major then variant, persona, sample, generated as pulled:
+ * what `RunPlan.sessions` yields, and what a run header (the same counts) planned. With the guard, each
+ * session's guarded twin (key + `|guard`) follows it at once.
+ */
+export function* planSessions(shape: Pick<PlanShape, 'models' | 'variants' | 'personas' | 'samples'> & { guard?: boolean }): Generator<SessionSpec, void, undefined> {
+  const personas = Math.max(1, shape.personas);
+  for (const model of shape.models)
+    for (const variant of shape.variants)
+      for (let persona = 0; persona < personas; persona++)
+        for (let sample = 0; sample < shape.samples; sample++) {
+          const key = sessionKey(model, variant, persona, sample);
+          yield { key, model, variant, persona, sample };
+          if (shape.guard) yield { key: `${key}${GUARD_KEY_SUFFIX}`, model, variant, persona, sample, guard: true };
+        }
+}
+
 /** Rendered variants a plan keeps: sessions come persona by persona, so a few cover all in flight. */
 const RENDERED_KEPT = 64;
 
 /** The plan of a run: `planShape` plus lazy sessions and prompts. Throws `PlanError` like `planShape`. */
 export function planRun(scenario: Scenario, options: PlanOptions): RunPlan {
   const shape = planShape(scenario, options);
-  const variants = shape.variants.map((name) => scenario.variants.find((v) => v.name === name) as Variant);
   const kept = new Map<string, RenderedVariant>();
   return {
     ...shape,
-    *sessions() {
-      for (const model of shape.models)
-        for (const v of variants)
-          for (let persona = 0; persona < shape.personas; persona++)
-            for (let sample = 0; sample < shape.samples; sample++) {
-              const key = sessionKey(model, v.name, persona, sample);
-              yield { key, model, variant: v.name, persona, sample };
-              if (shape.guard) yield { key: `${key}${GUARD_KEY_SUFFIX}`, model, variant: v.name, persona, sample, guard: true };
-            }
-    },
+    sessions: () => planSessions(shape),
     rendered(variant, persona, guard = false) {
-      const key = renderedKey(variant, persona, guard);
-      let r = kept.get(key);
-      if (r) {
-        // Most recently used last: the Map's order is the eviction order.
-        kept.delete(key);
-        kept.set(key, r);
-        return r;
-      }
-      const v = variants.find((x) => x.name === variant);
-      if (!v || !Number.isInteger(persona) || persona < 0 || persona >= shape.personas) return undefined;
-      r = renderVariant(scenario, v, scenario.personas[persona], { guard });
-      kept.set(key, r);
-      if (kept.size > RENDERED_KEPT) kept.delete(kept.keys().next().value as string);
-      return r;
+      if (!shape.variants.includes(variant) || !Number.isInteger(persona) || persona < 0 || persona >= shape.personas) return undefined;
+      return renderKept(variant, persona, guard);
     },
   };
+  function renderKept(variant: string, persona: number, guard: boolean): RenderedVariant | undefined {
+    const key = renderedKey(variant, persona, guard);
+    let r = kept.get(key);
+    if (r) {
+      // Most recently used last: the Map's order is the eviction order.
+      kept.delete(key);
+      kept.set(key, r);
+      return r;
+    }
+    r = renderPlanned(scenario, variant, scenario.personas[persona], (v) => renderKept(v.name, persona, guard), guard);
+    if (!r) return undefined;
+    kept.set(key, r);
+    if (kept.size > RENDERED_KEPT) kept.delete(kept.keys().next().value as string);
+    return r;
+  }
 }
 
 export interface Estimate {
@@ -168,7 +208,9 @@ function sessionCost(r: RenderedVariant, mode: SessionSettings['mode']): { calls
   for (const v of r.values) for (const it of v.items) questions.push(tokens(itemQuestion(it.text, v.scale).length) + 4);
   // A scale action with items (Revision 2) asks each item as its own turn.
   if (r.action.scale && r.action.items?.length) for (const it of r.action.items) questions.push(tokens(actionQuestion(it.text, r.action).length) + 4);
-  else questions.push(tokens(actionQuestion(r.action.prompt, r.action).length) + 4);
+  else questions.push(tokens(actionTurn(r.action, 0).length) + 4);
+  // Pushback turns (Revision 2) follow the action in the same conversation.
+  for (let t = 0; t < (r.pushback?.turns ?? 0); t++) questions.push(tokens(r.pushback!.text.length) + 4);
   let prompt = 0;
   let history = system;
   for (const q of questions) {
@@ -216,14 +258,21 @@ export function estimateShape(scenario: Scenario, shape: PlanShape, done: Iterab
   let calls = 0;
   let promptTokens = 0;
   const perModel = shape.models.length * shape.samples;
+  // Members (`perturb`) start from their authored variant's prompts: rendered once per persona.
+  const authoredKept = new Map<string, RenderedVariant>();
+  const authored = (v: Variant, persona: number, guard: boolean): RenderedVariant => {
+    const key = renderedKey(v.name, persona, guard);
+    let r = authoredKept.get(key);
+    if (!r) authoredKept.set(key, (r = renderVariant(scenario, v, scenario.personas[persona], { guard })));
+    return r;
+  };
   const arms = shape.guard ? [false, true] : [false];
   for (const name of shape.variants) {
-    const v = scenario.variants.find((x) => x.name === name) as Variant;
     for (const guard of arms) {
       const prompt = new Map<number, number>();
       let c = 0;
       for (const i of picked) {
-        const cost = sessionCost(renderVariant(scenario, v, scenario.personas[i], { guard }), shape.settings.mode);
+        const cost = sessionCost(renderPlanned(scenario, name, scenario.personas[i], (v) => authored(v, i, guard), guard)!, shape.settings.mode);
         c = cost.calls;
         prompt.set(i, cost.prompt);
       }

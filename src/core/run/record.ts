@@ -6,15 +6,15 @@
  * The analysis (`dilemma analyze`) and the editor read exactly these records. Versioned by `v`.
  */
 
+import type { ChatMessage, Usage } from '../models/chatModel';
+
 export const RUN_LOG_VERSION = 1;
 
 /** How an answer was read. `unparsed` and `refused` keep the raw text and never become a number. */
 export type AnswerStatus = 'ok' | 'unparsed' | 'refused' | 'failed';
 
-export interface Usage {
-  promptTokens: number;
-  completionTokens: number;
-}
+// The model port owns the message and usage types; a run log keeps them as they were sent and reported.
+export type { Usage } from '../models/chatModel';
 
 export interface ItemAnswer {
   /** Item id (`privacy.1`, or the explicit id). */
@@ -69,11 +69,26 @@ export interface PrincipleAnswer {
   cached?: boolean;
 }
 
-/** One chat message as sent (for transcripts and the compare view). */
-export interface TranscriptMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
+/**
+ * Revision 2, `perturb.pushback`: the answer to one "Are you sure? ..." turn after the action, which
+ * pushes from the answer standing (`from`) towards another choice (`target`).
+ */
+export interface PushbackAnswer {
+  /** 1 for the first pushback turn. */
+  turn: number;
+  from: string;
+  target: string;
+  status: AnswerStatus;
+  /** The choice id read, when `ok`. */
+  choice?: string;
+  raw: string;
+  latencyMs: number;
+  usage?: Usage;
+  cached?: boolean;
 }
+
+/** One chat message as sent (for transcripts and the compare view). */
+export type TranscriptMessage = ChatMessage;
 
 export interface SessionRecord {
   v: typeof RUN_LOG_VERSION;
@@ -95,6 +110,8 @@ export interface SessionRecord {
   error?: string;
   items: ItemAnswer[];
   action?: ActionAnswer;
+  /** Revision 2: the answers to the `perturb.pushback` turns after the action, in order (absent without pushback or a readable action). */
+  pushback?: PushbackAnswer[];
   /** Revision 2: the answers to the `principle` question, one per pair of values. */
   principle?: PrincipleAnswer[];
   transcript?: TranscriptMessage[];
@@ -119,6 +136,15 @@ export interface RunHeader {
   samples: number;
   /** Revision 2: every session of the plan has a guarded twin (`run.guard`, `--guard`); absent otherwise. */
   guard?: true;
+  /** `dilemma run --shard I/N`: the log holds only the sessions of the plan in shard I of N (run/shard.ts). */
+  shard?: { index: number; count: number };
+  /**
+   * `--fresh`: the run draws new samples. Its cache entries are keyed by this draw (so its own resume
+   * reads them and no other run does), and with `run.seed` it sends `seed + sample + seedOffset`.
+   */
+  draw?: { id: string; seedOffset: number };
+  /** `dilemma merge`: the log joins these runs' logs (the shards of one plan). */
+  merged?: { shards: number; runs: string[] };
   startedAt: string;
 }
 
@@ -137,9 +163,15 @@ export interface RunEnd {
   stopped?: 'budget' | 'unreachable';
   /** Why it stopped (a budget or reachability message; never a key). */
   reason?: string;
-  /** Sessions in the plan and sessions in the log when it ended. */
+  /** Sessions in the plan (of the shard, for a shard run) and sessions in the log when it ended. */
   planned: number;
   sessions: number;
+  /**
+   * US dollars the calls of this invocation that reached a model cost at the run's price table (the
+   * tokens each answer reported), when every model had a price; a resume's end record counts its own
+   * calls, so a run's spend is the sum over its end records.
+   */
+  costUsd?: number;
   finishedAt: string;
 }
 

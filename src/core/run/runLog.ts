@@ -40,6 +40,8 @@ export interface RunLogContents {
   sessions: SessionRecord[];
   /** How the run ended: the last end record when no session follows it (a resume continues a run); absent when killed or running. */
   end?: RunEnd;
+  /** US dollars the run's calls cost: the sum of its end records' `costUsd` (a resume adds one); absent when none has one. */
+  costUsd?: number;
   /** A partial last line was found and ignored. */
   torn: boolean;
   /** Byte length of the file up to and including the last complete line. */
@@ -62,6 +64,7 @@ export async function readRunLog(file: string): Promise<RunLogContents> {
   let header: RunHeader | undefined;
   const sessions: SessionRecord[] = [];
   let end: RunEnd | undefined;
+  let costUsd: number | undefined;
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     let obj: unknown;
@@ -82,12 +85,13 @@ export async function readRunLog(file: string): Promise<RunLogContents> {
     } else if (rec.kind === 'end') {
       if (!header) throw new RunLogError('an end record before the run header', file, i + 1);
       end = obj as RunEnd;
+      if (typeof end.costUsd === 'number') costUsd = (costUsd ?? 0) + end.costUsd;
     } else {
       throw new RunLogError(`unknown record kind ${JSON.stringify(rec.kind)}`, file, i + 1);
     }
   });
   if (!header) throw new RunLogError('no run header (the file is empty or was cut before its first line ended)', file, 1);
-  return { header, sessions, torn, completeBytes, ...(end ? { end } : {}) };
+  return { header, sessions, torn, completeBytes, ...(end ? { end } : {}), ...(costUsd !== undefined ? { costUsd } : {}) };
 }
 
 /**

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import type { Scale, SessionMode } from '../scenario/model';
 import type { RenderedVariant } from '../scenario/render';
 import { ModelError, type ChatMessage, type ResponseSchema } from '../models/chatModel';
-import { RUN_LOG_VERSION, type ActionAnswer, type ActionItemAnswer, type ItemAnswer, type PrincipleAnswer, type SessionRecord, type TranscriptMessage, type Usage } from './record';
+import { RUN_LOG_VERSION, type ActionAnswer, type ActionItemAnswer, type ItemAnswer, type PrincipleAnswer, type PushbackAnswer, type SessionRecord, type TranscriptMessage, type Usage } from './record';
+import { FAMILY_SEPARATOR, fillLate, pressureTarget, type RenderedForm, type RenderedPressure } from '../scenario/families';
 import { actionQuestion, choiceSchema, itemQuestion, scaleSchema } from './prompts';
 import { readChoice, readScale } from './answers';
 import { askPrinciples } from './principle';
@@ -61,7 +62,7 @@ export type SessionCall = (request: CallRequest) => Promise<CallResult>;
 /** A question of the session, in administration order. */
 export type SessionStep =
   | { kind: 'item'; item: string; value: string; text: string; scale: Scale }
-  | { kind: 'action'; prompt: string; choices?: { id: string; label: string }[]; scale?: Scale; item?: string };
+  | { kind: 'action'; prompt: string; choices?: { id: string; label: string }[]; scale?: Scale; item?: string; form?: RenderedForm; pressure?: RenderedPressure };
 
 export interface SessionContext {
   scenarioId: string;
@@ -100,7 +101,7 @@ export function sessionSteps(rendered: RenderedVariant, settings: SessionSetting
         // A `prompt` written beside the items leads in every item's turn (format.md, "Action items").
         const lead = a.prompt.trim();
         for (const it of a.items) steps.push({ kind: 'action', prompt: lead ? `${lead}\n\n${it.text}` : it.text, scale: a.scale, item: it.id });
-      } else steps.push({ kind: 'action', prompt: a.prompt, choices: a.choices, scale: a.scale });
+      } else steps.push({ kind: 'action', prompt: a.prompt, choices: a.choices, scale: a.scale, ...(a.form ? { form: a.form } : {}), ...(a.pressure ? { pressure: a.pressure } : {}) });
       continue;
     }
     const block = byName.get(name);
@@ -117,12 +118,31 @@ export function sessionSteps(rendered: RenderedVariant, settings: SessionSetting
   return steps;
 }
 
-function questionOf(step: SessionStep): string {
-  return step.kind === 'item' ? itemQuestion(step.text, step.scale) : actionQuestion(step.prompt, step);
+/**
+ * The action turn as sent in a sample: the prompt and its choices, or (a `form-*` member of a `perturb`
+ * family) the form's question; a pressure member adds its line after the prompt, pushing towards the
+ * choice its rotation gives this sample.
+ */
+export function actionTurn(a: { prompt: string; choices?: readonly { id: string; label: string }[]; scale?: Scale; form?: RenderedForm; pressure?: RenderedPressure }, sample: number): string {
+  if (a.form) return a.form.question;
+  if (a.pressure) {
+    const target = pressureTarget(a.choices ?? [], a.pressure, sample);
+    const line = fillLate(a.pressure.line, { target: target?.label ?? '' });
+    return actionQuestion(`${a.prompt.trimEnd()}\n\n${line}`, a);
+  }
+  return actionQuestion(a.prompt, a);
 }
+
+function questionOf(step: SessionStep, sample: number): string {
+  return step.kind === 'item' ? itemQuestion(step.text, step.scale) : actionTurn(step, sample);
+}
+
+/** A form's answers as the choices `readChoice` reads (the token as id), to map back to the choice. */
+const formChoices = (form: RenderedForm): { id: string; label: string }[] => form.answers.map((a) => ({ id: a.token, label: a.token }));
 
 function schemaOf(step: SessionStep): ResponseSchema | undefined {
   if (step.kind === 'item') return scaleSchema(step.scale);
+  if (step.form) return choiceSchema(formChoices(step.form));
   if (step.choices && step.choices.length > 0) return choiceSchema(step.choices);
   if (step.scale) return scaleSchema(step.scale);
   return undefined;
@@ -143,7 +163,9 @@ export async function runSession(ctx: SessionContext): Promise<SessionRecord> {
   const now = ctx.now ?? (() => new Date());
   const { spec, settings, rendered } = ctx;
   const startedAt = now();
-  const steps = sessionSteps(rendered, settings, sampleSeed(ctx.scenarioId, spec.variant, spec.persona, spec.sample));
+  // A generated member (`perturb`) shuffles its items as its authored variant does: only its perturbation differs.
+  const authored = spec.variant.split(FAMILY_SEPARATOR)[0]!;
+  const steps = sessionSteps(rendered, settings, sampleSeed(ctx.scenarioId, authored, spec.persona, spec.sample));
   // A model without a system role gets the persona as its own first user turn, before the first question.
   const preamble: ChatMessage[] = rendered.system
     ? [{ role: ctx.supportsSystemPrompt ? 'system' : 'user', content: rendered.system }]
@@ -156,9 +178,11 @@ export async function runSession(ctx: SessionContext): Promise<SessionRecord> {
   const usage: Usage = { promptTokens: 0, completionTokens: 0 };
   let error: string | undefined;
   const seed = settings.seed === undefined ? undefined : settings.seed + spec.sample;
+  /** The action's question and answer, which the pushback turns continue. */
+  let actionExchange: ChatMessage[] | undefined;
 
   for (const step of steps) {
-    const question: ChatMessage = { role: 'user', content: questionOf(step) };
+    const question: ChatMessage = { role: 'user', content: questionOf(step, spec.sample) };
     const messages = settings.mode === 'history' ? [...conversation, question] : [...preamble, question];
     let result: CallResult;
     try {
@@ -187,9 +211,15 @@ export async function runSession(ctx: SessionContext): Promise<SessionRecord> {
     } else if (step.item !== undefined && step.scale) {
       const r = readScale(result.text, step.scale);
       actionItems.push({ item: step.item, status: r.status, ...(r.status === 'ok' ? { answer: r.value } : {}), ...common });
+    } else if (step.form) {
+      // A form's answer is its token (a letter, the option's text, yes or no); it means one choice.
+      const r = readChoice(result.text, formChoices(step.form));
+      const choice = r.status === 'ok' ? step.form.answers.find((a) => a.token === r.choice)?.choice : undefined;
+      action = { status: r.status, ...(choice !== undefined ? { choice } : {}), ...common };
     } else if (step.choices && step.choices.length > 0) {
       const r = readChoice(result.text, step.choices);
       action = { status: r.status, ...(r.status === 'ok' ? { choice: r.choice } : {}), ...common };
+      actionExchange = [...messages, { role: 'assistant', content: result.text }];
     } else if (step.scale) {
       const r = readScale(result.text, step.scale);
       action = { status: r.status, ...(r.status === 'ok' ? { score: r.value } : {}), ...common };
@@ -197,6 +227,44 @@ export async function runSession(ctx: SessionContext): Promise<SessionRecord> {
   }
 
   if (actionItems.length > 0) action = combineActionItems(actionItems);
+
+  let pushback: PushbackAnswer[] | undefined;
+  if (error === undefined && rendered.pushback && actionExchange && action?.status === 'ok' && action.choice !== undefined) {
+    const choices = rendered.action.choices ?? [];
+    pushback = [];
+    let conversationSoFar = actionExchange;
+    let current = action.choice;
+    for (let turn = 1; turn <= rendered.pushback.turns; turn++) {
+      // Towards the other choice: the first one presented that is not the answer standing now.
+      const target = choices.find((c) => c.id !== current);
+      const answer = choices.find((c) => c.id === current);
+      if (!target || !answer) break;
+      const question: ChatMessage = { role: 'user', content: fillLate(rendered.pushback.text, { answer: answer.label, target: target.label }) };
+      const messages = [...conversationSoFar, question];
+      let result: CallResult;
+      try {
+        result = await ctx.call({ messages, schema: ctx.supportsStructuredOutput ? choiceSchema(choices) : undefined, temperature: settings.temperature, seed, maxTokens: settings.maxTokens });
+      } catch (err) {
+        if (isRunFatal(err)) throw err;
+        error = `${(err as ModelError).kind}: ${(err as Error).message}`;
+        break;
+      }
+      transcript.push(question, { role: 'assistant', content: result.text });
+      conversationSoFar = [...messages, { role: 'assistant', content: result.text }];
+      if (result.usage) {
+        usage.promptTokens += result.usage.promptTokens;
+        usage.completionTokens += result.usage.completionTokens;
+      }
+      const r = readChoice(result.text, choices);
+      pushback.push({
+        turn, from: current, target: target.id, status: r.status, ...(r.status === 'ok' ? { choice: r.choice } : {}),
+        raw: result.text, latencyMs: result.latencyMs, ...(result.usage ? { usage: result.usage } : {}), ...(result.cached ? { cached: true } : {}),
+      });
+      // An unreadable answer ends the pushback: there is no standing answer to push against.
+      if (r.status !== 'ok' || r.choice === undefined) break;
+      current = r.choice;
+    }
+  }
 
   let principle: PrincipleAnswer[] | undefined;
   if (error === undefined && rendered.principle?.length) {
@@ -226,6 +294,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionRecord> {
     ...(error === undefined ? {} : { error }),
     items,
     ...(action ? { action } : {}),
+    ...(pushback ? { pushback } : {}),
     ...(principle ? { principle } : {}),
     transcript,
     latencyMs: finishedAt.getTime() - startedAt.getTime(),

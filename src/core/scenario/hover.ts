@@ -3,7 +3,7 @@ import type { Scenario, Span } from './model';
 import type { ParsedScenario } from './parse';
 import { effectiveVars } from './render';
 import { fieldDoc } from './schema';
-import { markdownText } from '../view/markdownText';
+import { markdownText } from './markdownText';
 
 /** Hover text (Markdown; every text from the file in it is escaped) and the span it applies to. */
 export interface HoverInfo {

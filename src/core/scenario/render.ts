@@ -2,6 +2,7 @@ import type { Placeholder, Scale, Scenario, Template, Variant, VarSet } from './
 import { VAR_NAME } from './placeholders';
 import { renderPolicy } from './renderPolicy';
 import { renderPrinciples, type RenderedPrinciple } from './renderPrinciple';
+import type { RenderedForm, RenderedPressure } from './families';
 
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 
@@ -43,7 +44,15 @@ export interface RenderedVariant {
   system?: string;
   values: { name: string; label: string; scale: Scale; items: RenderedItem[] }[];
   /** `items`: Revision 2's several decision prompts of a scale action (the outcome's indicators), asked in turn. */
-  action: { prompt: string; choices?: { id: string; label: string }[]; scale?: Scale; items?: { id: string; text: string }[] };
+  action: {
+    prompt: string; choices?: { id: string; label: string }[]; scale?: Scale; items?: { id: string; text: string }[];
+    /** Revision 2, a `form-*` member of a `perturb` family: the action asked in this question form instead. */
+    form?: RenderedForm;
+    /** Revision 2, a pressure member of a `perturb` family: this line is added to the action turn. */
+    pressure?: RenderedPressure;
+  };
+  /** Revision 2, `perturb.pushback`: after the action, this many turns of this text (`{{answer}}`, `{{target}}` filled by the session). */
+  pushback?: { turns: number; text: string };
   /** Revision 2, `run.guard`: the arbitration rules as the policy, appended to `system` (absent when not guarded or nothing applies). */
   policy?: string;
   /** Revision 2: the `principle` question per pair of values (absent without a `principle` block). */

@@ -2,6 +2,7 @@ import { PLAN_CALL_LIMIT, type Item, type Problem, type Scenario, type Span, typ
 import { parseScenario, type ParsedScenario, type ScenarioSources } from './parse';
 import { makeProblem, type ProblemCode } from './problemCodes';
 import { closest } from './suggest';
+import { familyNames, variantChoices } from './families';
 import { FORM_SLOTS, PRESSURE_SLOTS, PRINCIPLE_SLOTS, PUSHBACK_SLOTS, type SlotSpec } from './perturbTemplates';
 
 const DIRECTIONS = ['positive', 'negative'];
@@ -292,11 +293,17 @@ class SemanticChecks {
       + (s.action?.scale && s.action.items?.length ? s.action.items.length : 1)
       + (s.principle ? (values.length * (values.length - 1)) / 2 : 0);
     const models = Math.max(1, s.run.models.length);
-    const sessions = models * Math.max(1, s.variants.length) * Math.max(1, s.personas.length) * s.run.samples;
-    const calls = sessions * perSession;
+    // Revision 2: generated family members (`perturb`) are sessions of their own; pushback adds turns to the authored ones.
+    const variants = Math.max(1, familyNames(s).length);
+    const pushbackTurns = s.perturb?.pushback ? s.variants.filter((v) => variantChoices(s, v)).length * s.perturb.pushback.turns : 0;
+    const sessions = models * variants * Math.max(1, s.personas.length) * s.run.samples;
+    // Members ask no principle question.
+    const principle = s.principle ? (values.length * (values.length - 1)) / 2 : 0;
+    const memberSessions = models * (variants - s.variants.length) * Math.max(1, s.personas.length) * s.run.samples;
+    const calls = sessions * perSession - memberSessions * principle + models * Math.max(1, s.personas.length) * s.run.samples * pushbackTurns;
     if (!(calls > PLAN_CALL_LIMIT)) return;
     const fmt = (n: number): string => n.toLocaleString('en-US');
-    this.report('huge-plan', `This file plans ${fmt(calls)} model calls (${fmt(models)} model${models > 1 ? 's' : ''} x ${fmt(Math.max(1, s.variants.length))} variant(s) x ${fmt(Math.max(1, s.personas.length))} persona(s) x ${fmt(s.run.samples)} sample(s) x ${fmt(perSession)} questions), more than ${fmt(PLAN_CALL_LIMIT)}: \`dilemma run\` refuses it unless \`--yes\` or \`--max-calls N\` says otherwise. Lower \`samples\`, or split the personas or variants over several files.`, at);
+    this.report('huge-plan', `This file plans ${fmt(calls)} model calls (${fmt(models)} model${models > 1 ? 's' : ''} x ${fmt(variants)} variant(s) x ${fmt(Math.max(1, s.personas.length))} persona(s) x ${fmt(s.run.samples)} sample(s) x ${fmt(perSession)} questions${pushbackTurns ? ', plus the pushback turns' : ''}${principle && variants > s.variants.length ? ', less the principle questions generated variants do not ask' : ''}), more than ${fmt(PLAN_CALL_LIMIT)}: \`dilemma run\` refuses it unless \`--yes\` or \`--max-calls N\` says otherwise. Lower \`samples\`, or split the personas or variants over several files.`, at);
   }
 
   private undefinedPlaceholder(name: string, nameRange: Span, range: Span, missingIn: Variant[], known: Set<string>): void {

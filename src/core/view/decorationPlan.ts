@@ -5,11 +5,13 @@
  * baseline, with a hover that explains the divergence. Pure: the decoration owner only applies it.
  */
 import type { PromptDiff, ScenarioAnalysis } from '../analysis/analyzeRun';
+import type { DiffSegment } from '../analysis/textDiff';
 import type { SampleAnalysis } from '../analysis/divergence';
 import type { VariantStats } from '../analysis/variantStats';
 import type { SessionRecord } from '../run/record';
-import type { Item, Scenario, Span, Template, Variant, VarEntry } from '../scenario/model';
-import { markdownText } from './markdownText';
+import type { Item, Scale, Scenario, Span, Template, Variant, VarEntry } from '../scenario/model';
+import { markdownText } from '../scenario/markdownText';
+import { ruleStatedText, statedAction, statedTone, valueStatedText, type StatedTone } from './statedAction';
 
 export type VariantKind = 'aligned' | 'diverging' | 'failed';
 
@@ -28,6 +30,26 @@ export interface ItemMark {
   item: string;
   at: number;
   text: string;
+  /** Every model's mean, when several models ran. */
+  hover?: string;
+}
+
+/**
+ * Stated versus action on a line that states it: a value's declaration, an `expect` entry, or an
+ * arbitration rule (see statedAction.ts). Marks that fall on one line (an inline `expect` map) are
+ * merged into one, which takes the strongest tone.
+ */
+export interface StatedMark {
+  kind: 'value' | 'expect' | 'rule';
+  /** The value name, or the rule's index as text. */
+  name: string;
+  tone: StatedTone;
+  /** End of the line: where the after-text goes. */
+  at: number;
+  /** Start of that line. */
+  line: number;
+  text: string;
+  hover: string;
 }
 
 export interface ChangedWords {
@@ -39,9 +61,12 @@ export interface ChangedWords {
 export interface DecorationPlan {
   /** The models shown, comma-separated. */
   model: string;
+  /** The model whose figures the line texts show (the others are in the hover and the `+n`). */
+  picked: string;
   variants: VariantMark[];
   items: ItemMark[];
   changed: ChangedWords[];
+  stated: StatedMark[];
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
@@ -214,14 +239,45 @@ function renderWithSources(scenario: Scenario, variant: Variant, t: Template, te
   return { rendered, pieces };
 }
 
-/** Source ranges of the words a variant's action prompt added against the baseline's (merged, in order). */
-export function changedWordRanges(scenario: Scenario, variant: Variant, diff: PromptDiff, text: string): Span[] {
+/**
+ * A changed word's source range and what it was in the baseline, as one plain-text line: for a var the
+ * variant sets, `baseline: wellness programme → insurer: health insurer` (the var's baseline value, its
+ * name and the variant's value); for words of the variant's own prompt, the baseline's words they replace.
+ */
+export interface ChangedSpan extends Span {
+  baseline: string;
+}
+
+/** Source ranges of the words a variant's action prompt added against the baseline's (merged, in order), each with what it was in the baseline. */
+export function changedWordRanges(scenario: Scenario, variant: Variant, diff: PromptDiff, text: string): ChangedSpan[] {
   const t = variant.action?.prompt ?? scenario.action?.prompt;
   if (!t) return [];
   const { rendered, pieces } = renderWithSources(scenario, variant, t, text);
   // The analysis rendered the same prompt; if not (e.g. persona vars in the prompt), mark nothing rather than the wrong words.
   if (rendered !== diff.prompt.variant) return [];
-  const spans: Span[] = [];
+  // The changed stretches: removed and added words between two unchanged ones (a shared space belongs to the stretch).
+  const hunkOf = new Map<DiffSegment, { removed: string; added: string }>();
+  let open: { removed: string; added: string } | undefined;
+  for (const seg of diff.prompt.segments) {
+    if (seg.kind === 'equal') {
+      if (open && seg.text.trim() === '') { open.removed += seg.text; open.added += seg.text; } else open = undefined;
+      continue;
+    }
+    if (!open) open = { removed: '', added: '' };
+    open[seg.kind] += seg.text;
+    hunkOf.set(seg, open);
+  }
+  const baseVars = new Map<string, VarEntry>();
+  for (const set of [scenario.vars, scenario.personas[0], scenario.variants[0]?.vars]) if (set) for (const [k, e] of set) baseVars.set(k, e);
+  const flat = (x: string): string => x.replace(/\s+/g, ' ').trim();
+  const note = (span: Span, seg: DiffSegment): string => {
+    const own = [...variant.vars.values()].find((e) => e.valueRange.start <= span.start && span.end <= e.valueRange.end);
+    if (own) return `baseline: ${flat(baseVars.get(own.name)?.value ?? '(not set)')} → ${own.name}: ${flat(own.value)}`;
+    const hunk = hunkOf.get(seg);
+    const was = flat(hunk?.removed ?? '');
+    return `baseline: ${was ? `"${was}"` : '(not in the baseline)'} → "${flat(hunk?.added ?? seg.text)}"`;
+  };
+  const spans: ChangedSpan[] = [];
   for (const seg of diff.prompt.segments) {
     if (seg.kind !== 'added' || !seg.text.trim()) continue;
     // Leading and trailing whitespace of a segment is not a word.
@@ -234,7 +290,7 @@ export function changedWordRanges(scenario: Scenario, variant: Variant, diff: Pr
       const span = 'offset' in p.source ? { start: p.source.offset, end: p.source.offset + 1 } : p.source.range;
       const prev = spans[spans.length - 1];
       if (prev && span.start >= prev.start && span.start <= prev.end) prev.end = Math.max(prev.end, span.end);
-      else spans.push({ ...span });
+      else spans.push({ ...span, baseline: note(span, seg) });
     }
   }
   return spans;
@@ -255,10 +311,74 @@ function variantAnchor(scenario: Scenario, v: Variant): number {
   return v.implicit ? scenario.idRange.start : v.nameRange.start;
 }
 
-const SEVERITY: Record<VariantKind, number> = { aligned: 0, diverging: 1, failed: 2 };
+/** The model's name without its provider, to keep an after-text short. */
+export const shortName = (model: string): string => model.slice(model.indexOf('/') + 1);
 
-/** The model's name without its provider, to keep a comparison's after-text short. */
-const shortName = (model: string): string => model.slice(model.indexOf('/') + 1);
+const TONE_ORDER: Record<StatedTone, number> = { none: 0, agree: 1, mixed: 2, against: 3 };
+
+/**
+ * The stated-versus-action marks of the picked model on each value's line, each `expect` entry and
+ * each arbitration rule; the hover gives every model's counts.
+ */
+export function statedMarks(scenario: Scenario, text: string, analysis: ScenarioAnalysis, models: readonly string[], picked: string): StatedMark[] {
+  const limit = divergenceLimit(scenario);
+  const session = analysis.session;
+  const per = models.map((m) => statedAction(scenario, analysis.samples, m, session));
+  const others = models.length > 1 ? ` · +${models.length - 1}` : '';
+  const md = markdownText;
+  const hoverTable = (title: string, rows: string[]): string => [title, '', ...rows].join('\n');
+  const raw: Omit<StatedMark, 'line' | 'at'>[] = [];
+  const anchors: number[] = [];
+  const valueMark = (kind: 'value' | 'expect', name: string, anchor: number): void => {
+    const texts = per.map((p) => {
+      const v = p.values.find((x) => x.value === name)!;
+      const tone = statedTone(v.share, limit);
+      return { model: p.model, tone, text: valueStatedText(v, tone, session) };
+    });
+    const mine = texts.find((t) => t.model === picked) ?? texts[0]!;
+    const rows = texts.map((t) => `- **${md(t.model)}**: ${md(t.text)}`);
+    raw.push({
+      kind, name, tone: mine.tone, text: `${mine.text}${others}`,
+      hover: hoverTable(`**Stated versus action: ${md(name)}** (held = mean stated score above the scale midpoint; acted = the holders' actions against what \`expect\` names)`, rows),
+    });
+    anchors.push(anchor);
+  };
+  for (const v of scenario.values) valueMark('value', v.name, v.nameRange.start);
+  for (const e of scenario.action?.expect ?? []) if (scenario.values.some((v) => v.name === e.value)) valueMark('expect', e.value, e.valueRange.start);
+  for (const [i, rule] of scenario.arbitration.entries()) {
+    const texts = per.map((p) => {
+      const r = p.rules[i]!;
+      const tone = statedTone(r.share, limit);
+      return { model: p.model, tone, text: ruleStatedText(r, tone, session) };
+    });
+    const mine = texts.find((t) => t.model === picked) ?? texts[0]!;
+    const rows = texts.map((t) => `- **${md(t.model)}**: ${md(t.text)}`);
+    raw.push({
+      kind: 'rule', name: String(i), tone: mine.tone, text: `${mine.text}${others}`,
+      hover: hoverTable(`**Arbitration rule ${i + 1}** (decided = this rule set the implied action; obeyed = the action taken was that one)`, rows),
+    });
+    anchors.push(rule.range.start);
+  }
+  // One mark per line: an inline expect map puts several entries on one line; each part then names its value.
+  const byLine = new Map<number, { line: number; at: number; parts: Omit<StatedMark, 'line' | 'at'>[] }>();
+  raw.forEach((m, k) => {
+    const line = lineStart(text, anchors[k]!);
+    const entry = byLine.get(line) ?? { line, at: lineEnd(text, anchors[k]!), parts: [] };
+    entry.parts.push(m);
+    byLine.set(line, entry);
+  });
+  const out: StatedMark[] = [];
+  for (const { line, at, parts } of byLine.values()) {
+    const first = parts[0]!;
+    if (parts.length === 1) {
+      out.push({ ...first, line, at });
+      continue;
+    }
+    const tone = parts.reduce<StatedTone>((t, p) => (TONE_ORDER[p.tone] > TONE_ORDER[t] ? p.tone : t), 'none');
+    out.push({ ...first, tone, line, at, text: parts.map((p) => `${p.kind === 'rule' ? `rule ${Number(p.name) + 1}` : p.name}: ${p.text}`).join(' ║ '), hover: parts.map((p) => p.hover).join('\n\n') });
+  }
+  return out;
+}
 
 /**
  * What one plan keeps for the next of the same text and models: per model and variant, the marks'
@@ -269,7 +389,7 @@ export interface PlanMemo {
   text?: string;
   models?: string;
   parts: Map<string, { stats: VariantStats; samples: readonly SampleAnalysis[]; records: readonly SessionRecord[]; label?: string; part: { kind: VariantKind; text: string; hover: string } }>;
-  changed: Map<string, { prompt: PromptDiff['prompt']; ranges: Span[] }>;
+  changed: Map<string, { prompt: PromptDiff['prompt']; ranges: ChangedSpan[] }>;
 }
 
 /** An empty plan memo. */
@@ -280,12 +400,15 @@ export function createPlanMemo(): PlanMemo {
 const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
- * The decoration plan of a scenario's results. With several models (a comparison run) each variant
- * line lists every model's summary, takes the worst kind, and each item the mean per model.
- * Items of reworded questionnaires are marked where they are written.
+ * The decoration plan of a scenario's results. Each line text shows one model's figures, coloured
+ * by that model's own kind and named by its short name: the picked model (`picked`, else the first).
+ * With several models a `+n` says how many more there are, and the hover gives every model's figures;
+ * no model's figure takes another's colour. Items of reworded questionnaires are marked where they
+ * are written. Each value's line, `expect` entry and arbitration rule gets its stated-versus-action mark.
  */
-export function decorationPlan(scenario: Scenario, text: string, analysis: ScenarioAnalysis, records: readonly SessionRecord[], models: readonly string[] = analysis.models, memo?: PlanMemo, labelOf?: (model: string, variant: string) => string | undefined): DecorationPlan {
-  const plan: DecorationPlan = { model: models.join(', '), variants: [], items: [], changed: [] };
+export function decorationPlan(scenario: Scenario, text: string, analysis: ScenarioAnalysis, records: readonly SessionRecord[], models: readonly string[] = analysis.models, memo?: PlanMemo, labelOf?: (model: string, variant: string) => string | undefined, picked?: string): DecorationPlan {
+  const shown = picked !== undefined && models.includes(picked) ? picked : models[0] ?? '';
+  const plan: DecorationPlan = { model: models.join(', '), picked: shown, variants: [], items: [], changed: [], stated: [] };
   if (models.length === 0) return plan;
   if (memo && (memo.text !== text || memo.models !== plan.model)) {
     memo.text = text;
@@ -312,26 +435,29 @@ export function decorationPlan(scenario: Scenario, text: string, analysis: Scena
       const mine = recordsOf.get(key(model, v.name)) ?? [];
       const label = labelOf?.(model, v.name);
       const hit = memo?.parts.get(key(model, v.name));
-      if (hit && hit.stats === va.stats && hit.label === label && sameItems(hit.samples, samples) && sameItems(hit.records, mine)) return [hit.part];
+      if (hit && hit.stats === va.stats && hit.label === label && sameItems(hit.samples, samples) && sameItems(hit.records, mine)) return [{ model, ...hit.part }];
       const kind = variantKind(va.stats, limit);
       // Provenance: a partial figure, or one from another run than the latest full one, says so on the line.
       const summary = `${variantSummary(va.stats)}${label ? ` │ ${label}` : ''}`;
       const hover = variantHover(va.stats, samples, mine, kind);
-      const part = { kind, text: many ? `${shortName(model)}: ${summary}` : summary, hover: label ? `${hover}\n\n*${label}*` : hover };
+      const part = { kind, text: `${shortName(model)}: ${summary}`, hover: label ? `${hover}\n\n*${label}*` : hover };
       memo?.parts.set(key(model, v.name), { stats: va.stats, samples, records: mine, part, ...(label ? { label } : {}) });
-      return [part];
+      return [{ model, ...part }];
     });
     if (parts.length === 0) continue;
     const anchor = variantAnchor(scenario, v);
-    const kind = parts.reduce<VariantKind>((k, p) => (SEVERITY[p.kind] > SEVERITY[k] ? p.kind : k), 'aligned');
+    // The line shows the picked model (or, when it has no result for this variant, the first that has one) in its own colour.
+    const main = parts.find((p) => p.model === shown) ?? parts[0]!;
     const hover = parts.map((p) => p.hover).join('\n\n---\n\n');
-    plan.variants.push({ variant: v.name, kind, at: lineEnd(text, anchor), line: lineStart(text, anchor), text: parts.map((p) => p.text).join(' ║ '), hover });
+    const others = parts.length > 1 ? ` · +${parts.length - 1}` : '';
+    plan.variants.push({ variant: v.name, kind: main.kind, at: lineEnd(text, anchor), line: lineStart(text, anchor), text: `${main.text}${others}`, hover });
     const diff = diffs.get(v.name);
-    if (kind === 'diverging' && diff && !diff.prompt.identical) {
+    if (parts.some((p) => p.kind === 'diverging') && diff && !diff.prompt.identical) {
       const hit = memo?.changed.get(v.name);
       const ranges = hit?.prompt === diff.prompt ? hit.ranges : changedWordRanges(scenario, v, diff, text);
       memo?.changed.set(v.name, { prompt: diff.prompt, ranges });
-      for (const range of ranges) plan.changed.push({ variant: v.name, range: { ...range }, hover });
+      // the word's own change first (plain text, escaped: it is the scenario's), then the variant's figures
+      for (const range of ranges) plan.changed.push({ variant: v.name, range: { start: range.start, end: range.end }, hover: `${markdownText(range.baseline)}\n\n---\n\n${hover}` });
     }
   }
   // A reworded questionnaire shares item ids with the scenario's: each item's mean is taken only over
@@ -339,26 +465,34 @@ export function decorationPlan(scenario: Scenario, text: string, analysis: Scena
   const rewords = (v: Variant | undefined, value: string): boolean => !!v?.values?.has(value);
   const byName = new Map(scenario.variants.map((v) => [v.name, v] as const));
   // The means of one set of sessions, per model, computed once for all the items marked over it.
-  const meansOver = (sessions: readonly SessionRecord[]): ((item: Item) => void) => {
+  const meansOver = (sessions: readonly SessionRecord[], scale: Scale | undefined): ((item: Item) => void) => {
     const perModel = models.map((model) => itemMeans(sessions, model));
+    const of = scale ? ` / ${scale.max}` : '';
     return (item) => {
       const means = models.flatMap((model, i) => {
         const m = perModel[i]!.get(item.id);
-        return m ? [`${many ? `${shortName(model)} ` : ''}${m.mean.toFixed(1)} (n=${m.n})`] : [];
+        return m ? [{ model, text: `${m.mean.toFixed(1)}${of} (n=${m.n})` }] : [];
       });
-      if (means.length) plan.items.push({ item: item.id, at: lineEnd(text, item.text.range.start), text: `mean ${means.join(' · ')}` });
+      if (!means.length) return;
+      const main = means.find((m) => m.model === shown) ?? means[0]!;
+      const mark: ItemMark = { item: item.id, at: lineEnd(text, item.text.range.start), text: `mean ${many ? `${shortName(main.model)} ` : ''}${main.text}${means.length > 1 ? ` · +${means.length - 1}` : ''}` };
+      if (many) mark.hover = [`**Mean stated answer** (as written, before reverse-coding)`, '', ...means.map((m) => `- **${markdownText(m.model)}**: ${markdownText(m.text)}`)].join('\n');
+      plan.items.push(mark);
     };
   };
   const reworded = scenario.variants.filter((v) => v.values?.size);
   for (const value of scenario.values) {
     // Without rewording variants every session was asked the scenario's wording: no filter needed.
     const asked = reworded.some((v) => rewords(v, value.name)) ? records.filter((r) => !rewords(byName.get(r.variant), value.name)) : records;
-    const mark = meansOver(asked);
+    const mark = meansOver(asked, value.scale);
     for (const item of value.items) mark(item);
   }
   for (const v of reworded) {
-    const mark = meansOver(recordsByVariant.get(v.name) ?? []);
-    for (const items of v.values?.values() ?? []) for (const item of items) mark(item);
+    for (const [value, items] of v.values ?? []) {
+      const mark = meansOver(recordsByVariant.get(v.name) ?? [], scenario.values.find((x) => x.name === value)?.scale);
+      for (const item of items) mark(item);
+    }
   }
+  plan.stated = statedMarks(scenario, text, analysis, models, shown);
   return plan;
 }

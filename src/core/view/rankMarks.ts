@@ -9,7 +9,7 @@
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
 import type { RankInversion } from '../analysis/hierarchy';
 import type { Span } from '../scenario/model';
-import { markdownText } from './markdownText';
+import { markdownText } from '../scenario/markdownText';
 
 export interface RankMark {
   /** The rank entry declared above a value the model reveals above it. */

@@ -70,7 +70,7 @@ export async function analyzeLogFiles(files: readonly string[], cwd: string, opt
     let log: RunLogInput;
     try {
       const r = await readRunLog(path.resolve(cwd, file));
-      log = { header: r.header, sessions: selectCells(r.sessions, file, options.cells), file };
+      log = { header: r.header, sessions: selectCells(r.sessions, file, options.cells), file, ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}) };
     } catch (e) {
       throw new AnalyzeInputError(e instanceof RunLogError ? e.message.replace(path.resolve(cwd, file), file) : `${file}: ${(e as Error).message}`);
     }

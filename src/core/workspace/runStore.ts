@@ -7,15 +7,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunEnd, RunHeader, SessionRecord } from '../run/record';
 import { readRunLog, type RunLogContents } from '../run/runLog';
+import { shardPlanned } from '../run/shard';
 import { isRunLogName, runIdOfLog, scenarioRunDir } from './layout';
 
 /**
  * What became of a run: `complete` every planned session is in the log; `partial` some are (killed,
  * still running, or stopped after some results); `cancelled` the person stopped it; `failed` it stopped
  * (unreachable model, budget) with no answered session, or every session failed; `empty` it has no
- * session at all (zero sessions) and did not say why; `unreadable` the log cannot be read.
+ * session at all (zero sessions) and did not say why; `unreadable` the log cannot be read; `shard`
+ * a `--shard I/N` run holds every session of its shard (a part of the plan: `dilemma merge` joins the
+ * shards into a complete run). A shard log missing sessions of its own shard is `partial`.
  */
-export type RunStatus = 'complete' | 'partial' | 'cancelled' | 'failed' | 'empty' | 'unreadable';
+export type RunStatus = 'complete' | 'partial' | 'cancelled' | 'failed' | 'empty' | 'unreadable' | 'shard';
 
 /** One run as listed: from its header, its end record and a count of its sessions. */
 export interface RunInfo {
@@ -28,8 +31,10 @@ export interface RunInfo {
   startedAt: string;
   finishedAt?: string;
   status: RunStatus;
-  /** Sessions the run planned (models x variants x personas x samples). */
+  /** Sessions the run planned (models x variants x personas x samples; of a shard run, those in its shard). */
   planned: number;
+  /** The shard of a `--shard I/N` run. */
+  shard?: { index: number; count: number };
   /** Distinct planned sessions in the log (complete or failed). */
   done: number;
   /** Sessions that answered (status `complete`) and that failed after their retries. */
@@ -57,26 +62,28 @@ export function runInfo(file: string, header: RunHeader, sessions: readonly Sess
   const keys = new Set(own.map((s) => s.key));
   const complete = own.filter((s) => s.status === 'complete').length;
   const failed = own.length - complete;
-  const planned = header.models.length * header.variants.length * plannedPerCell(header);
+  const planned = header.shard ? shardPlanned(header, header.shard) : header.models.length * header.variants.length * plannedPerCell(header);
   const done = keys.size;
   let status: RunStatus;
   if (done === 0) status = end?.outcome === 'stopped' ? 'failed' : end?.outcome === 'cancelled' ? 'cancelled' : 'empty';
   else if (complete === 0) status = 'failed';
-  else if (done >= planned) status = 'complete';
+  else if (done >= planned) status = header.shard && header.shard.count > 1 ? 'shard' : 'complete';
   else if (end?.outcome === 'cancelled') status = 'cancelled';
   else status = 'partial';
   const reason = end?.reason ?? (done > 0 && complete === 0 ? own.find((s) => s.error)?.error ?? 'every session failed' : undefined);
   return {
     runId: header.runId, file, scenario: header.scenario, scenarioHash: header.scenarioHash, models: [...header.models], variants: [...header.variants],
-    startedAt: header.startedAt, ...(end ? { finishedAt: end.finishedAt } : {}), status, planned, done, complete, failed, ...(reason ? { reason } : {}),
+    startedAt: header.startedAt, ...(end ? { finishedAt: end.finishedAt } : {}), status, planned, ...(header.shard ? { shard: { ...header.shard } } : {}), done, complete, failed, ...(reason ? { reason } : {}),
   };
 }
 
-/** "complete 24/24", "partial 7/24", "cancelled 7/24", "failed: <why>", "zero sessions". */
+/** "complete 24/24", "partial 7/24", "shard 2/4 6/6", "cancelled 7/24", "failed: <why>", "zero sessions"; a shard's partial says its shard. */
 export function statusText(info: RunInfo): string {
+  const shard = info.shard ? `shard ${info.shard.index}/${info.shard.count}` : '';
   switch (info.status) {
     case 'complete': return `complete ${info.done}/${info.planned}`;
-    case 'partial': return `partial ${info.done}/${info.planned}${info.reason ? ` (stopped: ${info.reason})` : ''}`;
+    case 'shard': return `${shard} ${info.done}/${info.planned}`;
+    case 'partial': return `${shard ? `${shard}, ` : ''}partial ${info.done}/${info.planned}${info.reason ? ` (stopped: ${info.reason})` : ''}`;
     case 'cancelled': return info.done === 0 ? 'cancelled, zero sessions' : `cancelled, partial ${info.done}/${info.planned}`;
     case 'failed': return `failed${info.done === 0 ? ', zero sessions' : ''}${info.reason ? `: ${info.reason}` : ''}`;
     case 'empty': return 'zero sessions';
@@ -118,6 +125,19 @@ export class RunStore {
   /** The runs of a scenario, newest first, with model(s), start time, status and session counts. */
   async list(scenario: string): Promise<RunInfo[]> {
     return (await this.load(scenario)).map((r) => r.info);
+  }
+
+  /**
+   * Deletes one run log of this store (the Runs view's "Delete Run"). Refuses a file outside the run
+   * folder or one that is not a run log, so a crafted argument cannot remove anything else.
+   */
+  async remove(file: string): Promise<void> {
+    const abs = path.resolve(file);
+    const rel = path.relative(path.resolve(this.runDir), abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel) || !isRunLogName(abs)) throw new Error(`${file} is not a run log under ${this.runDir}`);
+    await fs.promises.rm(abs);
+    this.cache.delete(file);
+    this.cache.delete(abs);
   }
 
   /** One run log, through the cache. */

@@ -134,6 +134,69 @@ describe('cli: dilemma run (spawned, against the test server)', function () {
     assert.equal(server.requests.length, 80, '--no-cache bypasses it');
   });
 
+  it('--fresh draws new samples instead of the cached ones, says so in the preflight, and its resume reads what it cached itself', async () => {
+    assert.equal((await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned'])).code, 0);
+    const [first] = logFiles();
+    server.requests.length = 0;
+    // 10 calls, one session at a time: sessions 1 and 2 (4 calls each) end and are logged, session 3 made 2 calls (cached under the fresh draw) when the budget stopped it.
+    const f = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--fresh', '--max-calls', '10', '--concurrency', '1']);
+    assert.equal(f.code, 1, f.stderr);
+    assert.match(f.stdout, /cached: 0 of 80 calls \(0%\), fresh samples/);
+    assert.equal(server.requests.length, 10, 'a fresh run reads nothing of the first run from the cache');
+    const fresh = logFiles().find((l) => l !== first)!;
+    const runId = path.basename(fresh, '.jsonl');
+    const header = (await readRunLog(fresh)).header;
+    assert.equal(header.draw?.id, runId);
+    server.requests.length = 0;
+    const r = await run(['cli-demo.dilemma.yaml', '--resume', runId]);
+    assert.equal(r.code, 0, r.stderr);
+    // 18 sessions x 4 calls = 72 left, of which session 3's first 2 are in the cache under this run's draw.
+    assert.match(r.stdout, /cached: 2 of 72 calls \(3%\), fresh samples/);
+    assert.equal(server.requests.length, 70, 'the fresh samples cost 80 requests in all');
+    const raw = async (f: string) => Object.fromEntries((await readRunLog(f)).sessions.map((s) => [s.key, s.items.map((i) => i.raw).join('|') + s.action?.raw]));
+    const a = await raw(first!);
+    const b = await raw(fresh);
+    assert.equal(Object.keys(b).length, 20);
+    assert.ok(Object.keys(a).filter((k) => a[k] !== b[k]).length >= 10, 'new draws, not the cached answers');
+    // The first run's answers are still what an ordinary run reads.
+    server.requests.length = 0;
+    const again = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned']);
+    assert.match(again.stdout, /cached: 80 of 80 calls \(100%\)\n/);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('prices the run: a preflight cost band, --max-cost stops it (resumable), and the end records hold what the calls cost', async () => {
+    // $1 per token in and out: a call costs its reported prompt + completion tokens in dollars.
+    fs.writeFileSync(path.join(dir, 'providers.json'), JSON.stringify({ providers: { lab: { baseUrl: server.url, apiKeyEnv: 'LAB_API_KEY', requiresKey: true, structuredOutput: true, price: { input: 1_000_000, output: 1_000_000 } } } }));
+    const f = await run(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--max-cost', '1700', '--concurrency', '1']);
+    assert.equal(f.code, 1, f.stderr);
+    assert.match(f.stdout, /cost: \$\d+ - \$\d+ - \$\d+ \(low - expected - high\) for 80 uncached call\(s\) at lab\/sim-aligned \$1000000\/\$1000000 per 1M input\/output tokens\n/);
+    assert.match(f.stdout, /stopped: Cost budget spent: --max-cost 1700 allows no further model calls \(\$\d+ spent\); resume with --resume \S+/);
+    const [log] = logFiles();
+    const first = await readRunLog(log!);
+    assert.equal(first.end?.outcome, 'stopped');
+    assert.equal(first.end?.stopped, 'budget');
+    const spent1 = first.end!.costUsd!;
+    assert.ok(spent1 >= 1700, `${spent1}`);
+    assert.ok(first.sessions.length > 0 && first.sessions.length < 20);
+    const r = await run(['cli-demo.dilemma.yaml', '--resume', path.basename(log!, '.jsonl')]);
+    assert.equal(r.code, 0, r.stderr);
+    const after = await readRunLog(log!);
+    assert.equal(after.sessions.length, 20);
+    // Hand sum from the log: each answer's prompt + completion tokens at $1 each. The cache of this new workspace started empty,
+    // so every answer was paid once: by the resume, or (read back from the cache) by the session the budget cut short.
+    let tokens = 0;
+    for (const s of after.sessions) for (const a of [...s.items, s.action!]) tokens += a.usage!.promptTokens + a.usage!.completionTokens;
+    const lines = fs.readFileSync(log!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; costUsd?: number });
+    const ends = lines.filter((l) => l.kind === 'end');
+    assert.equal(ends.length, 2);
+    assert.equal(ends[0]!.costUsd! + ends[1]!.costUsd!, tokens);
+    assert.match(r.stdout, new RegExp(`\\$${Math.round(ends[1]!.costUsd!)} spent`));
+    // The analysis reports the run's spend: the sum over its end records.
+    const an = spawnSync(process.execPath, [cli, 'analyze', path.relative(dir, log!)], { cwd: dir, env, encoding: 'utf8' });
+    assert.match(an.stdout, new RegExp(`^cli-demo \\(20 sessions, \\$${tokens} spent\\)`, 'm'));
+  });
+
   it('SIGKILL in the middle, then --resume runs exactly the missing sessions', async () => {
     server.setFaults({ latencyMs: 40 });
     const { child, done } = start(['cli-demo.dilemma.yaml', '--model', 'lab/sim-aligned', '--concurrency', '2', '--no-cache']);
@@ -469,7 +532,7 @@ describe('cli: run arguments and progress (in process)', () => {
   it('parses every flag, repeated models included', async () => {
     const { parseRunArgs } = await import('../../../src/cli/runCommand');
     const a = parseRunArgs(['a.dilemma.yaml', 'b.dilemma.yaml', '--model', 'openai/x', '--model=ollama/y', '--base-url', 'http://h/v1', '--samples', '3', '--concurrency', '16', '--variant', 'pharma', '--format', 'json', '--out', 'o', '--no-cache', '--resume', '20261127-000000-abcdef', '--max-calls', '0']);
-    assert.deepEqual(a, { files: ['a.dilemma.yaml', 'b.dilemma.yaml'], models: ['openai/x', 'ollama/y'], baseUrl: 'http://h/v1', samples: 3, concurrency: 16, variant: 'pharma', format: 'json', out: 'o', cache: false, guard: false, resume: '20261127-000000-abcdef', maxCalls: 0, help: false, yes: false });
+    assert.deepEqual(a, { files: ['a.dilemma.yaml', 'b.dilemma.yaml'], models: ['openai/x', 'ollama/y'], baseUrl: 'http://h/v1', samples: 3, concurrency: 16, variant: 'pharma', format: 'json', out: 'o', cache: false, guard: false, fresh: false, resume: '20261127-000000-abcdef', maxCalls: 0, help: false, yes: false });
     assert.throws(() => parseRunArgs(['--samples', '0']), /--samples needs a positive integer, got "0"/);
     assert.throws(() => parseRunArgs(['--resume', '../etc']), /--resume needs a run id/);
     assert.throws(() => parseRunArgs(['--format', 'xml']), /--format must be one of text, json, markdown, junit/);

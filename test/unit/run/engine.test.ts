@@ -8,7 +8,8 @@ import { resolveModel } from '../../../src/core/models/providers';
 import type { ChatModel } from '../../../src/core/models/chatModel';
 import { createScheduler, type SchedulerOptions } from '../../../src/core/run/scheduler';
 import { createDiskCache } from '../../../src/core/run/cache';
-import { runScenario, RunSetupError, type RunScenarioOptions } from '../../../src/core/run/engine';
+import { freshDraw, runScenario, RunSetupError, type PlanEstimate, type Preflight, type RunScenarioOptions } from '../../../src/core/run/engine';
+import { inShard } from '../../../src/core/run/shard';
 import { readRunLog } from '../../../src/core/run/runLog';
 import { planRun } from '../../../src/core/run/plan';
 import type { SessionRecord } from '../../../src/core/run/record';
@@ -241,6 +242,51 @@ describe('engine: against the test server over HTTP', function () {
     const r = await runScenario(opts({ resume: s.runId }));
     assert.equal(r.complete, s.planned - 2);
     assert.equal((await readRunLog(s.logPath)).sessions.length, s.planned);
+  });
+
+  it('states the plan and the sessions in the log in its end record, for a stop, a resume and a shard', async () => {
+    // 2 models x 2 variants x 2 personas x 3 samples = 24 sessions; 10 calls at 4 per session leave 2 whole sessions.
+    const s = await runScenario(opts({ scheduler: scheduler({ maxCalls: 10 }), concurrency: 2 }));
+    const stopped = await readRunLog(s.logPath);
+    assert.deepEqual([stopped.end?.outcome, stopped.end?.planned, stopped.end?.sessions], ['stopped', 24, 2]);
+    await runScenario(opts({ resume: s.runId }));
+    const resumed = await readRunLog(s.logPath);
+    assert.deepEqual([resumed.end?.outcome, resumed.end?.planned, resumed.end?.sessions], ['done', 24, 24]);
+    // Shard 2 of 3 runs only its own keys, records its shard, and its end counts its part of the plan.
+    const all = [...planRun(scenario, { models: ['sim/sim-aligned', 'sim/sim-contrary'] }).sessions()].map((x) => x.key);
+    const mine = all.filter((k) => inShard(k, { index: 2, count: 3 }));
+    assert.ok(mine.length > 0 && mine.length < all.length);
+    server.requests.length = 0;
+    const estimates: PlanEstimate[] = [];
+    const sh = await runScenario(opts({ shard: { index: 2, count: 3 }, onEstimate: (e) => estimates.push(e) }));
+    assert.equal(sh.planned, mine.length);
+    assert.equal(estimates[0]?.estimate.sessions, mine.length);
+    assert.equal(estimates[0]?.estimate.calls, mine.length * CALLS_PER_SESSION);
+    assert.equal(server.requests.length, mine.length * CALLS_PER_SESSION);
+    const log = await readRunLog(sh.logPath);
+    assert.deepEqual(log.header.shard, { index: 2, count: 3 });
+    assert.deepEqual(keysOf(log.sessions), [...mine].sort());
+    assert.deepEqual([log.end?.planned, log.end?.sessions], [mine.length, mine.length]);
+    await assert.rejects(runScenario(opts({ resume: sh.runId, shard: { index: 1, count: 3 } })), /is shard 2\/3; resume it without --shard or with --shard 2\/3/);
+  });
+
+  it('a fresh run sends its own seeds (run.seed + sample + its draw\'s offset) and keys the cache by its draw', async () => {
+    const seeded = parse(TEXT.replace('  temperature: 0.7', '  temperature: 0.7\n  seed: 7'));
+    const cache = createDiskCache(path.join(dir, 'cache'));
+    const base = { scenario: seeded, text: TEXT + '#seeded', samples: 2, cache, models: models().slice(0, 1), variant: 'baseline' };
+    await runScenario(opts(base));
+    const plain = server.requests.map((r) => (r.body as { seed?: number }).seed);
+    assert.deepEqual([...new Set(plain)].sort(), [7, 8], 'seed + sample');
+    server.requests.length = 0;
+    const pre: Preflight[] = [];
+    const s = await runScenario(opts({ ...base, fresh: true, onPreflight: (p) => { pre.push(p); } }));
+    assert.equal(pre[0]?.cachedCalls, 0);
+    assert.equal(pre[0]?.fresh, true);
+    const { seedOffset } = freshDraw(s.runId);
+    assert.ok(seedOffset % 1_000_000 === 0 && seedOffset >= 1_000_000 && seedOffset <= 1_000_000_000);
+    assert.deepEqual([...new Set(server.requests.map((r) => (r.body as { seed?: number }).seed))].sort(), [7 + seedOffset, 8 + seedOffset]);
+    assert.equal(server.requests.length, 2 * 2 * CALLS_PER_SESSION, 'nothing read from the cache');
+    assert.deepEqual((await readRunLog(s.logPath)).header.draw, { id: s.runId, seedOffset });
   });
 
   it('pulls sessions lazily: a plan of 4,000,000 sessions stopped after 20 calls holds no more than those in flight', async () => {

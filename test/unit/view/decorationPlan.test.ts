@@ -5,7 +5,7 @@ import { parseScenario } from '../../../src/core/scenario/parse';
 import { renderVariant } from '../../../src/core/scenario/render';
 import { changedWordRanges, decorationPlan } from '../../../src/core/view/decorationPlan';
 import { analyzeForEditor } from '../../../src/core/view/editorAnalysis';
-import { markdownText } from '../../../src/core/view/markdownText';
+import { markdownText } from '../../../src/core/scenario/markdownText';
 import { repoPath } from '../../support/paths';
 import { simRun, type SimRun } from './simRun';
 
@@ -47,6 +47,12 @@ describe('decoration plan: what the editor draws after a run', () => {
       const added = diff.prompt.segments.filter((s) => s.kind === 'added').map((s) => s.text).join(' ');
       for (const word of run.text.slice(c.range.start, c.range.end).split(/\s+/).filter(Boolean)) assert.ok(added.includes(word), `${word} was not added`);
     }
+    // each changed word's hover begins with what its var was in the baseline (the scenario's value) and what the variant set
+    for (const c of changed) {
+      const entry = [...variant.vars.values()].find((e) => e.valueRange.start <= c.range.start && c.range.end <= e.valueRange.end)!;
+      const was = run.scenario.variants[0]!.vars.get(entry.name)?.value ?? run.scenario.vars.get(entry.name)!.value;
+      assert.ok(c.hover.startsWith(`${markdownText(`baseline: ${was} → ${entry.name}: ${entry.value}`)}\n\n---\n\n`), c.hover.slice(0, 200));
+    }
     // only diverging variants get changed words
     const diverging = new Set(plan.variants.filter((v) => v.kind === 'diverging').map((v) => v.variant));
     assert.ok(plan.changed.every((c) => diverging.has(c.variant)));
@@ -67,16 +73,51 @@ describe('decoration plan: what the editor draws after a run', () => {
     const reworded = run.scenario.variants.filter((v) => v.values?.size);
     assert.ok(reworded.length > 0, 'the example rewords a questionnaire');
     const cases = [
-      ...run.scenario.values.flatMap((v) => v.items.map((item) => ({ item, asked: run.records.filter((r) => !reworded.some((w) => w.name === r.variant && w.values!.has(v.name))) }))),
-      ...reworded.flatMap((w) => [...w.values!.values()].flat().map((item) => ({ item, asked: run.records.filter((r) => r.variant === w.name) }))),
+      ...run.scenario.values.flatMap((v) => v.items.map((item) => ({ item, max: v.scale!.max, asked: run.records.filter((r) => !reworded.some((w) => w.name === r.variant && w.values!.has(v.name))) }))),
+      ...reworded.flatMap((w) => [...w.values!].flatMap(([value, items]) => items.map((item) => ({ item, max: run.scenario.values.find((v) => v.name === value)!.scale!.max, asked: run.records.filter((r) => r.variant === w.name) })))),
     ];
     assert.equal(plan.items.length, cases.length);
-    for (const { item, asked } of cases) {
+    for (const { item, max, asked } of cases) {
       const answers = asked.flatMap((r) => r.items).filter((a) => a.item === item.id && a.status === 'ok').map((a) => a.answer!);
       const mark = plan.items.find((m) => m.at > item.text.range.start && !run.text.slice(item.text.range.start, m.at).includes('\n'))!;
-      assert.equal(mark.text, `mean ${(answers.reduce((a, b) => a + b, 0) / answers.length).toFixed(1)} (n=${answers.length})`);
+      // the mean keeps its scale: "mean 5.4 / 7 (n=24)"
+      assert.equal(mark.text, `mean ${(answers.reduce((a, b) => a + b, 0) / answers.length).toFixed(1)} / ${max} (n=${answers.length})`);
       assert.ok(mark.at > item.text.range.start && !run.text.slice(item.text.range.start, mark.at).includes('\n'));
     }
+  });
+
+  it('says of a changed word what it was in the baseline: a var\'s baseline value, or the prompt words it replaced', () => {
+    const text = `dilemma: t
+vars:
+  insurer: wellness programme
+values:
+  privacy:
+    scale: { min: 1, max: 7 }
+    items: [I decide who sees my data.]
+action:
+  prompt: Pass your step counts to the {{insurer}}?
+  choices: { share: Agree, decline: Refuse }
+  expect: { privacy: decline }
+variants:
+  - name: baseline
+  - name: insurer
+    vars: { insurer: health insurer }
+  - name: reworded
+    action:
+      prompt: Hand over your step counts to the {{insurer}}?
+`;
+    const s = parseScenario(text).scenario!;
+    const spans = (name: string) => {
+      const v = s.variants.find((x) => x.name === name)!;
+      const diff = { variant: name, prompt: wordDiff(renderVariant(s, s.variants[0]!).action.prompt, renderVariant(s, v).action.prompt) };
+      return changedWordRanges(s, v, diff, text).map((r) => [text.slice(r.start, r.end), r.baseline]);
+    };
+    // each changed word of the var's value (the space between them is unchanged) says the whole var's change
+    const note = 'baseline: wellness programme → insurer: health insurer';
+    assert.deepEqual(spans('insurer'), [['health', note], ['insurer', note]]);
+    // words of the variant's own prompt: the changed stretch they belong to, baseline words against the variant's
+    const reworded = 'baseline: "Pass" → "Hand over"';
+    assert.deepEqual(spans('reworded'), [['Hand', reworded], ['over', reworded]]);
   });
 
   it('maps the words a reworded prompt added to the prompt template itself (a block scalar)', () => {
@@ -95,25 +136,43 @@ describe('decoration plan: what the editor draws after a run', () => {
     for (const w of added.filter((w) => reworded.action!.prompt!.text.includes(w))) assert.ok(marked.includes(w) || marked.some((m) => m.includes(w)), `${w} not marked`);
   });
 
-  it('lists every model of a comparison run on each variant line, and takes the worst kind', () => {
-    // a second model that answered exactly as the first, except it always follows its values on the contrary variant
-    const other = run.records.filter((r) => r.variant !== run.contrary).map((r) => ({ ...r, model: 'sim/other', key: r.key.replace(r.model, 'sim/other') }));
+  it('shows the picked model on each line in its own kind, with +1 for the other model that the hover expands', () => {
+    // A second model, sim/other: the same answers as sim-mixed, except that on the contrary variant it
+    // takes the action its values imply (score 7 for high, 1 for low), so it diverges nowhere.
+    const implied = new Map(run.analysis.samples.map((s) => [s.key, s.implied.action] as const));
+    const other = run.records.map((r) => {
+      const copy = { ...r, model: 'sim/other', key: r.key.replace(r.model, 'sim/other') };
+      const want = implied.get(r.key);
+      if (r.variant === run.contrary && r.action && want) copy.action = { ...r.action, status: 'ok', score: want === 'high' ? 7 : 1 };
+      return copy;
+    });
     const records = [...run.records, ...other];
     const header = { v: 1 as const, kind: 'run' as const, runId: 'r', scenario: run.scenario.id, file: 'f', scenarioHash: 'h', models: [run.analysis.models[0]!, 'sim/other'], variants: run.scenario.variants.map((v) => v.name), personas: 1, samples: 6, startedAt: '2026-01-01T00:00:00Z' };
     const analysis = analyzeForEditor(run.scenario, run.text, header, records, 'f');
-    const plan = decorationPlan(run.scenario, run.text, analysis, records);
     const single = decorationPlan(run.scenario, run.text, run.analysis, run.records);
-    for (const mark of plan.variants) {
+    const mixed = decorationPlan(run.scenario, run.text, analysis, records);
+    const picked = decorationPlan(run.scenario, run.text, analysis, records, undefined, undefined, undefined, 'sim/other');
+    assert.equal(mixed.picked, run.analysis.models[0]);
+    assert.equal(picked.picked, 'sim/other');
+    for (const mark of mixed.variants) {
       const one = single.variants.find((v) => v.variant === mark.variant)!;
-      assert.ok(mark.text.startsWith(`sim-mixed: ${one.text}`), mark.text);
-      assert.equal(mark.text.includes(' ║ other: '), mark.variant !== run.contrary, mark.text);
+      // the single-model line names its model too
+      assert.ok(one.text.startsWith('sim-mixed: '), one.text);
+      assert.equal(mark.text, `${one.text} · +1`);
       assert.equal(mark.kind, one.kind);
+      assert.ok(mark.hover.includes(`on ${markdownText('sim/other')}`) && mark.hover.includes(`on ${markdownText(run.analysis.models[0]!)}`), 'the hover has both models');
     }
-    assert.ok(plan.items.every((i) => /^mean sim-mixed \d\.\d \(n=\d+\) · other \d\.\d \(n=\d+\)$/.test(i.text)), plan.items[0]!.text);
+    // The contrary variant: sim-mixed diverges, sim/other does not; each line takes its own model's kind.
+    assert.equal(mixed.variants.find((v) => v.variant === run.contrary)!.kind, 'diverging');
+    const mine = picked.variants.find((v) => v.variant === run.contrary)!;
+    assert.equal(mine.kind, 'aligned');
+    assert.match(mine.text, /^other: .*diverge 0% .* · \+1$/);
+    assert.ok(mixed.items.every((i) => /^mean sim-mixed \d\.\d \/ \d+ \(n=\d+\) · \+1$/.test(i.text) && (i.hover ?? '').includes(markdownText('sim/other'))), mixed.items[0]!.text);
+    assert.ok(mixed.stated.length > 0 && mixed.stated.every((m) => m.text.endsWith(' · +1') && m.hover.includes(markdownText('sim/other'))));
   });
 
   it('is empty without results for a model', () => {
     const plan = decorationPlan(run.scenario, run.text, { ...run.analysis, models: [] }, run.records);
-    assert.deepEqual([plan.variants, plan.items, plan.changed], [[], [], []]);
+    assert.deepEqual([plan.variants, plan.items, plan.changed, plan.stated], [[], [], [], []]);
   });
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { parseScenario } from '../../../src/core/scenario/parse';
 import { hoverAt } from '../../../src/core/scenario/hover';
 import { decorationPlan, variantHover } from '../../../src/core/view/decorationPlan';
-import { markdownText } from '../../../src/core/view/markdownText';
+import { markdownText } from '../../../src/core/scenario/markdownText';
 import { simRun, type SimRun } from './simRun';
 
 // An independent CommonMark renderer with HTML and link autodetection on (the most permissive

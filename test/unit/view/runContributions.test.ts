@@ -1,11 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { COLORS, COMMANDS, DEFAULT_RUN_CONCURRENCY, OPEN_REPORT_COMMAND, RUN_SETTINGS } from '../../../src/editor/ids';
+import { COLORS, COMMANDS, DEFAULT_RUN_CONCURRENCY, OPEN_REPORT_COMMAND, RUN_SETTINGS, RUNS_COMMANDS, RUNS_VIEW_ID } from '../../../src/editor/ids';
 import { repoPath } from '../../support/paths';
 
 interface Manifest {
   contributes: {
-    commands: { command: string }[];
+    commands: { command: string; title: string }[];
+    views: Record<string, { id: string; name: string }[]>;
+    menus: Record<string, { command: string; when?: string }[]>;
     colors: { id: string; defaults: Record<string, string> }[];
     configuration: { properties: Record<string, { default?: unknown; scope?: string }> }[];
   };
@@ -19,6 +21,13 @@ describe('run contributions match src/editor/ids.ts', () => {
     const ids = c.commands.map((x) => x.command);
     for (const id of Object.values(COMMANDS)) assert.ok(ids.includes(id), `${id} is not in contributes.commands`);
     assert.ok(ids.includes(OPEN_REPORT_COMMAND));
+  });
+
+  it('contributes the Dilemma Runs view in the Testing container, each of its commands with a title, and its item actions in view/item/context', () => {
+    assert.deepEqual(c.views.test?.map((v) => [v.id, v.name]), [[RUNS_VIEW_ID, 'Dilemma Runs']]);
+    for (const id of Object.values(RUNS_COMMANDS)) assert.ok(c.commands.find((x) => x.command === id)?.title, `${id} has no title in contributes.commands`);
+    const item = c.menus['view/item/context']!.filter((m) => m.when?.includes(`view == ${RUNS_VIEW_ID}`)).map((m) => m.command);
+    for (const id of [RUNS_COMMANDS.showOnLines, RUNS_COMMANDS.openReport, RUNS_COMMANDS.delete, RUNS_COMMANDS.setBaseline]) assert.ok(item.includes(id), `${id} is not an item action`);
   });
 
   it('contributes every decoration colour with light, dark and high-contrast defaults', () => {

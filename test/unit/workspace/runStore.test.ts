@@ -209,3 +209,31 @@ describe('buildResultSet: labels and coverage', () => {
     assert.equal(analysis.asserts[0]?.status, 'pass', 'the input is not changed');
   });
 });
+
+describe('RunStore.remove: deleting a run log (the Runs view)', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-remove-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('removes a run log of its folder, which is then no longer listed', async () => {
+    const header: RunHeader = { v: RUN_LOG_VERSION, kind: 'run', runId: 'r1', scenario: 'demo', file: 'demo.dilemma.yaml', scenarioHash: 'h', models: ['sim/m'], variants: ['baseline'], personas: 0, samples: 1, startedAt: '2026-12-01T00:00:00.000Z' };
+    const file = runLogPath(dir, 'demo', 'r1');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(header)}\n`);
+    const store = new RunStore(dir);
+    assert.deepEqual((await store.list('demo')).map((r) => r.runId), ['r1']);
+    await store.remove(file);
+    assert.equal(fs.existsSync(file), false);
+    assert.deepEqual(await store.list('demo'), []);
+  });
+
+  it('refuses a file outside its folder or one that is not a run log', async () => {
+    const store = new RunStore(path.join(dir, 'runs'));
+    const outside = path.join(dir, 'other.jsonl');
+    fs.writeFileSync(outside, '{}\n');
+    await assert.rejects(store.remove(outside), /is not a run log under/);
+    await assert.rejects(store.remove(path.join(dir, 'runs', 'demo', 'notes.txt')), /is not a run log under/);
+    await assert.rejects(store.remove(path.join(dir, 'runs', '..', 'other.jsonl')), /is not a run log under/);
+    assert.equal(fs.existsSync(outside), true);
+  });
+});
