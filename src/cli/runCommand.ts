@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkScenario } from '../core/scenario/validate';
+import { canGuard } from '../core/run/plan';
 import { PLAN_CALL_LIMIT, type Scenario } from '../core/scenario/model';
 import type { ChatModel } from '../core/models/chatModel';
 import { ModelError } from '../core/models/chatModel';
@@ -50,6 +51,7 @@ export const RUN_FLAGS: FlagSpec[] = [
   { name: 'variant', kind: 'string', description: 'run only this variant' },
   { name: 'format', kind: 'string', choices: ['text', 'json', 'markdown', 'junit'], description: 'output: text (default), json, markdown or junit; the analysis of the run ends it' },
   { name: 'out', kind: 'string', description: 'run logs go to DIR/<scenario>/<run-id>.jsonl (default <workspace>/.dilemma/runs)' },
+  { name: 'guard', kind: 'boolean', description: 'also run every session with the arbitration rules stated as its policy, and compare (the guard A/B; as run.guard: true)' },
   { name: 'no-cache', kind: 'boolean', description: 'neither read nor write the response cache' },
   { name: 'fresh', kind: 'boolean', description: 'draw new samples: reuse no cached answer of an earlier run (this run\'s own answers are cached for its --resume)' },
   { name: 'resume', kind: 'string', description: 'run only the sessions of run ID missing from its log' },
@@ -85,6 +87,8 @@ export interface RunArgs {
   format: RunFormat;
   out?: string;
   cache: boolean;
+  /** `--guard`: the guard A/B for every file (each file's `run.guard` applies without it). */
+  guard: boolean;
   fresh: boolean;
   resume?: string;
   shard?: Shard;
@@ -149,6 +153,7 @@ export function runArgsFrom(p: ParsedArgv, options: { outFlag?: string; format?:
     concurrency: integer('concurrency', p.string('concurrency'), 1) ?? 8,
     format: options.format ?? ((p.string('format') ?? 'text') as RunFormat),
     cache: !p.bool('no-cache'),
+    guard: p.bool('guard'),
     fresh: p.bool('fresh'),
     help: p.bool('help'),
     yes: p.bool('yes'),
@@ -172,6 +177,9 @@ function envInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
 }
 
 interface Loaded {
+  /** The path as given, for messages. */
+  name: string;
+  lineCounter: ReturnType<typeof checkScenario>['parsed']['lineCounter'];
   file: string;
   text: string;
   scenario: Scenario;
@@ -198,7 +206,7 @@ function loadScenarios(files: string[], io: RunIo): Loaded[] | undefined {
       io.stderr.write(`${f}:${pos.line}:${pos.column}: ${p.severity}: ${p.message} [${p.code}]\n`);
       errors++;
     }
-    if (!problems.some((p) => p.severity === 'error') && parsed.scenario) loaded.push({ file, text, scenario: parsed.scenario });
+    if (!problems.some((p) => p.severity === 'error') && parsed.scenario) loaded.push({ name: f, lineCounter: parsed.lineCounter, file, text, scenario: parsed.scenario });
     else if (!parsed.scenario && problems.length === 0) {
       io.stderr.write(`${f}:1:1: error: not a scenario (the document is not a mapping)\n`);
       errors++;
@@ -240,6 +248,15 @@ export interface RunOutcome {
 export async function executeRuns(args: RunArgs, io: RunIo, info: RunIo['stdout'], command = 'run', analyzeOptions: AnalyzeOptions = {}): Promise<RunOutcome | number> {
   const loaded = loadScenarios(args.files, io);
   if (!loaded) return 2;
+  if (args.guard) {
+    // The guard states the arbitration rules as the policy: a file without them has nothing to state.
+    const bare = loaded.filter((l) => !canGuard(l.scenario));
+    for (const l of bare) {
+      const pos = positionAt(l.lineCounter, l.scenario.idRange.start);
+      io.stderr.write(`${l.name}:${pos.line}:${pos.column}: error: --guard states the scenario's \`arbitration\` rules to the model as its policy, and ${l.scenario.id} has none: add \`arbitration\` rules or run without --guard [guard-without-arbitration]\n`);
+    }
+    if (bare.length > 0) return 2;
+  }
 
   const runDirOf = (file: string): string => (args.out ? path.resolve(io.cwd, args.out) : defaultRunDir(file));
   // Models: the flags, else the scenario's run.models; a resume uses the models its log names.
@@ -312,6 +329,7 @@ export async function executeRuns(args: RunArgs, io: RunIo, info: RunIo['stdout'
           runDir: runDirOf(l.file),
           ...(args.variant !== undefined ? { variant: args.variant } : {}),
           ...(args.samples !== undefined ? { samples: args.samples } : {}),
+          ...(args.guard ? { guard: true } : {}),
           concurrency: args.concurrency,
           signal: controller.signal,
           ...(args.resume ? { resume: args.resume } : { runId }),

@@ -35,6 +35,7 @@ export class RunLenses implements vscode.CodeLensProvider, vscode.Disposable {
         case 'runScenario': return { command: COMMANDS.runScenario, arguments: [uri] };
         case 'runVariant': return { command: COMMANDS.runVariant, arguments: [uri, variant] };
         case 'pickModel': return { command: COMMANDS.pickModel, arguments: [] };
+        case 'runGuarded': return { command: COMMANDS.runWithGuardrail, arguments: [uri] };
         case 'openReport': return { command: reportCommand, arguments: [uri] };
       }
     };

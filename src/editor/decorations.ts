@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { FROM_REPOSITORY_LABEL } from '../core/view/repositoryResults';
 import { createPlanMemo, decorationPlan, type DecorationPlan, type PlanMemo, type VariantKind } from '../core/view/decorationPlan';
+import { rankMarks, type RankMark } from '../core/view/rankMarks';
 import type { StatedTone } from '../core/view/statedAction';
 import { COLORS, LANGUAGE_ID } from './ids';
 import type { ModelSelection } from './modelSelection';
@@ -24,8 +25,8 @@ export type AppliedDecorations = Record<DecorationKey, AppliedDecoration[]> & { 
 const KINDS: readonly VariantKind[] = ['aligned', 'diverging', 'failed'];
 const TONES: readonly StatedTone[] = ['agree', 'mixed', 'against', 'none'];
 type StatedKey = `stated-${StatedTone}`;
-type DecorationKey = VariantKind | 'items' | 'changed' | StatedKey;
-const KEYS: readonly DecorationKey[] = [...KINDS, 'items', 'changed', ...TONES.map((t) => `stated-${t}` as const)];
+type DecorationKey = VariantKind | 'items' | 'changed' | 'ranks' | StatedKey;
+const KEYS: readonly DecorationKey[] = [...KINDS, 'items', 'changed', 'ranks', ...TONES.map((t) => `stated-${t}` as const)];
 
 /**
  * The line tint of a diverging or failed variant and of a stated-versus-action mark with a share
@@ -81,6 +82,13 @@ export class ResultDecorations implements vscode.Disposable {
         borderRadius: '2px',
         textDecoration: `underline dotted`,
       }),
+      // A `rank` entry the model's revealed order inverts: underlined, the short text after its line.
+      ranks: vscode.window.createTextEditorDecorationType({
+        textDecoration: 'underline wavy',
+        overviewRulerColor: new vscode.ThemeColor(COLORS.diverging),
+        overviewRulerLane: vscode.OverviewRulerLane.Right,
+        after: { color: new vscode.ThemeColor(COLORS.diverging), margin: '0 0 0 2em', fontStyle: 'italic' },
+      }),
     };
     this.subscriptions = [
       store.onDidChange(() => this.schedule()),
@@ -114,6 +122,11 @@ export class ResultDecorations implements vscode.Disposable {
     }
     // Memos only for what is shown: a file shown again starts from a full plan.
     for (const uri of [...this.memos.keys()]) if (!this.applied.has(uri)) this.memos.delete(uri);
+  }
+
+  private ranksFor(doc: vscode.TextDocument): RankMark[] {
+    const analysis = this.store.get(doc.uri)?.analysis;
+    return analysis && this.cache.get(doc).scenario ? rankMarks(doc.getText(), analysis) : [];
   }
 
   private planFor(doc: vscode.TextDocument): DecorationPlan | undefined {
@@ -153,6 +166,14 @@ export class ResultDecorations implements vscode.Disposable {
       }
       for (const c of plan.changed) {
         options.changed.push({ range: new vscode.Range(doc.positionAt(c.range.start), doc.positionAt(c.range.end)), hoverMessage: hover(c.hover) });
+      }
+    }
+    if (plan) {
+      for (const r of this.ranksFor(doc)) {
+        options.ranks.push({ range: new vscode.Range(doc.positionAt(r.range.start), doc.positionAt(r.range.end)), hoverMessage: hover(r.hover) });
+        // The short text sits at the end of the entry's line (a decoration of its own, so the hover stays on the entry).
+        const end = doc.positionAt(r.at);
+        options.ranks.push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: r.text } } });
       }
     }
     const applied = { model: plan?.model ?? '', picked: plan?.picked ?? '' } as AppliedDecorations;

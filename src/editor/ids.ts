@@ -20,6 +20,8 @@ export const DEFAULT_DEBOUNCE_MS = 200;
 export const COMMANDS = {
   runScenario: 'dilemmaLens.runScenario',
   runVariant: 'dilemmaLens.runVariant',
+  /** Runs the scenario with its guarded twins (`run.guard`): the guard A/B. */
+  runWithGuardrail: 'dilemmaLens.runWithGuardrail',
   pickModel: 'dilemmaLens.pickModel',
   setApiKey: 'dilemmaLens.setApiKey',
   clearApiKey: 'dilemmaLens.clearApiKey',

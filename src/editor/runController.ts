@@ -29,6 +29,8 @@ export interface RunRequest {
   variant?: string;
   /** provider/model ids; default: current selection. */
   models?: string[];
+  /** Also run every session's guarded twin (the guard A/B, `run.guard`); default the file's `run.guard`. */
+  guard?: boolean;
 }
 
 export interface RunOutcome {
@@ -149,6 +151,7 @@ export class RunController implements vscode.Disposable {
           cache: createDiskCache(defaultCacheDir(file)),
           runDir: runDirOf(file),
           ...(req.variant !== undefined ? { variant: req.variant } : {}),
+          ...(req.guard ? { guard: true } : {}),
           concurrency,
           ...(deadline !== undefined ? { deadline } : {}),
           ...(config.get<boolean>(RUN_SETTINGS.fresh, false) ? { fresh: true } : {}),

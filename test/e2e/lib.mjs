@@ -253,7 +253,8 @@ export async function finish(counts) {
  * Starts the OpenAI-compatible test server (compiled to out/test/support by `npm run compile-tests`)
  * with the simulated respondent over the repo's examples. Its one model, `sim-mixed`, follows its
  * stated values on every variant except the third of each scenario, where it acts against them, so
- * that variant diverges. Answers are synthetic. Stopped at cleanup.
+ * that variant diverges, and obeys a decision policy stated in a guarded run. Answers are synthetic.
+ * Stopped at cleanup.
  */
 export async function startSimServer({ latencyMs = 0, alsoAligned = false } = {}) {
   const { createRequire } = await import('node:module');
@@ -270,7 +271,8 @@ export async function startSimServer({ latencyMs = 0, alsoAligned = false } = {}
   for (const s of scenarios) s.values.forEach((v, i) => { traits[v.name] ??= levels[i % levels.length]; });
   const variants = {};
   for (const s of scenarios) if (s.variants[2]) variants[s.variants[2].name] = { action: 'contrary' };
-  const profiles = { 'sim-mixed': { traits, spread: 0.1, action: 'aligned', variants, unparsedRate: 0, refusalRate: 0, seed: 3 } };
+  // It obeys a decision policy stated in its conversation (a guarded run, `run.guard`), whatever the variant.
+  const profiles = { 'sim-mixed': { traits, spread: 0.1, action: 'aligned', variants, policy: 'obey', unparsedRate: 0, refusalRate: 0, seed: 3 } };
   // alsoAligned: a second model, `sim-aligned`, that follows its stated values on every variant (for comparison runs).
   if (alsoAligned) profiles['sim-aligned'] = { traits, spread: 0.1, action: 'aligned', unparsedRate: 0, refusalRate: 0, seed: 5 };
   const server = await startTestServer({ models: Object.keys(profiles), respondent: scenarioRespondent(scenarios, profiles), faults: { latencyMs } });

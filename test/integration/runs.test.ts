@@ -367,4 +367,29 @@ describe('runs from the editor', function () {
     for (const m of models) assert.ok(hover.includes(`on ${m}:`), `the hover has ${m}'s figures: ${hover.slice(0, 300)}`);
     await dl.selection.set([`sim/${MODEL}`]);
   });
+  it('"Run with guardrail" runs every session with its guarded twin, and the results carry the guard A/B', async () => {
+    await vscode.window.showTextDocument(editor.document);
+    await dl.selection.set([`sim/${MODEL}`]);
+    const lens = await waitFor(async () => (await lenses(uri)).find((l) => l.command?.command === COMMANDS.runWithGuardrail), 'the "Run with guardrail" lens');
+    assert.equal(lens.command!.title, '$(shield) Run with guardrail');
+    assert.deepEqual(lens.command!.arguments, [uri.toString()]);
+    assert.equal(editor.document.lineAt(lens.range.start.line).text, 'dilemma: school-records');
+    const outcome = await vscode.commands.executeCommand<Awaited<ReturnType<DilemmaLensApi['runs']['run']>>>(lens.command!.command, ...lens.command!.arguments!);
+    assert.ok(outcome, 'the guarded run produced an outcome');
+    const log = await readRunLog(outcome.logFile);
+    assert.equal(log.header.guard, true);
+    assert.equal(log.sessions.length, outcome.summary.planned);
+    const own = log.sessions.filter((s) => !s.guard);
+    assert.equal(own.length * 2, log.sessions.length);
+    const keys = new Set(log.sessions.map((s) => s.key));
+    for (const s of own) assert.ok(keys.has(`${s.key}|guard`), `the twin of ${s.key}`);
+    // The results shown (this run's cells) hold both arms, so their analysis has the A/B of the model.
+    const guard = outcome.analysis.guard?.find((g) => g.model === `sim/${MODEL}`);
+    assert.ok(guard, 'the guard A/B of the model');
+    assert.equal(guard.pairs, own.length);
+    const compliance = guard.metrics.find((m) => m.metric === 'compliance')!;
+    // The respondent acts against its values on one variant; with the policy stated it follows the rule.
+    assert.ok(compliance.guarded! > compliance.unguarded!, `compliance ${compliance.unguarded} -> ${compliance.guarded}`);
+    assert.match(guard.summary, new RegExp(`^External arbitration .* for sim/${MODEL}: `));
+  });
 });

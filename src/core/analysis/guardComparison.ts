@@ -17,9 +17,10 @@ import { randomInt, seededRandom } from '../random';
 import type { SampleAnalysis } from './divergence';
 import { pairedDifference, pairedTable, type PairedDifference } from './pairedProportions';
 import { outcomeKey } from './variantStats';
+import { GUARD_KEY_SUFFIX } from '../run/record';
 
-/** The key of a session's guarded twin: the unguarded key with this suffix. */
-export const GUARD_KEY_SUFFIX = '|guard';
+/** The key of a session's guarded twin: the unguarded key with this suffix (defined with the run log). */
+export { GUARD_KEY_SUFFIX };
 
 /** One metric in both arms, with its paired test. */
 export interface GuardMetric {

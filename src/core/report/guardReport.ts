@@ -31,7 +31,7 @@ export function guardText(g: GuardComparison, indent = '    '): string[] {
   const rows = [GUARD_HEADER, ...g.metrics.map(guardCells)];
   const widths = GUARD_HEADER.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return [
-    `${indent}guard A/B (${g.pairs} paired sessions${g.unpaired ? `, ${g.unpaired} without a twin left out` : ''}):`,
+    `${indent}guard A/B of ${g.model} (${g.pairs} paired sessions${g.unpaired ? `, ${g.unpaired} without a twin left out` : ''}):`,
     ...rows.map((r) => `${indent}  ${r.map((x, c) => x.padEnd(widths[c]!)).join('  ').trimEnd()}`),
     `${indent}${g.summary}`,
   ];

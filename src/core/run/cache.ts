@@ -40,6 +40,8 @@ export interface CacheKeyParts {
   variant: string;
   persona: number;
   sample: number;
+  /** The guarded twin's calls (`run.guard`): kept apart even where its conversation is the unguarded one's. */
+  guard?: boolean;
   /** The draw of a `--fresh` run (its header's `draw`): its samples are cached apart from every other run's. */
   draw?: string;
 }
@@ -58,6 +60,8 @@ export function cacheKey(p: CacheKeyParts): string {
     p.variant,
     p.persona,
     p.sample,
+    // Only when set, so every unguarded key stays what it was.
+    ...(p.guard ? ['guard'] : []),
     // Only a fresh run adds its draw: the keys of every other run stay what they were.
     ...(p.draw !== undefined ? [p.draw] : []),
   ]);

@@ -14,7 +14,7 @@ import { ModelError, type ChatModel } from '../models/chatModel';
 import { RUN_LOG_VERSION, type RunEnd, type SessionRecord, type Usage } from './record';
 import { cacheKey, type ResponseCache } from './cache';
 import { BudgetExceededError } from './scheduler';
-import { estimateShape, planRun, planSessions, planShape, PlanError, type Estimate, type PlanShape, type RunPlan } from './plan';
+import { estimateShape, planRun, planSessions, planShape, PlanError, type DoneSession, type Estimate, type PlanShape, type RunPlan } from './plan';
 import { newRunId, readRunLog, runLogPath, RunLogError, RunLogWriter, isValidRunId } from './runLog';
 import { runSession, type CallResult, type SessionCall, type SessionSpec } from './session';
 import { inShard, shardLabel, type Shard } from './shard';
@@ -74,6 +74,11 @@ export interface RunScenarioOptions {
   runDir: string;
   variant?: string;
   samples?: number;
+  /**
+   * Revision 2: run every session a second time with the arbitration rules stated as its policy (the
+   * guard A/B). Default the scenario's `run.guard`; a resume follows its log's header instead.
+   */
+  guard?: boolean;
   /** Sessions in flight; default 8. */
   concurrency?: number;
   signal?: AbortSignal;
@@ -254,7 +259,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     // Counts and the estimate first: a plan too large to build is refused before anything is built.
     let shape: PlanShape;
     let resumeLog: { file: string; completeBytes: number } | undefined;
-    let doneSessions: { variant: string; persona: number }[] = [];
+    let doneSessions: { variant: string; persona: number; guard?: boolean }[] = [];
     if (o.resume !== undefined) {
       if (!isValidRunId(o.resume)) throw new RunSetupError(`"${o.resume}" is not a run id`);
       runId = o.resume;
@@ -270,17 +275,17 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
       draw = log.header.draw;
       const missing = log.header.models.filter((m) => !byId.has(m));
       if (missing.length > 0) throw new RunSetupError(`run ${runId} used ${missing.join(', ')}, which this invocation does not provide`);
-      shape = planShape(o.scenario, { models: log.header.models, variants: log.header.variants, samples: log.header.samples });
+      shape = planShape(o.scenario, { models: log.header.models, variants: log.header.variants, samples: log.header.samples, guard: log.header.guard === true });
       for (const s of log.sessions) {
         if (done.has(s.key)) continue;
         done.add(s.key);
-        doneSessions.push({ variant: s.variant, persona: s.persona });
+        doneSessions.push({ variant: s.variant, persona: s.persona, ...(s.guard ? { guard: true } : {}) });
       }
       resumeLog = { file, completeBytes: log.completeBytes };
     } else {
       runId = o.runId ?? newRunId(now());
       if (o.fresh) draw = freshDraw(runId);
-      shape = planShape(o.scenario, { models: o.models.map((m) => m.id), ...(o.variant !== undefined ? { variants: [o.variant] } : {}), ...(o.samples !== undefined ? { samples: o.samples } : {}) });
+      shape = planShape(o.scenario, { models: o.models.map((m) => m.id), ...(o.variant !== undefined ? { variants: [o.variant] } : {}), ...(o.samples !== undefined ? { samples: o.samples } : {}), ...(o.guard !== undefined ? { guard: o.guard } : {}) });
     }
     if (o.maxCost !== undefined) {
       const unpriced = shape.models.filter((m) => o.priceOf?.(m) === undefined);
@@ -289,7 +294,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     // A shard's estimate leaves out the sessions of the other shards as if they were done.
     const sh = shard;
     const left = doneSessions;
-    const outside = function* (): Generator<{ variant: string; persona: number }> {
+    const outside = function* (): Generator<DoneSession> {
       yield* left;
       if (sh) for (const s of planSessions(shape)) if (!inShard(s.key, sh)) yield s;
     };
@@ -298,7 +303,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
     planned = estimate.sessions + done.size;
     o.onEstimate?.({ runId, shape, alreadyDone: done.size, estimate, ...(sh ? { shard: { ...sh, planned } } : {}) });
     if (o.planLimit !== undefined && estimate.calls > o.planLimit) throw new PlanTooLargeError(estimate, o.planLimit);
-    plan = planRun(o.scenario, { models: shape.models, variants: shape.variants, samples: shape.samples });
+    plan = planRun(o.scenario, { models: shape.models, variants: shape.variants, samples: shape.samples, guard: shape.guard });
     if (resumeLog) writer = await RunLogWriter.reopen(resumeLog.file, resumeLog.completeBytes);
     else
       writer = await RunLogWriter.create(runLogPath(o.runDir, o.scenario.id, runId), {
@@ -312,6 +317,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
         variants: plan.variants,
         personas: plan.personas,
         samples: plan.samples,
+        ...(plan.guard ? { guard: true as const } : {}),
         ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
         ...(draw ? { draw } : {}),
         startedAt: now().toISOString(),
@@ -355,7 +361,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   const makeCall = (model: ChatModel, spec: SessionSpec, cacheOnly: { hits: number } | undefined): SessionCall => async (req) => {
     const seed = req.seed !== undefined && draw ? req.seed + draw.seedOffset : req.seed;
     const key = o.cache
-      ? cacheKey({ origin: model.origin, model: model.id, messages: req.messages, temperature: req.temperature, seed, maxTokens: req.maxTokens, schema: req.schema, variant: spec.variant, persona: spec.persona, sample: spec.sample, ...(draw ? { draw: draw.id } : {}) })
+      ? cacheKey({ origin: model.origin, model: model.id, messages: req.messages, temperature: req.temperature, seed, maxTokens: req.maxTokens, schema: req.schema, variant: spec.variant, persona: spec.persona, sample: spec.sample, ...(spec.guard ? { guard: true } : {}), ...(draw ? { draw: draw.id } : {}) })
       : '';
     const started = performance.now();
     if (o.cache) {
@@ -401,7 +407,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<RunSummary> {
   };
 
   const sessionContext = (spec: SessionSpec, call: SessionCall) => {
-    const rendered = plan.rendered(spec.variant, spec.persona);
+    const rendered = plan.rendered(spec.variant, spec.persona, spec.guard === true);
     const model = byId.get(spec.model) as ChatModel;
     if (!rendered) throw new Error(`no rendered prompts for ${spec.key}`);
     return { scenarioId: plan.scenarioId, runId, spec, rendered, settings: plan.settings, supportsSystemPrompt: model.supportsSystemPrompt, supportsStructuredOutput: model.supportsStructuredOutput, call, now };

@@ -6,7 +6,7 @@
 import type { Scenario, Variant, VarSet } from '../scenario/model';
 import { renderVariant, type RenderedVariant } from '../scenario/render';
 import { familyMembers, renderMember, renderPushback, resolveVariant } from '../scenario/families';
-import { sessionKey } from './record';
+import { GUARD_KEY_SUFFIX, sessionKey } from './record';
 import { itemQuestion, actionQuestion } from './prompts';
 import { actionTurn } from './session';
 import type { SessionSettings, SessionSpec } from './session';
@@ -21,6 +21,11 @@ export interface PlanOptions {
   variants?: readonly string[];
   /** Overrides `run.samples`. */
   samples?: number;
+  /**
+   * Revision 2, `run.guard`: every session gets a guarded twin (same model, variant, persona, sample
+   * and seed) whose conversation states the arbitration rules as its policy. Default `run.guard`.
+   */
+  guard?: boolean;
 }
 
 /** What a plan is made of, from counts alone (`planShape`). */
@@ -32,7 +37,9 @@ export interface PlanShape {
   personas: number;
   samples: number;
   settings: SessionSettings;
-  /** Sessions in the plan: models x variants x personas x samples. */
+  /** Whether every session has a guarded twin (`run.guard`, `--guard`). */
+  guard: boolean;
+  /** Sessions in the plan: models x variants x personas x samples, twice that with the guard. */
   total: number;
 }
 
@@ -41,10 +48,13 @@ export interface PlanShape {
  * flight, not with the plan. A plan of 10^8 sessions costs no more to hold than one of ten.
  */
 export interface RunPlan extends PlanShape {
-  /** Every session, model-major then variant, persona, sample; generated as it is pulled. */
+  /**
+   * Every session, model-major then variant, persona, sample; generated as it is pulled. With the
+   * guard, each session's guarded twin follows it at once, so a stopped run leaves few unpaired.
+   */
   sessions(): Generator<SessionSpec, void, undefined>;
-  /** The prompts of a variant for a persona, rendered on first use (the last few are kept). */
-  rendered(variant: string, persona: number): RenderedVariant | undefined;
+  /** The prompts of a variant for a persona (with the policy when `guard`), rendered on first use (the last few are kept). */
+  rendered(variant: string, persona: number, guard?: boolean): RenderedVariant | undefined;
 }
 
 export class PlanError extends Error {
@@ -54,9 +64,14 @@ export class PlanError extends Error {
   }
 }
 
-/** `variant|persona`, the key of a rendered variant. */
-export function renderedKey(variant: string, persona: number): string {
-  return `${variant}|${persona}`;
+/** `variant|persona` (`|guard` added for the guarded prompts), the key of a rendered variant. */
+export function renderedKey(variant: string, persona: number, guard = false): string {
+  return `${variant}|${persona}${guard ? GUARD_KEY_SUFFIX : ''}`;
+}
+
+/** Whether a scenario has rules a guarded run can state as its policy. */
+export function canGuard(scenario: Scenario): boolean {
+  return scenario.arbitration.length > 0;
 }
 
 /**
@@ -87,6 +102,9 @@ export function planShape(scenario: Scenario, options: PlanOptions): PlanShape {
   const models = [...new Set(options.models)];
   const personas = Math.max(1, scenario.personas.length);
   const r = scenario.run;
+  // `run.guard` in a file without rules plans no twin (validate warns); asking for the guard explicitly is refused.
+  if (options.guard && !canGuard(scenario)) throw new PlanError('the guard states the scenario\'s `arbitration` rules to the model as its policy, and this scenario has none');
+  const guard = (options.guard ?? r.guard ?? false) && canGuard(scenario);
   return {
     scenarioId: scenario.id,
     models,
@@ -101,35 +119,42 @@ export function planShape(scenario: Scenario, options: PlanOptions): PlanShape {
       ...(r.seed !== undefined ? { seed: r.seed } : {}),
       ...(r.maxTokens !== undefined ? { maxTokens: r.maxTokens } : {}),
     },
-    total: models.length * variants.length * personas * samples,
+    guard,
+    total: models.length * variants.length * personas * samples * (guard ? 2 : 1),
   };
 }
 
 /**
  * The prompts of a planned variant (authored or generated) for one persona entry: a member is its
  * authored variant's rendering with its perturbation applied; an authored variant of a choice action
- * carries the `perturb.pushback` turns. Undefined for a name the scenario does not plan.
+ * carries the `perturb.pushback` turns. With `guard`, the prompts state the arbitration rules as the
+ * policy (the guarded twin's). Undefined for a name the scenario does not plan.
  */
-export function renderPlanned(scenario: Scenario, name: string, persona?: VarSet, authoredOf?: (variant: Variant) => RenderedVariant | undefined): RenderedVariant | undefined {
+export function renderPlanned(scenario: Scenario, name: string, persona?: VarSet, authoredOf?: (variant: Variant) => RenderedVariant | undefined, guard = false): RenderedVariant | undefined {
   const found = resolveVariant(scenario, name);
   if (!found) return undefined;
   // A member starts from its authored variant's prompts (the caller may have them already).
-  if (found.member) return renderMember(scenario, found.variant, found.member, authoredOf?.(found.variant) ?? renderVariant(scenario, found.variant, persona), persona);
-  const r = renderVariant(scenario, found.variant, persona);
+  if (found.member) return renderMember(scenario, found.variant, found.member, authoredOf?.(found.variant) ?? renderVariant(scenario, found.variant, persona, { guard }), persona);
+  const r = renderVariant(scenario, found.variant, persona, { guard });
   const pushback = renderPushback(scenario, found.variant, persona);
   return pushback ? { ...r, pushback } : r;
 }
 
 /**
  * Every session of a plan's counts, model-major then variant, persona, sample, generated as pulled:
- * what `RunPlan.sessions` yields, and what a run header (the same counts) planned.
+ * what `RunPlan.sessions` yields, and what a run header (the same counts) planned. With the guard, each
+ * session's guarded twin (key + `|guard`) follows it at once.
  */
-export function* planSessions(shape: Pick<PlanShape, 'models' | 'variants' | 'personas' | 'samples'>): Generator<SessionSpec, void, undefined> {
+export function* planSessions(shape: Pick<PlanShape, 'models' | 'variants' | 'personas' | 'samples'> & { guard?: boolean }): Generator<SessionSpec, void, undefined> {
   const personas = Math.max(1, shape.personas);
   for (const model of shape.models)
     for (const variant of shape.variants)
       for (let persona = 0; persona < personas; persona++)
-        for (let sample = 0; sample < shape.samples; sample++) yield { key: sessionKey(model, variant, persona, sample), model, variant, persona, sample };
+        for (let sample = 0; sample < shape.samples; sample++) {
+          const key = sessionKey(model, variant, persona, sample);
+          yield { key, model, variant, persona, sample };
+          if (shape.guard) yield { key: `${key}${GUARD_KEY_SUFFIX}`, model, variant, persona, sample, guard: true };
+        }
 }
 
 /** Rendered variants a plan keeps: sessions come persona by persona, so a few cover all in flight. */
@@ -142,13 +167,13 @@ export function planRun(scenario: Scenario, options: PlanOptions): RunPlan {
   return {
     ...shape,
     sessions: () => planSessions(shape),
-    rendered(variant, persona) {
+    rendered(variant, persona, guard = false) {
       if (!shape.variants.includes(variant) || !Number.isInteger(persona) || persona < 0 || persona >= shape.personas) return undefined;
-      return renderKept(variant, persona);
+      return renderKept(variant, persona, guard);
     },
   };
-  function renderKept(variant: string, persona: number): RenderedVariant | undefined {
-    const key = renderedKey(variant, persona);
+  function renderKept(variant: string, persona: number, guard: boolean): RenderedVariant | undefined {
+    const key = renderedKey(variant, persona, guard);
     let r = kept.get(key);
     if (r) {
       // Most recently used last: the Map's order is the eviction order.
@@ -156,7 +181,7 @@ export function planRun(scenario: Scenario, options: PlanOptions): RunPlan {
       kept.set(key, r);
       return r;
     }
-    r = renderPlanned(scenario, variant, scenario.personas[persona], (v) => renderKept(v.name, persona));
+    r = renderPlanned(scenario, variant, scenario.personas[persona], (v) => renderKept(v.name, persona, guard), guard);
     if (!r) return undefined;
     kept.set(key, r);
     if (kept.size > RENDERED_KEPT) kept.delete(kept.keys().next().value as string);
@@ -210,20 +235,22 @@ function sessionCost(r: RenderedVariant, mode: SessionSettings['mode']): { calls
  */
 export const ESTIMATE_PERSONAS = 32;
 
-/** The sessions of a plan already done (a resume): only which variant and persona they were. */
+/** The sessions of a plan already done (a resume): only which variant and persona they were, and which arm. */
 export interface DoneSession {
   variant: string;
   persona: number;
+  guard?: boolean;
 }
 
 /**
  * Calls and approximate tokens of a plan, before anything is built: calls and sessions from counts,
  * tokens from the prompts of at most `ESTIMATE_PERSONAS` personas per variant. A history session
  * resends the whole conversation each turn, so its prompt tokens grow with the turn; a stateless one
- * does not. `done` are sessions of the plan already in the log, left out of the figures.
+ * does not. With the guard, each guarded twin is counted with its own (longer) prompts. `done` are
+ * sessions of the plan already in the log, left out of the figures.
  */
 export function estimateShape(scenario: Scenario, shape: PlanShape, done: Iterable<DoneSession> = []): Estimate {
-  const perVariant = new Map<string, { calls: number; prompt: Map<number, number>; meanPrompt: number }>();
+  const perArm = new Map<string, { calls: number; prompt: Map<number, number>; meanPrompt: number }>();
   const personaCount = shape.personas;
   const picked: number[] = [];
   if (personaCount <= ESTIMATE_PERSONAS) for (let i = 0; i < personaCount; i++) picked.push(i);
@@ -233,30 +260,33 @@ export function estimateShape(scenario: Scenario, shape: PlanShape, done: Iterab
   const perModel = shape.models.length * shape.samples;
   // Members (`perturb`) start from their authored variant's prompts: rendered once per persona.
   const authoredKept = new Map<string, RenderedVariant>();
-  const authored = (v: Variant, persona: number): RenderedVariant => {
-    const key = renderedKey(v.name, persona);
+  const authored = (v: Variant, persona: number, guard: boolean): RenderedVariant => {
+    const key = renderedKey(v.name, persona, guard);
     let r = authoredKept.get(key);
-    if (!r) authoredKept.set(key, (r = renderVariant(scenario, v, scenario.personas[persona])));
+    if (!r) authoredKept.set(key, (r = renderVariant(scenario, v, scenario.personas[persona], { guard })));
     return r;
   };
+  const arms = shape.guard ? [false, true] : [false];
   for (const name of shape.variants) {
-    const prompt = new Map<number, number>();
-    let c = 0;
-    for (const i of picked) {
-      const cost = sessionCost(renderPlanned(scenario, name, scenario.personas[i], (v) => authored(v, i))!, shape.settings.mode);
-      c = cost.calls;
-      prompt.set(i, cost.prompt);
+    for (const guard of arms) {
+      const prompt = new Map<number, number>();
+      let c = 0;
+      for (const i of picked) {
+        const cost = sessionCost(renderPlanned(scenario, name, scenario.personas[i], (v) => authored(v, i, guard), guard)!, shape.settings.mode);
+        c = cost.calls;
+        prompt.set(i, cost.prompt);
+      }
+      let sum = 0;
+      for (const x of prompt.values()) sum += x;
+      const meanPrompt = sum / picked.length;
+      perArm.set(renderedKey(name, 0, guard), { calls: c, prompt, meanPrompt });
+      calls += perModel * personaCount * c;
+      promptTokens += perModel * (picked.length === personaCount ? sum : personaCount * meanPrompt);
     }
-    let sum = 0;
-    for (const x of prompt.values()) sum += x;
-    const meanPrompt = sum / picked.length;
-    perVariant.set(name, { calls: c, prompt, meanPrompt });
-    calls += perModel * personaCount * c;
-    promptTokens += perModel * (picked.length === personaCount ? sum : personaCount * meanPrompt);
   }
   let sessions = shape.total;
   for (const d of done) {
-    const e = perVariant.get(d.variant);
+    const e = perArm.get(renderedKey(d.variant, 0, d.guard === true));
     if (!e || d.persona >= personaCount) continue;
     sessions--;
     calls -= e.calls;

@@ -134,6 +134,8 @@ export interface RunHeader {
   variants: string[];
   personas: number;
   samples: number;
+  /** Revision 2: every session of the plan has a guarded twin (`run.guard`, `--guard`); absent otherwise. */
+  guard?: true;
   /** `dilemma run --shard I/N`: the log holds only the sessions of the plan in shard I of N (run/shard.ts). */
   shard?: { index: number; count: number };
   /**
@@ -174,6 +176,9 @@ export interface RunEnd {
 }
 
 export type RunLogLine = RunHeader | SessionRecord | RunEnd;
+
+/** The key of a session's guarded twin (`run.guard`): the unguarded key with this suffix. */
+export const GUARD_KEY_SUFFIX = '|guard';
 
 /** The session key used in `SessionRecord.key` and for `--resume`. */
 export function sessionKey(model: string, variant: string, persona: number, sample: number): string {

@@ -15,13 +15,18 @@ import { readChoice, readScale } from './answers';
 import { askPrinciples } from './principle';
 import { seededRandom } from '../random';
 
-/** Which session of a plan this is; `key` is `sessionKey(model, variant, persona, sample)`. */
+/**
+ * Which session of a plan this is; `key` is `sessionKey(model, variant, persona, sample)`, with
+ * `GUARD_KEY_SUFFIX` for the guarded twin (`guard`), which asks the same questions in the same order
+ * with the same seed, its system prompt carrying the policy.
+ */
 export interface SessionSpec {
   key: string;
   model: string;
   variant: string;
   persona: number;
   sample: number;
+  guard?: true;
 }
 
 /** The parts of `run:` that shape a session. */
@@ -284,6 +289,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionRecord> {
     variant: spec.variant,
     persona: spec.persona,
     sample: spec.sample,
+    ...(spec.guard ? { guard: true as const } : {}),
     status: error === undefined ? 'complete' : 'failed',
     ...(error === undefined ? {} : { error }),
     items,

@@ -174,6 +174,8 @@ export interface RunSettings {
    * it (default false); optional only so that settings built by hand elsewhere keep compiling.
    */
   guard?: boolean;
+  /** Where `guard` is written (its value), when it is. */
+  guardRange?: Span;
   temperature?: number;
   seed?: number;
   maxTokens?: number;

@@ -597,7 +597,7 @@ export class ScenarioReader {
           break;
         }
         case 'shuffle-items': { const b = this.boolean(e.value, e.valueRange, '`shuffle-items`'); if (b !== undefined) run.shuffleItems = b; break; }
-        case 'guard': { const b = this.boolean(e.value, e.valueRange, '`guard`'); if (b !== undefined) run.guard = b; break; }
+        case 'guard': { const b = this.boolean(e.value, e.valueRange, '`guard`'); if (b !== undefined) { run.guard = b; run.guardRange = e.valueRange; } break; }
         case 'models': {
           const seq = this.asSeq(e.value, e.keyRange, '`models`');
           if (seq) {

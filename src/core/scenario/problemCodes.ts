@@ -52,6 +52,7 @@ export const PROBLEM_CODES = {
   'nothing-to-settle': { severity: 'warning', summary: 'Sequential `run.samples` in a file with no `assert`: every variant runs to `max`.' },
   'unmeasurable-assert': { severity: 'warning', summary: 'An `assert` on a metric that nothing in the file produces (`pushback-flips` without `perturb.pushback`).' },
   'wide-scale': { severity: 'warning', summary: 'A scale of more than 101 points (`max - min + 1`): too fine for a model to answer meaningfully.' },
+  'guard-without-arbitration': { severity: 'warning', summary: '`run.guard` in a file without `arbitration` rules: there is no policy to state, so no guarded session is planned (`dilemma run --guard` refuses such a file).' },
   'huge-plan': { severity: 'warning', summary: 'The run would make more than 1,000,000 model calls: `dilemma run` refuses it without `--yes` or `--max-calls`.' },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 

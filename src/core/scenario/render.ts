@@ -95,7 +95,9 @@ export function renderVariant(s: Scenario, v: Variant, persona?: VarSet, options
     out.action.scale = s.action.scale;
     if (s.action.items?.length) out.action.items = s.action.items.map((i) => ({ id: i.id, text: fill(i.text) }));
   }
-  if (s.principle) out.principle = renderPrinciples(s, v, persona, missing);
+  // A guarded twin asks no principle question: its answers would be stated under the policy, and the
+  // hierarchy is read from the unguarded sessions only.
+  if (s.principle && !options.guard) out.principle = renderPrinciples(s, v, persona, missing);
   const policy = options.guard ? renderPolicy(s, vars) : undefined;
   if (policy) {
     out.policy = policy;

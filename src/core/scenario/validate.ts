@@ -128,6 +128,9 @@ class SemanticChecks {
   }
 
   private arbitration(): void {
+    const guard = this.s.run.guardRange;
+    if (this.s.run.guard && this.s.arbitration.length === 0 && guard)
+      this.report('guard-without-arbitration', '`guard: true` states the `arbitration` rules to the model as its policy, and this file has none, so the run plans no guarded session: add `arbitration` rules or remove `guard`.', guard);
     const a = this.s.action;
     const expected = new Set(a?.expect.map((x) => x.value));
     const known = this.knownVars();

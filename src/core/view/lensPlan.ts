@@ -1,12 +1,12 @@
 /**
- * The CodeLenses of a scenario file as data: "▶ Run scenario · <model>" and "⇄ <model>" above
- * `dilemma:`, "▶ Run variant" above each variant, and after a run a summary lens that opens the
+ * The CodeLenses of a scenario file as data: "▶ Run scenario · <model>", "⇄ <model>" and, when the
+ * file has `arbitration` rules, "Run with guardrail" (the guard A/B) above `dilemma:`, "▶ Run variant" above each variant, and after a run a summary lens that opens the
  * report. Pure; the editor maps `action` to its command ids.
  */
 import type { ScenarioAnalysis } from '../analysis/analyzeRun';
 import type { Scenario } from '../scenario/model';
 
-export type LensAction = 'runScenario' | 'pickModel' | 'runVariant' | 'openReport';
+export type LensAction = 'runScenario' | 'pickModel' | 'runGuarded' | 'runVariant' | 'openReport';
 
 export interface LensSpec {
   /** Offset of the line the lens sits above. */
@@ -58,6 +58,8 @@ export function lensPlan(scenario: Scenario, text: string, models: readonly stri
     { at: top, title: `▶ Run scenario · ${modelLabel(models)}`, action: 'runScenario' },
     { at: top, title: `⇄ ${models.length ? modelLabel(models) : 'Pick model'}`, action: 'pickModel' },
   ];
+  // The guard A/B needs rules to state as the policy.
+  if (scenario.arbitration.length > 0) lenses.push({ at: top, title: '$(shield) Run with guardrail', action: 'runGuarded' });
   if (results?.analysis && results.sessions > 0) lenses.push({ at: top, title: summaryText(results.analysis, results.running, results.label), action: 'openReport' });
   else if (results?.running) lenses.push({ at: top, title: '$(sync~spin) running…', action: 'openReport' });
   for (const v of scenario.variants) {

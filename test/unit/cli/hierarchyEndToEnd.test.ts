@@ -6,6 +6,7 @@ import { repoPath } from '../../support/paths';
 import { scenarioRespondent, type RespondentProfile } from '../../support/respondent';
 import { parseScenario } from '../../../src/core/scenario/parse';
 import { readRunLog } from '../../../src/core/run/runLog';
+import { rankMarks } from '../../../src/core/view/rankMarks';
 
 /**
  * The paper's example with a `principle` block, run against two simulated models through `dilemma run`:
@@ -72,6 +73,13 @@ describe('cli: declared, stated and revealed hierarchy end to end', function () 
     assert.deepEqual(inverted.stated.fit.order, declared);
     assert.ok(inverted.tauStated.tau < 0, `stated against revealed: tau ${inverted.tauStated.tau}`);
     assert.ok(inverted.kl.kl > 0.1 && inverted.kl.chance.p < 0.05, `KL ${inverted.kl.kl} p ${inverted.kl.chance.p}`);
+
+    // The editor's mark on that rank entry, read off this run's report: the inverting model, and the head-to-head record above.
+    const mark = rankMarks(text, analysis, ['lab/sim-declared', 'lab/sim-inverted']).find((m) => m.value === 'privacy');
+    assert.ok(mark, 'the privacy entry is marked');
+    assert.deepEqual(mark.range, privacyEntry);
+    assert.match(mark.text, /^revealed below (prosocial, acceptance|acceptance, prosocial) \(sim-inverted\)$/);
+    for (const i of inverted.inversions) assert.ok(mark.hover.includes(`${i.lower} won ${i.lowerWins} of ${i.lowerWins + i.higherWins} decisions against privacy`), mark.hover);
 
     const kept = of('sim-declared');
     assert.deepEqual(kept.inversions.filter((i: { higher: string }) => i.higher === 'privacy'), [], 'acting on the declared rank inverts nothing above privacy');

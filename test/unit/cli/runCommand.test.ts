@@ -532,7 +532,7 @@ describe('cli: run arguments and progress (in process)', () => {
   it('parses every flag, repeated models included', async () => {
     const { parseRunArgs } = await import('../../../src/cli/runCommand');
     const a = parseRunArgs(['a.dilemma.yaml', 'b.dilemma.yaml', '--model', 'openai/x', '--model=ollama/y', '--base-url', 'http://h/v1', '--samples', '3', '--concurrency', '16', '--variant', 'pharma', '--format', 'json', '--out', 'o', '--no-cache', '--resume', '20261127-000000-abcdef', '--max-calls', '0']);
-    assert.deepEqual(a, { files: ['a.dilemma.yaml', 'b.dilemma.yaml'], models: ['openai/x', 'ollama/y'], baseUrl: 'http://h/v1', samples: 3, concurrency: 16, variant: 'pharma', format: 'json', out: 'o', cache: false, fresh: false, resume: '20261127-000000-abcdef', maxCalls: 0, help: false, yes: false });
+    assert.deepEqual(a, { files: ['a.dilemma.yaml', 'b.dilemma.yaml'], models: ['openai/x', 'ollama/y'], baseUrl: 'http://h/v1', samples: 3, concurrency: 16, variant: 'pharma', format: 'json', out: 'o', cache: false, guard: false, fresh: false, resume: '20261127-000000-abcdef', maxCalls: 0, help: false, yes: false });
     assert.throws(() => parseRunArgs(['--samples', '0']), /--samples needs a positive integer, got "0"/);
     assert.throws(() => parseRunArgs(['--resume', '../etc']), /--resume needs a run id/);
     assert.throws(() => parseRunArgs(['--format', 'xml']), /--format must be one of text, json, markdown, junit/);

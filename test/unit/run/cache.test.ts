@@ -25,11 +25,13 @@ describe('cache: keys', () => {
     const variants: Partial<CacheKeyParts>[] = [
       { origin: 'https://api.openai.com' }, { model: 'sim/b' }, { messages: [{ role: 'user', content: 'Q1' }] },
       { messages: [{ role: 'system', content: 'You are Ana.' }, { role: 'user', content: 'Q2' }] },
-      { temperature: 0.2 }, { temperature: undefined }, { seed: 4 }, { maxTokens: 51 }, { schema: undefined }, { variant: 'pharma' }, { persona: 1 }, { sample: 1 },
+      { temperature: 0.2 }, { temperature: undefined }, { seed: 4 }, { maxTokens: 51 }, { schema: undefined }, { variant: 'pharma' }, { persona: 1 }, { sample: 1 }, { guard: true },
     ];
     const keys = new Set(variants.map((v) => cacheKey({ ...parts, ...v })));
     assert.equal(keys.size, variants.length);
     assert.ok(!keys.has(k));
+    // An unguarded key is what it was before the guard existed: `guard: false` is the same as no guard.
+    assert.equal(cacheKey({ ...parts, guard: false }), k);
   });
 });
 

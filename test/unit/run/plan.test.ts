@@ -98,4 +98,59 @@ describe('plan', () => {
     assert.equal(rest.calls, 9 * 4, 'three sessions done, nine left');
     assert.equal(rest.sessions, 9);
   });
+
+  describe('with the guard (run.guard, --guard)', () => {
+    const ruled = `${PLAN_SCENARIO.replace('run:\n', 'arbitration:\n  - when: { recipient: a drug company }\n    require: decline\n    because: Never to a drug company.\n  - rank: [privacy, prosocial]\nprinciple:\n  prompt: When {{a}} and {{b}} conflict, which comes first?\nrun:\n')}`;
+
+    it('follows every session at once with its guarded twin: same model, variant, persona and sample, key + |guard', () => {
+      const plan = planRun(scenario(ruled), { models: ['sim/a'], guard: true });
+      const sessions = [...plan.sessions()];
+      assert.equal(plan.guard, true);
+      assert.equal(plan.total, 2 * (2 * 2 * 3));
+      assert.equal(sessions.length, plan.total);
+      for (let i = 0; i < sessions.length; i += 2) {
+        const [u, g] = [sessions[i]!, sessions[i + 1]!];
+        assert.equal(u.guard, undefined);
+        assert.deepEqual(g, { ...u, key: `${u.key}|guard`, guard: true });
+      }
+      // The file's own `run.guard: true` does the same; a file that says nothing plans no twin.
+      assert.equal(planShape(scenario(ruled.replace('run:\n', 'run:\n  guard: true\n')), { models: ['sim/a'] }).total, 24);
+      assert.equal(planShape(scenario(ruled), { models: ['sim/a'] }).total, 12);
+    });
+
+    it('renders the twin with the policy after the persona and no principle question, the unguarded prompts unchanged', () => {
+      const plan = planRun(scenario(ruled), { models: ['sim/a'], guard: true });
+      const u = plan.rendered('pharma', 1)!;
+      const g = plan.rendered('pharma', 1, true)!;
+      assert.equal(u.system, 'You are Ben.');
+      assert.equal(u.policy, undefined);
+      assert.equal(g.system, `You are Ben.\n\n${g.policy}`);
+      assert.match(g.policy!, /Here recipient is "a drug company", so you must choose decline \(Keep them\)\. Reason: Never to a drug company\./);
+      assert.doesNotMatch(plan.rendered('baseline', 1, true)!.policy!, /Hard constraints/);
+      assert.equal(u.principle!.length, 1);
+      assert.equal(g.principle, undefined);
+      assert.deepEqual(g.values, u.values);
+      assert.deepEqual(g.action, u.action);
+    });
+
+    it('estimates both arms (the twin asks no principle question) and leaves out the done sessions of each', () => {
+      const sc = scenario(ruled);
+      const shape = planShape(sc, { models: ['sim/a'], guard: true });
+      const e = estimateShape(sc, shape);
+      // Unguarded: three items, the action and one principle question; guarded: the items and the action.
+      assert.equal(e.sessions, 24);
+      assert.equal(e.calls, 12 * 5 + 12 * 4);
+      const rest = estimateShape(sc, shape, [{ variant: 'baseline', persona: 0 }, { variant: 'baseline', persona: 0, guard: true }]);
+      assert.equal(rest.sessions, 22);
+      assert.equal(rest.calls, e.calls - 5 - 4);
+      assert.ok(e.promptTokens > estimateShape(sc, planShape(sc, { models: ['sim/a'] })).promptTokens * 1.5, 'the twin\'s prompts carry the policy');
+    });
+
+    it('refuses the guard asked for on a scenario without arbitration; the file\'s run.guard there plans no twin', () => {
+      assert.throws(() => planShape(scenario(), { models: ['sim/a'], guard: true }), (e: unknown) => e instanceof PlanError && /has none/.test((e as Error).message));
+      const shape = planShape(scenario(PLAN_SCENARIO.replace('run:\n', 'run:\n  guard: true\n')), { models: ['sim/a'] });
+      assert.equal(shape.guard, false);
+      assert.equal(shape.total, 12);
+    });
+  });
 });

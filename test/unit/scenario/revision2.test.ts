@@ -61,6 +61,8 @@ describe('scenario format, Revision 2', () => {
     assert.deepEqual(found.map((p) => `${p.code} ${p.severity} ${contractExample.slice(p.range.start, p.range.end)}`), [
       'perturb-needs-choices warning choice-order',
       'perturb-needs-choices warning forms',
+      // It has no `arbitration`, so its `guard: true` has no policy to state.
+      'guard-without-arbitration warning true',
     ]);
     assert.equal(s.action!.prompt, undefined);
     assert.deepEqual(s.action!.items!.map((i) => [i.id, i.explicitId, i.reverse]), [['action.1', false, false], ['aods.2', true, false]]);
