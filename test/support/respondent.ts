@@ -456,3 +456,21 @@ function format(answer: number | string, schema: unknown, random: () => number, 
   const plain = random() < 0.8 ? String(answer) : `My answer: ${answer}`;
   return wording ? wording.replace('{x}', String(answer)) : plain;
 }
+
+/**
+ * The profiles `scripts/test-server.mjs` serves (and the VAAR calibration test runs): latent levels for
+ * every value of the scenarios, alternately strong and weak so arbitration has work to do. `seed`
+ * offsets each profile's seed (default 0: sim-aligned 1, sim-contrary 2, sim-weak 3).
+ */
+export function simulatedProfiles(scenarios: readonly Scenario[], seed = 0): Record<'sim-aligned' | 'sim-contrary' | 'sim-weak', RespondentProfile> {
+  const traits: Record<string, number> = {};
+  const levels = [0.7, 0.35, 0.65, 0.4];
+  for (const s of scenarios) s.values.forEach((v, i) => { traits[v.name] ??= levels[i % levels.length]!; });
+  const common = { traits, spread: 0.2, unparsedRate: 0.02, refusalRate: 0.01 };
+  return {
+    'sim-aligned': { ...common, action: 'aligned', seed: seed + 1 },
+    'sim-contrary': { ...common, action: 'contrary', seed: seed + 2 },
+    // Follows its stated values, but only loosely: a third group for the paper-replication MGSEM.
+    'sim-weak': { ...common, action: 'aligned', actionNoise: 0.6, spread: 0.25, seed: seed + 3 },
+  };
+}
