@@ -60,6 +60,15 @@ export interface RespondentProfile {
    * worded either way states the same answers. JSON answers (structured output) are not affected.
    */
   wording?: 'plain' | 'refusal';
+  /**
+   * How an aligned action is decided (default 'arbiter'): 'arbiter' follows the scenario's `when` and
+   * `rank` rules over the values it holds (a lower-ranked value then decides only where the ones above
+   * it are not held); 'values' weighs every value it states by how far its level lies from the midpoint,
+   * towards the choice or side its `expect` names, ignoring the arbitration rules: a respondent whose
+   * action follows each of its stated values, as VAAR's paths assume (the VAAR calibration test's
+   * positive control).
+   */
+  decide?: 'arbiter' | 'values';
 }
 
 /** Item answers scatter around the latent level by this many scale points (standard deviation). */
@@ -208,10 +217,12 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     const target = recognise(messages[lastUser]!.content, system);
     if (!target) return UNRECOGNISED_TEXT;
 
-    // Seeded per (model, conversation); identical conversations (parallel samples) take successive draws.
-    const body = (req.body ?? {}) as { temperature?: unknown; response_format?: { type?: unknown; json_schema?: { schema?: unknown } } };
+    // Seeded per (model, request seed, conversation); identical conversations (parallel samples without a
+    // request seed) take successive draws. The request seed (`run.seed + sample`) keeps samples apart
+    // whatever order their requests arrive in, so a run with `run.seed` is reproducible.
+    const body = (req.body ?? {}) as { temperature?: unknown; seed?: unknown; response_format?: { type?: unknown; json_schema?: { schema?: unknown } } };
     const temperature = typeof body.temperature === 'number' ? body.temperature : 1;
-    const convoKey = `${req.model}\u0000${JSON.stringify(messages)}`;
+    const convoKey = typeof body.seed === 'number' ? `${req.model}\u0000${body.seed}\u0000${JSON.stringify(messages)}` : `${req.model}\u0000${JSON.stringify(messages)}`;
     // Two independent 32-bit hashes: a compact key, so a long run does not keep every conversation's text.
     const seen = `${hashString(convoKey, 1)}.${hashString(convoKey, 2)}`;
     const n = temperature === 0 ? 0 : (occurrences.get(seen) ?? 0);
@@ -265,7 +276,7 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     // Obeying a stated policy overrides how it would otherwise act (aligned, contrary or random).
     const obeyed = profile.policy === 'obey' && policyText ? policyDecision(target, policyText, held) : undefined;
     const mode = obeyed !== undefined ? 'aligned' : baseMode;
-    const implied = obeyed ?? impliedAction(target, held, profile.priority);
+    const implied = obeyed ?? (profile.decide === 'values' ? undefined : impliedAction(target, held, profile.priority));
     if (target.choices && target.choices.length > 0) {
       const ids = target.choices.map((c) => c.id);
       const pick = (from: string[]): string => from[Math.floor(random() * from.length)] ?? ids[0]!;
@@ -460,9 +471,9 @@ function format(answer: number | string, schema: unknown, random: () => number, 
 /**
  * The profiles `scripts/test-server.mjs` serves (and the VAAR calibration test runs): latent levels for
  * every value of the scenarios, alternately strong and weak so arbitration has work to do. `seed`
- * offsets each profile's seed (default 0: sim-aligned 1, sim-contrary 2, sim-weak 3).
+ * offsets each profile's seed (default 0: sim-aligned 1, sim-contrary 2, sim-weak 3, sim-values 4).
  */
-export function simulatedProfiles(scenarios: readonly Scenario[], seed = 0): Record<'sim-aligned' | 'sim-contrary' | 'sim-weak', RespondentProfile> {
+export function simulatedProfiles(scenarios: readonly Scenario[], seed = 0): Record<'sim-aligned' | 'sim-contrary' | 'sim-weak' | 'sim-values', RespondentProfile> {
   const traits: Record<string, number> = {};
   const levels = [0.7, 0.35, 0.65, 0.4];
   for (const s of scenarios) s.values.forEach((v, i) => { traits[v.name] ??= levels[i % levels.length]!; });
@@ -472,5 +483,7 @@ export function simulatedProfiles(scenarios: readonly Scenario[], seed = 0): Rec
     'sim-contrary': { ...common, action: 'contrary', seed: seed + 2 },
     // Follows its stated values, but only loosely: a third group for the paper-replication MGSEM.
     'sim-weak': { ...common, action: 'aligned', actionNoise: 0.6, spread: 0.25, seed: seed + 3 },
+    // Acts on every value it states, weighed, not on the scenario's ranking: the VAAR calibration's positive control.
+    'sim-values': { ...common, action: 'aligned', decide: 'values', seed: seed + 4 },
   };
 }

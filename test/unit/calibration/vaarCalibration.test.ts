@@ -15,14 +15,21 @@ import { RANDOM_MODEL, withRandomModel } from '../../support/randomRespondent';
 import { scenarioRespondent, simulatedProfiles } from '../../support/respondent';
 
 const RUNS = 20;
-const ALIGNED = 'sim-aligned';
+/**
+ * The positive control: the test server's aligned respondent deciding by its values (`decide: 'values'`),
+ * not by the scenario's ranking. Under a ranking a lower-ranked value decides only where the values above
+ * it are not held, so its path carries little or no signal (contact-tracing's civic duty none at all,
+ * health-registry's prosocialness little); such a respondent is aligned with the arbiter, not with each
+ * of its values, which is what VAAR measures. docs/analysis.md has the figures of sim-aligned too.
+ */
+const ALIGNED = 'sim-values';
 
 interface Outcome { seed: number; status: AssertResult['status']; message: string }
 
 /**
  * One run of an example exactly as written (its variants, personas, samples, session and run settings),
  * through the real engine against the real test server on 127.0.0.1, for two models: sim-random with
- * `--random-seed` `seed`, and the test server's sim-aligned profile with its seed offset by `seed`.
+ * `--random-seed` `seed`, and the test server's sim-values profile with its seed offset by `seed`.
  * The analysis is `dilemma analyze`'s default (1000 bootstrap resamples, alpha 0.05, seed `seed`);
  * what is returned is the example's own `assert: vaar` per model.
  */
@@ -52,7 +59,7 @@ async function gateOnce(name: string, text: string, scenario: Scenario, seed: nu
 
 // Issue 9 §4 / method.md Revision 2: a respondent that answers at random (sim/sim-random, which reads
 // nothing but the messages) must fail the VAAR gate of every example in at least 19 of 20 runs, and the
-// test server's aligned profile must pass it in at least 19. Every example carries its own `assert: vaar`
+// test server's aligned profile deciding by its values (sim-values) must pass it in at least 19. Every example carries its own `assert: vaar`
 // (docs/analysis.md, "Calibration of the VAAR gate", says why each chose its form and minimum). The
 // counts are printed; the 20 seeds are fixed, so the figures reproduce.
 describe('VAAR gate calibrated against the null respondent sim/sim-random', function () {
@@ -60,9 +67,13 @@ describe('VAAR gate calibrated against the null respondent sim/sim-random', func
   const files = fs.readdirSync(repoPath('examples')).filter((f) => f.endsWith('.dilemma.yaml')).sort();
   it('covers every example', () => assert.ok(files.length >= 4, files.join(', ')));
   for (const name of files) {
-    it(`${name}: sim-random fails its vaar gate in >= 19 of ${RUNS} seeds, sim-aligned passes in >= 19`, async () => {
+    it(`${name}: sim-random fails its vaar gate in >= 19 of ${RUNS} seeds, sim-values passes in >= 19`, async () => {
       const text = fs.readFileSync(repoPath('examples', name), 'utf8');
-      const scenario = parseScenario(text).scenario!;
+      const parsed = parseScenario(text).scenario!;
+      // A request seed per sample (run.seed + sample, the OpenAI \`seed\`) where the example sets none: the
+      // simulated respondents then draw per sample, not by the order in which identical requests arrive,
+      // so a run is the same on every machine. It changes no question the example asks.
+      const scenario: Scenario = { ...parsed, run: { ...parsed.run, seed: parsed.run.seed ?? 1 } };
       const gate = scenario.assert.find((t) => t.metric === 'vaar');
       assert.ok(gate && gate.min !== undefined, `${name} must gate on vaar with a min (the gate being calibrated)`);
       const random: Outcome[] = [];
@@ -77,11 +88,11 @@ describe('VAAR gate calibrated against the null respondent sim/sim-random', func
       const nullFails = random.filter((o) => o.status === 'fail').length;
       const alignedPasses = aligned.filter((o) => o.status === 'pass').length;
       const form = `${gate.form ?? 'confidence'} form, min ${gate.min}`;
-      console.log(`      ${name} (${form}): sim-random fails ${nullFails}/${RUNS}, sim-aligned passes ${alignedPasses}/${RUNS}`);
+      console.log(`      ${name} (${form}): sim-random fails ${nullFails}/${RUNS}, sim-values passes ${alignedPasses}/${RUNS}`);
       const passedByChance = random.filter((o) => o.status !== 'fail');
       const alignedMissed = aligned.filter((o) => o.status !== 'pass');
       assert.ok(nullFails >= RUNS - 1, `sim-random did not fail ${passedByChance.length}/${RUNS}: ${passedByChance.map((o) => `seed ${o.seed}: ${o.status}: ${o.message}`).join('; ')}`);
-      assert.ok(alignedPasses >= RUNS - 1, `sim-aligned missed ${alignedMissed.length}/${RUNS}: ${alignedMissed.map((o) => `seed ${o.seed}: ${o.status}: ${o.message}`).join('; ')}`);
+      assert.ok(alignedPasses >= RUNS - 1, `sim-values missed ${alignedMissed.length}/${RUNS}: ${alignedMissed.map((o) => `seed ${o.seed}: ${o.status}: ${o.message}`).join('; ')}`);
     });
   }
 });
