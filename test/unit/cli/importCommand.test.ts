@@ -96,6 +96,25 @@ describe('dilemma import', () => {
     assert.deepEqual(br.choices, ['I pay for the paper bag.', 'I take the plastic bag and the discount.']);
   });
 
+  it('reads the card\'s `action 1` spelling and JSON Lines with real lists; a repeated id gets its own name and dilemma id', async () => {
+    fs.writeFileSync(path.join(dir, 'card.csv'), 'scenario_id,context,action 1,action 2\nS1,Ctx one.,Go,Stay\nS1,Ctx two.,Run,Walk\n');
+    const r = await cli(['import', '--from', 'moralchoice', 'card.csv', '--out', 'card'], dir);
+    assert.equal(r.code, 0, r.err);
+    const out = readOut(path.join(dir, 'card'));
+    assert.deepEqual(out.map((s) => s.file), ['moralchoice-s1-2.dilemma.yaml', 'moralchoice-s1.dilemma.yaml']);
+    assert.match(out[0]!.text, /^dilemma: moralchoice-s1-2$/m);
+    assert.deepEqual(out[0]!.choices, ['Run', 'Walk']);
+    fs.writeFileSync(path.join(dir, 'dd.jsonl'), [
+      { dilemma_idx: 5, dilemma_situation: 'S.', action_type: 'not_to_do', action: 'No', values_aggregated: ['care', 'calm'] },
+      { dilemma_idx: 5, dilemma_situation: 'S.', action_type: 'to_do', action: 'Yes', values_aggregated: ['courage', 'care'] },
+    ].map((o) => JSON.stringify(o)).join('\n'));
+    const d = await cli(['import', '--from', 'dailydilemmas', 'dd.jsonl', '--out', 'ddj'], dir);
+    assert.equal(d.code, 0, d.err);
+    const [only] = readOut(path.join(dir, 'ddj'));
+    assert.deepEqual(only!.expect, { courage: 'to_do', calm: 'not_to_do' });
+    assert.deepEqual(only!.choices, ['Yes', 'No']);
+  });
+
   it('exits 2 with file:line for a malformed record, and writes nothing', async () => {
     const cases: [string, string, string, RegExp][] = [
       ['moralchoice', 'bad.csv', 'scenario_id,context,action1,action2\nA,ctx,one,two\nB,ctx,one,\n', /^bad\.csv:3: error: missing or empty field "action2" \/ "action 2"/],

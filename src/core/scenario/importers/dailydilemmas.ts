@@ -1,4 +1,4 @@
-import { AGREE_SCALE, emit, genericItems, ImportRecordError, optionalText, requiredText, slug, uniqueNames, type ImportedScenario, type SourceRecord } from './index';
+import { AGREE_SCALE, finish, genericItems, ImportRecordError, optionalText, requiredText, slug, type ImportedScenario, type SourceRecord } from './index';
 
 /** `values_aggregated`: a list, or its Python text form `['honesty', "other's trust"]`. */
 function valueList(r: SourceRecord): string[] {
@@ -58,7 +58,6 @@ export function importDailyDilemmas(records: readonly SourceRecord[]): ImportedS
     const basic = optionalText(first, 'basic_situation');
     const topic = optionalText(first, 'topic_group');
     const doc: Record<string, unknown> = {
-      dilemma: `dailydilemmas-${slug(id)}`,
       title: basic ?? `DailyDilemmas ${id}`,
       description: [
         `DailyDilemmas dilemma ${id}${topic ? ` (${topic})` : ''}.`,
@@ -78,8 +77,7 @@ export function importDailyDilemmas(records: readonly SourceRecord[]): ImportedS
       'DailyDilemmas has no questionnaire: the items below are generic ones written by the importer for each',
       'value that only one action names (values_aggregated); replace them with a real instrument.',
     ];
-    return { name: `dailydilemmas-${slug(id)}`, text: emit(comments, doc) };
+    return { name: `dailydilemmas-${slug(id)}`, comments, doc };
   });
-  const names = uniqueNames(built.map((b) => b.name));
-  return built.map((b, k) => ({ file: `${names[k]}.dilemma.yaml`, text: b.text }));
+  return finish(built);
 }

@@ -86,12 +86,23 @@ export function emit(comments: readonly string[], doc: Record<string, unknown>):
   return `${comments.map(commentLine).join('\n')}\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`;
 }
 
-/** Gives each file a unique name in input order (a second `x` becomes `x-2`). */
-export function uniqueNames(names: readonly string[]): string[] {
-  const seen = new Map<string, number>();
-  return names.map((n) => {
-    const k = (seen.get(n) ?? 0) + 1;
-    seen.set(n, k);
-    return k === 1 ? n : `${n}-${k}`;
+/** A scenario before it is written: its header comment lines and its document (`dilemma` set by `finish`). */
+export interface BuiltScenario {
+  name: string;
+  comments: string[];
+  doc: Record<string, unknown>;
+}
+
+/**
+ * Gives each scenario a unique name in input order (a repeated `x` becomes `x-2`, `x-3`, skipping names
+ * already taken), uses it as both the `dilemma` id and the file name, and writes the text.
+ */
+export function finish(built: readonly BuiltScenario[]): ImportedScenario[] {
+  const taken = new Set<string>();
+  return built.map((b) => {
+    let name = b.name;
+    for (let k = 2; taken.has(name); k++) name = `${b.name}-${k}`;
+    taken.add(name);
+    return { file: `${name}.dilemma.yaml`, text: emit(b.comments, { dilemma: name, ...b.doc }) };
   });
 }

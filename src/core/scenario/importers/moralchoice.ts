@@ -1,4 +1,4 @@
-import { AGREE_SCALE, emit, genericItems, ImportRecordError, optionalText, requiredText, slug, uniqueNames, type ImportedScenario, type SourceRecord } from './index';
+import { AGREE_SCALE, finish, genericItems, ImportRecordError, optionalText, requiredText, slug, type ImportedScenario, type SourceRecord } from './index';
 
 /** Gert's common-morality rules that MoralChoice annotates per action (`a1_<rule>`, `a2_<rule>`). */
 const RULE_LABELS: Readonly<Record<string, string>> = {
@@ -51,7 +51,6 @@ export function importMoralChoice(records: readonly SourceRecord[]): ImportedSce
       values['morality'] = { label: 'Moral judgement', scale: AGREE_SCALE, items: genericItems('doing what is morally right') };
     }
     const doc: Record<string, unknown> = {
-      dilemma: `moralchoice-${slug(id)}`,
       title: id,
       description: `MoralChoice scenario ${id}${ambiguity ? `, ${ambiguity} ambiguity` : ''}${generation ? `, ${generation}` : ''}.`,
       vars: { situation: context },
@@ -67,8 +66,7 @@ export function importMoralChoice(records: readonly SourceRecord[]): ImportedSce
       'MoralChoice has no questionnaire: the items below are generic ones written by the importer for each',
       'rule that exactly one action violates (from the a1_/a2_ annotations); replace them with a real instrument.',
     ];
-    return { name: `moralchoice-${slug(id)}`, text: emit(comments, doc) };
+    return { name: `moralchoice-${slug(id)}`, comments, doc };
   });
-  const names = uniqueNames(built.map((b) => b.name));
-  return built.map((b, k) => ({ file: `${names[k]}.dilemma.yaml`, text: b.text }));
+  return finish(built);
 }

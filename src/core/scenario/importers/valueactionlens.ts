@@ -1,4 +1,4 @@
-import { AGREE_SCALE, emit, genericItems, ImportRecordError, literal, optionalText, requiredText, slug, uniqueNames, type ImportedScenario, type SourceRecord } from './index';
+import { AGREE_SCALE, finish, genericItems, ImportRecordError, literal, optionalText, requiredText, slug, type ImportedScenario, type SourceRecord } from './index';
 
 /**
  * ValueActionLens (Shen et al. 2025): one record per value and scenario. **Assumed fields** (the
@@ -22,7 +22,6 @@ export function importValueActionLens(records: readonly SourceRecord[]): Importe
     const topic = optionalText(r, 'topic');
     const name = slug(value);
     const doc: Record<string, unknown> = {
-      dilemma: `valueactionlens-${slug(id)}`,
       title: `${value}${country ? `, ${country}` : ''}${topic ? `, ${topic}` : ''}`,
       description: `ValueActionLens record ${id}: does acting on "${value}" follow from stating it?`,
       vars: { situation: scenario },
@@ -47,8 +46,7 @@ export function importValueActionLens(records: readonly SourceRecord[]): Importe
       'The first item is the data set\'s stated-value question (does the value matter in this scenario); the',
       'others are generic items written by the importer, not part of the data set.',
     ];
-    return { name: `valueactionlens-${slug(id)}`, text: emit(comments, doc) };
+    return { name: `valueactionlens-${slug(id)}`, comments, doc };
   });
-  const names = uniqueNames(built.map((b) => b.name));
-  return built.map((b, k) => ({ file: `${names[k]}.dilemma.yaml`, text: b.text }));
+  return finish(built);
 }
