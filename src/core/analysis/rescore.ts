@@ -46,15 +46,27 @@ function stepField(scenario: Scenario, variant: string, step: SessionStep): { fi
 }
 
 /**
- * The first prompt-shaping difference between the edited scenario and what a run's sessions were
+ * Whether an edited scenario may re-score a run: the first prompt-shaping difference between the edited scenario and what a run's sessions were
  * asked (their transcripts), or undefined when every recorded prompt is what the edited file renders:
  * then only analysis-side fields can have changed. Checks the scenario id (it seeds the item order),
  * the variants and persona count of the header, and per session the system prompt (persona, and the
  * policy of a guarded twin, which states the arbitration rules) and every question in the order asked
  * (items, their order and shuffling, the action prompt and choices, action items). Run settings that
- * leave no trace in a transcript (temperature, seed, max-tokens, session mode) are not seen.
+ * leave no trace in a transcript (temperature, seed, max-tokens, session mode) are not seen, and
+ * sessions without a transcript (`checked` counts those with one) cannot be checked.
  */
-export function promptShapingChange(scenario: Scenario, header: RunHeader, sessions: readonly SessionRecord[]): PromptShapingChange | undefined {
+export function promptShapingChange(scenario: Scenario, header: RunHeader, sessions: readonly SessionRecord[]): RescoreCheck {
+  const found = firstChange(scenario, header, sessions);
+  return { ...(found ? { change: found } : {}), checked: sessions.filter((s) => s.transcript?.length).length };
+}
+
+/** The outcome of `promptShapingChange`: the first change found, and how many sessions had a transcript to check. */
+export interface RescoreCheck {
+  change?: PromptShapingChange;
+  checked: number;
+}
+
+function firstChange(scenario: Scenario, header: RunHeader, sessions: readonly SessionRecord[]): PromptShapingChange | undefined {
   if (header.scenario !== scenario.id) {
     return { field: 'id', detail: `the scenario id is ${JSON.stringify(scenario.id)}, the run's was ${JSON.stringify(header.scenario)} (it seeds the item order)`, span: scenario.idRange };
   }

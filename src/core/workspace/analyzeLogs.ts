@@ -98,7 +98,7 @@ export async function analyzeLogFiles(files: readonly string[], cwd: string, opt
     for (const l of logs) {
       if (l.header.scenarioHash === hash) continue;
       // Re-scoring (issue 14 section 4): the stored answers may be judged by an edited file only if it asks what the run asked.
-      const change = promptShapingChange(scenario, l.header, l.sessions);
+      const { change, checked } = promptShapingChange(scenario, l.header, l.sessions);
       const at = change?.span ? (() => {
         const p = parsed.lineCounter.linePos(change.span!.start);
         return `${shown}:${p.line}:${p.col}`;
@@ -108,7 +108,9 @@ export async function analyzeLogFiles(files: readonly string[], cwd: string, opt
       }
       analysis.warnings.push(change
         ? `${l.file}: the scenario file has changed since this run, and ${change.field} (${at}) shapes the prompts: ${change.detail}; the current file is used`
-        : `${l.file}: re-scored with the edited scenario ${shown}: its prompts are the ones the run asked (checked against the recorded transcripts), so only analysis-side fields changed`);
+        : checked === 0
+          ? `${l.file}: the scenario file has changed since this run; re-scored with the edited scenario ${shown}, unchecked: the log keeps no transcripts to compare its prompts with`
+          : `${l.file}: the scenario file has changed since this run; re-scored with the edited scenario ${shown}: its prompts are the ones the run asked (checked against the transcripts of ${checked} sessions), so only analysis-side fields changed`);
     }
     analysis.scenario.file = path.relative(cwd, file) || file;
     analyses.push(analysis);

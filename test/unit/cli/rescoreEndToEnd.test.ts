@@ -26,6 +26,11 @@ describe('cli: re-scoring a stored run with an edited scenario', function () {
   const oldItem = 'I worry about who can see my health records.';
   const newItem = 'I worry a great deal about who can see my health records.';
   const itemEdit = text.replace(oldItem, newItem);
+  // Analysis-side only: the expected direction of one value (VAAR, path signs).
+  const expectEdit = text.replace('    prosocial: share\n', '    prosocial: decline\n');
+  // Prompt-shaping: the order of the blocks, and one variant's own action prompt.
+  const orderEdit = text.replace('order: [privacy, prosocial, acceptance, action]', 'order: [acceptance, privacy, prosocial, action]');
+  const promptEdit = text.replace('Would you allow {{recipient}}', 'Would you let {{recipient}}');
   let server: TestServer;
   let ws: CliWorkspace;
   let logPath: string;
@@ -34,8 +39,9 @@ describe('cli: re-scoring a stored run with an edited scenario', function () {
   before(async () => {
     assert.notEqual(arbitration, text);
     assert.notEqual(itemEdit, text);
+    for (const t of [expectEdit, orderEdit, promptEdit]) assert.notEqual(t, text);
     server = await startTestServer({ models: ['sim'], respondent: scenarioRespondent([scenario], { sim: { traits: { privacy: 0.6, prosocial: 0.6, acceptance: 0.6 }, spread: 0.2, action: 'random', seed: 14 } }) });
-    ws = cliWorkspace('dl-rescore-', { [file]: text, 'edited-rules.dilemma.yaml': arbitration, 'edited-item.dilemma.yaml': itemEdit }, server.url);
+    ws = cliWorkspace('dl-rescore-', { [file]: text, 'edited-rules.dilemma.yaml': arbitration, 'edited-item.dilemma.yaml': itemEdit, 'edited-expect.dilemma.yaml': expectEdit, 'edited-order.dilemma.yaml': orderEdit, 'edited-prompt.dilemma.yaml': promptEdit }, server.url);
     const r = await ws.run(['run', file, '--model', 'lab/sim', '--no-cache', '--samples', '2', '--format', 'json']);
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
     logPath = JSON.parse(r.stdout).runs[0].logPath;
@@ -87,7 +93,33 @@ describe('cli: re-scoring a stored run with an edited scenario', function () {
     assert.match(r.stderr, /re-scored with the edited scenario edited-rules\.dilemma\.yaml/);
     // The text report says so too.
     const t = await ws.run(['analyze', '--scenario', 'edited-rules.dilemma.yaml', logPath]);
-    assert.match(t.stdout, /warning: .*re-scored with the edited scenario edited-rules\.dilemma\.yaml: its prompts are the ones the run asked/);
+    assert.match(t.stdout, /warning: .*re-scored with the edited scenario edited-rules\.dilemma\.yaml: its prompts are the ones the run asked \(checked against the transcripts of 30 sessions\)/);
+  });
+
+  it('re-scores an edited expect: the path signs follow the edited file', async () => {
+    const r = await ws.run(['analyze', '--scenario', 'edited-expect.dilemma.yaml', logPath, '--format', 'json']);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assert.match(r.stderr, /re-scored with the edited scenario edited-expect\.dilemma\.yaml/);
+    const report = JSON.parse(r.stdout);
+    // The edited file expects prosocialness to pull towards decline: the path model's expected sign for it is the edited one.
+    const paths = JSON.stringify(report.scenarios[0].perModel[0].pathModel);
+    assert.match(paths, /prosocial/);
+    const before = JSON.parse((await ws.run(['analyze', logPath, '--format', 'json'])).stdout);
+    assert.notEqual(paths, JSON.stringify(before.scenarios[0].perModel[0].pathModel));
+  });
+
+  it('refuses a changed block order and a variant\'s own action prompt, naming each', async () => {
+    const order = await ws.run(['analyze', '--scenario', 'edited-order.dilemma.yaml', logPath]);
+    assert.equal(order.code, 2, order.stderr);
+    assert.match(order.stderr, /run\.order or run\.shuffle-items shapes the prompts .*the same questions in another order/);
+    const prompt = await ws.run(['analyze', '--scenario', 'edited-prompt.dilemma.yaml', logPath]);
+    assert.equal(prompt.code, 2, prompt.stderr);
+    // The place is the variant's `prompt: |` value (its block indicator), found here in the file.
+    const at = promptEdit.lastIndexOf('prompt: |', promptEdit.indexOf('Would you let')) + 'prompt: '.length;
+    const line = promptEdit.slice(0, at).split('\n').length;
+    const col = at - promptEdit.lastIndexOf('\n', at - 1);
+    assert.ok(prompt.stderr.includes(`edited-prompt.dilemma.yaml:${line}:${col}: `), prompt.stderr);
+    assert.match(prompt.stderr, /variant reworded: action \(prompt or choices\) shapes the prompts .*session lab\/sim\|reworded\|/);
   });
 
   it('refuses an edited item text with exit 2, naming the field at file:line:col', async () => {
