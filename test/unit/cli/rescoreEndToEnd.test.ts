@@ -101,11 +101,18 @@ describe('cli: re-scoring a stored run with an edited scenario', function () {
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
     assert.match(r.stderr, /re-scored with the edited scenario edited-expect\.dilemma\.yaml/);
     const report = JSON.parse(r.stdout);
-    // The edited file expects prosocialness to pull towards decline: the path model's expected sign for it is the edited one.
-    const paths = JSON.stringify(report.scenarios[0].perModel[0].pathModel);
-    assert.match(paths, /prosocial/);
+    // The edited file expects prosocialness to pull towards decline, as privacy does, and acceptance still towards share:
+    // whatever choice is the coding's reference, prosocial's expected sign is now privacy's and no longer acceptance's.
+    const sign = (rep: { scenarios: { perModel: { pathModel: { ok: boolean; paths: { value: string; expected: number }[] } }[] }[] }, value: string): number => {
+      const pm = rep.scenarios[0]!.perModel[0]!.pathModel;
+      assert.ok(pm.ok, JSON.stringify(pm));
+      return pm.paths.find((x) => x.value === value)!.expected;
+    };
+    assert.equal(sign(report, 'prosocial'), sign(report, 'privacy'));
+    assert.notEqual(sign(report, 'prosocial'), sign(report, 'acceptance'));
     const before = JSON.parse((await ws.run(['analyze', logPath, '--format', 'json'])).stdout);
-    assert.notEqual(paths, JSON.stringify(before.scenarios[0].perModel[0].pathModel));
+    assert.equal(sign(before, 'prosocial'), sign(before, 'acceptance'));
+    assert.notEqual(sign(before, 'prosocial'), sign(before, 'privacy'));
   });
 
   it('refuses a changed block order and a variant\'s own action prompt, naming each', async () => {
