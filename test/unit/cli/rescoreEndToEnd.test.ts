@@ -129,6 +129,21 @@ describe('cli: re-scoring a stored run with an edited scenario', function () {
     assert.match(prompt.stderr, /variant reworded: action \(prompt or choices\) shapes the prompts .*session lab\/sim\|reworded\|/);
   });
 
+  it('refuses an edited arbitration rule for a guarded run, whose twins were told the rules as their policy', async () => {
+    const run = await ws.run(['run', file, '--guard', '--model', 'lab/sim', '--no-cache', '--samples', '1', '--format', 'json']);
+    assert.ok(run.code === 0 || run.code === 1, run.stderr);
+    const guarded = JSON.parse(run.stdout).runs[0].logPath;
+    const r = await ws.run(['analyze', '--scenario', 'edited-rules.dilemma.yaml', guarded]);
+    assert.equal(r.code, 2, r.stderr);
+    // The place is the scenario's persona template (the system prompt the policy follows): its `persona: |` value.
+    const at = arbitration.indexOf('persona: |') + 'persona: '.length;
+    const line = arbitration.slice(0, at).split('\n').length;
+    assert.ok(r.stderr.includes(`edited-rules.dilemma.yaml:${line}:10: persona or arbitration (the guard's policy) shapes the prompts`), r.stderr);
+    assert.match(r.stderr, /\|guard: the system prompt \(with the guarded twin's policy, the arbitration rules\)/);
+    // The unchanged file re-scores nothing: the same log analyses without a refusal.
+    assert.notEqual((await ws.run(['analyze', guarded])).code, 2);
+  });
+
   it('refuses an edited item text with exit 2, naming the field at file:line:col', async () => {
     const r = await ws.run(['analyze', '--scenario', 'edited-item.dilemma.yaml', logPath, '--format', 'json']);
     assert.equal(r.code, 2, r.stderr);
