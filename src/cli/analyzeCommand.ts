@@ -15,7 +15,7 @@ type Format = (typeof FORMATS)[number];
 const flags: readonly FlagSpec[] = [
   { name: 'format', kind: 'string', choices: FORMATS, description: 'text (default), json (docs/report-schema.md), markdown, junit, or csv (item-level data for lavaan, one scenario)' },
   { name: 'out', short: 'o', kind: 'string', description: 'write the report to FILE instead of standard output' },
-  { name: 'scenario', kind: 'string', description: 'the scenario file to use instead of the one named in the run header' },
+  { name: 'scenario', kind: 'string', description: 'the scenario file to use instead of the one named in the run header; an edited file re-scores the stored answers when its prompts are the ones the run asked (only expect, arbitration, assert or labels changed), else exit 2 naming the field' },
   { name: 'seed', kind: 'string', description: 'seed of the bootstrap and permutation draws (default 1)' },
   { name: 'bootstrap', kind: 'string', description: 'bootstrap replicates of the path model (default 1000)' },
   { name: 'vaar', kind: 'string', choices: ['confidence', 'sign', 'strict'], description: 'the VAAR form every `assert: vaar` checks, overriding its `form` (default: its `form`, else confidence)' },

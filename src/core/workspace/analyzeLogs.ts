@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeRun, type AnalyzeOptions, type RunLogInput, type ScenarioAnalysis } from '../analysis/analyzeRun';
+import { promptShapingChange } from '../analysis/rescore';
 import { readRunLog, RunLogError } from '../run/runLog';
 import type { SessionRecord } from '../run/record';
 import { parseScenario } from '../scenario/parse';
@@ -93,7 +94,24 @@ export async function analyzeLogFiles(files: readonly string[], cwd: string, opt
       render: (s, v, persona) => renderVariant(s, v, persona),
     });
     const hash = createHash('sha256').update(text).digest('hex');
-    for (const l of logs) if (l.header.scenarioHash !== hash) analysis.warnings.push(`${l.file}: the scenario file has changed since this run (its hash differs); the current file is used`);
+    const shown = path.relative(cwd, file) || file;
+    for (const l of logs) {
+      if (l.header.scenarioHash === hash) continue;
+      // Re-scoring (issue 14 section 4): the stored answers may be judged by an edited file only if it asks what the run asked.
+      const { change, checked } = promptShapingChange(scenario, l.header, l.sessions);
+      const at = change?.span ? (() => {
+        const p = parsed.lineCounter.linePos(change.span!.start);
+        return `${shown}:${p.line}:${p.col}`;
+      })() : shown;
+      if (change && options.scenarioFile) {
+        throw new AnalyzeInputError(`${at}: ${change.field} shapes the prompts and differs from what the run ${l.file} asked (${change.detail}); only analysis-side fields (expect, arbitration, assert, labels) can be re-scored: run the scenario again`);
+      }
+      analysis.warnings.push(change
+        ? `${l.file}: the scenario file has changed since this run, and ${change.field} (${at}) shapes the prompts: ${change.detail}; the current file is used`
+        : checked === 0
+          ? `${l.file}: the scenario file has changed since this run; re-scored with the edited scenario ${shown}, unchecked: the log keeps no transcripts to compare its prompts with`
+          : `${l.file}: the scenario file has changed since this run; re-scored with the edited scenario ${shown}: its prompts are the ones the run asked (checked against the transcripts of ${checked} sessions), so only analysis-side fields changed`);
+    }
     analysis.scenario.file = path.relative(cwd, file) || file;
     analyses.push(analysis);
     scenarios.push({ scenario, sessions: logs.flatMap((l) => l.sessions) });
