@@ -133,7 +133,8 @@ export function actionTurn(a: { prompt: string; choices?: readonly { id: string;
   return actionQuestion(a.prompt, a);
 }
 
-function questionOf(step: SessionStep, sample: number): string {
+/** The user turn a session sends for a step (an item's question, or the action turn of a sample). */
+export function questionOf(step: SessionStep, sample: number): string {
   return step.kind === 'item' ? itemQuestion(step.text, step.scale) : actionTurn(step, sample);
 }
 
