@@ -9,8 +9,8 @@ import { stringify } from 'yaml';
 import type { Scenario } from '../../scenario/model';
 import type { ExportAnswer, ExportTurn } from './turns';
 
-/** The answer as the assertion reads it: `{"answer": ...}` (structured output) or the text, trimmed. */
-const READ = 'const text = String(output).trim();\nlet got = text;\ntry { const j = JSON.parse(text); if (j && typeof j === \'object\' && \'answer\' in j) got = String(j.answer).trim(); } catch { /* plain text */ }';
+/** The answer as the assertion reads it: `{"answer": ...}` (structured output; promptfoo hands a JSON reply over parsed) or the text, trimmed. */
+const READ = 'const read = (v) => (v && typeof v === \'object\' && \'answer\' in v ? String(v.answer).trim() : undefined);\nconst text = typeof output === \'string\' ? output.trim() : JSON.stringify(output);\nlet got = typeof output === \'string\' ? text : (read(output) ?? text);\ntry { got = read(JSON.parse(text)) ?? got; } catch { /* plain text */ }';
 
 /** A javascript assertion body (promptfoo runs a multi-line value as a function of `output`). */
 export function answerAssertion(answer: ExportAnswer): string {

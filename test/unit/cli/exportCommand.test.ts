@@ -1,0 +1,138 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { cliWorkspace, type CliWorkspace } from '../../support/cliWorkspace';
+import { startTestServer, type TestServer } from '../../support/openaiServer';
+import { repoPath } from '../../support/paths';
+import { scenarioRespondent } from '../../support/respondent';
+import { parseScenario } from '../../../src/core/scenario/parse';
+import { readRunLog } from '../../../src/core/run/runLog';
+
+/**
+ * `dilemma export --to promptfoo|inspect` (issue 16 section 4) through the built CLI: the exported
+ * prompts must be the very turns a real `dilemma run` sends to the test server (system prompt and
+ * user turn), the promptfoo YAML and the Inspect JSONL must parse back, the Python task must be valid
+ * Python whose string constants read back as written, and the assertions must accept the answers the
+ * engine accepted and refuse others.
+ */
+describe('cli: dilemma export', function () {
+  this.timeout(120_000);
+  const original = fs.readFileSync(repoPath('examples', 'health-registry.dilemma.yaml'), 'utf8');
+  // A persona whose words YAML, JSON, Nunjucks and Python would each misread if written unescaped.
+  const nasty = 'A"na {{ not_a_var }} \'\'\' """ \\\\ # : - [x] {y} \u2028 end';
+  const text = original.replace('- { name: Ana, age: 34, job: a nurse }', `- { name: ${JSON.stringify(nasty)}, age: 34, job: a nurse }`);
+  const scenario = parseScenario(text).scenario!;
+  let server: TestServer;
+  let ws: CliWorkspace;
+
+  before(async () => {
+    assert.notEqual(text, original, 'the persona was replaced');
+    // A fresh bundle of this worktree's CLI (the workspace helper builds only a missing one).
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    esbuild.buildSync({ entryPoints: [repoPath('src', 'cli', 'main.ts')], outfile: repoPath('dist', 'cli.js'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', banner: { js: '#!/usr/bin/env node' } });
+    server = await startTestServer({ models: ['sim'], respondent: scenarioRespondent([scenario], { sim: { traits: { privacy: 0.6, prosocial: 0.6, acceptance: 0.6 }, spread: 0.2, action: 'random', seed: 7 } }) });
+    ws = cliWorkspace('dl-export-', { 'hr.dilemma.yaml': text, 'broken.dilemma.yaml': text.replace('choices:\n    share:', 'choices:\n    share: [') }, server.url);
+  });
+  after(async () => {
+    await server?.stop();
+    ws?.dispose();
+  });
+
+  /** A turn as [system, user]: the persona (empty without one) and the question the turn asks. */
+  const key = (messages: readonly { role: string; content: string }[]): string => {
+    const system = messages[0]?.role === 'system' ? messages[0].content : '';
+    return JSON.stringify([system, messages[messages.length - 1]!.content]);
+  };
+
+  type PfTest = { description: string; vars: { messages: string }; assert: { type: string; value: string; metric: string }[]; metadata: { variant: string; persona: number; step: string } };
+  let sent: string[];
+  let pfTests: PfTest[];
+  let logAnswers: { variant: string; persona: number; step: string; answer: string }[];
+
+  it('the promptfoo config parses back and asks exactly the turns dilemma run sends to the server', async () => {
+    const run = await ws.run(['run', 'hr.dilemma.yaml', '--model', 'lab/sim', '--samples', '1', '--no-cache', '--format', 'json']);
+    // Exit 1: the file's own `assert` block may fail on a random simulated model; the run itself completes (checked below).
+    assert.ok(run.code === 0 || run.code === 1, run.stderr);
+    sent = server.requests.map((r) => key(r.messages)).sort();
+    // 5 variants x 3 personas x (14 items + 1 action), one sample: hand count from the file.
+    const items = scenario.values.reduce((n, v) => n + v.items.length, 0);
+    assert.equal(sent.length, 5 * 3 * (items + 1));
+    const log = await readRunLog(JSON.parse(run.stdout).runs[0].logPath);
+    logAnswers = log.sessions.flatMap((s) => [
+      ...s.items.filter((i) => i.status === 'ok').map((i) => ({ variant: s.variant, persona: s.persona, step: i.item, answer: String(i.answer) })),
+      ...(s.action?.status === 'ok' ? [{ variant: s.variant, persona: s.persona, step: 'action', answer: String(s.action.choice) }] : []),
+    ]);
+    assert.equal(logAnswers.length, sent.length, 'every turn was answered and accepted');
+
+    const out = await ws.run(['export', '--to', 'promptfoo', 'hr.dilemma.yaml', '--out', 'pf/promptfooconfig.yaml']);
+    assert.equal(out.code, 0, out.stderr);
+    const config = parseYaml(fs.readFileSync(path.join(ws.dir, 'pf', 'promptfooconfig.yaml'), 'utf8')) as { prompts: string[]; providers: string[]; tests: PfTest[] };
+    assert.deepEqual(config.prompts, ['{{ messages }}']);
+    assert.ok(config.providers.length > 0);
+    pfTests = config.tests;
+    const exported = pfTests.map((t) => key(JSON.parse(t.vars.messages))).sort();
+    assert.deepEqual(exported, sent);
+    // The persona came through every layer unchanged.
+    assert.ok(pfTests.some((t) => (JSON.parse(t.vars.messages) as { content: string }[])[0]!.content.includes(nasty)));
+  });
+
+  it('its assertions accept the answers the engine accepted, refuse others, and hold the when-rule\'s decision', () => {
+    const run = (body: string, output: unknown): unknown => new Function('output', 'context', body)(output, {});
+    for (const a of logAnswers) {
+      const t = pfTests.find((x) => x.metadata.variant === a.variant && x.metadata.persona === a.persona && x.metadata.step === a.step)!;
+      const valid = t.assert.find((x) => x.metric === 'valid-answer')!;
+      assert.equal(run(valid.value, a.answer), true, `${t.description} ${a.answer}`);
+      assert.equal(run(valid.value, JSON.stringify({ answer: a.answer })), true);
+      assert.equal(run(valid.value, { answer: a.answer }), true, 'promptfoo hands parsed JSON over as an object');
+      assert.equal(run(valid.value, 'I would rather not say'), false);
+    }
+    const scale = pfTests.find((t) => t.metadata.step === 'pc-health')!.assert[0]!.value;
+    assert.deepEqual(['0', '1', '7', '8', '3.5'].map((o) => run(scale, o)), [false, true, true, false, false]);
+    // Only no-consent sets `consent: not asked`, the first rule's condition: its action requires decline.
+    const decided = pfTests.filter((t) => t.assert.some((x) => x.metric === 'arbiter-decision'));
+    assert.deepEqual([...new Set(decided.map((t) => `${t.metadata.variant}|${t.metadata.step}`))], ['no-consent|action']);
+    assert.equal(decided.length, 3, 'one per persona');
+    const rule = decided[0]!.assert.find((x) => x.metric === 'arbiter-decision')!.value;
+    assert.deepEqual(['decline', 'share', '{"answer":"decline"}'].map((o) => run(rule, o)), [true, false, true]);
+  });
+
+  it('the Inspect dataset parses and asks the same turns; the task file is valid Python with its strings intact', async () => {
+    const out = await ws.run(['export', '--to', 'inspect', 'hr.dilemma.yaml', '--out', 'insp']);
+    assert.equal(out.code, 0, out.stderr);
+    const dir = path.join(ws.dir, 'insp');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['dilemma_health_registry.py', 'health-registry.jsonl']);
+    const samples = fs.readFileSync(path.join(dir, 'health-registry.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; input: { role: string; content: string }[]; target: unknown; metadata: { answer: { kind: string } } });
+    assert.deepEqual(samples.map((s) => key(s.input)).sort(), sent);
+    assert.equal(new Set(samples.map((s) => s.id)).size, samples.length, 'ids are unique');
+    assert.ok(samples.filter((s) => s.id.startsWith('no-consent|') && s.id.endsWith('|action')).every((s) => s.target === 'decline'));
+    const py = path.join(dir, 'dilemma_health_registry.py');
+    const check = spawnSync('python3', ['-c', 'import ast,sys,json\ntree = ast.parse(open(sys.argv[1]).read())\nconsts = {t.targets[0].id: ast.literal_eval(t.value) for t in tree.body if isinstance(t, ast.Assign)}\nprint(json.dumps(consts))', py], { encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stderr);
+    assert.deepEqual(JSON.parse(check.stdout), { SCENARIO: 'health-registry', SOURCE: 'hr.dilemma.yaml', DATASET: 'health-registry.jsonl' });
+  });
+
+  it('refuses bad input with exit 2 and file:line:col, and writes nothing', async () => {
+    const broken = await ws.run(['export', '--to', 'promptfoo', 'broken.dilemma.yaml', '--out', 'bad.yaml']);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /^broken\.dilemma\.yaml:\d+:\d+: error: /m);
+    assert.equal(fs.existsSync(path.join(ws.dir, 'bad.yaml')), false);
+    const noTo = await ws.run(['export', 'hr.dilemma.yaml']);
+    assert.equal(noTo.code, 2);
+    assert.match(noTo.stderr, /--to promptfoo\|inspect is required/);
+    const badTo = await ws.run(['export', '--to', 'lmeval', 'hr.dilemma.yaml']);
+    assert.equal(badTo.code, 2);
+    const variant = await ws.run(['export', '--to', 'inspect', 'hr.dilemma.yaml', '--variant', 'nope']);
+    assert.equal(variant.code, 2);
+    assert.match(variant.stderr, /unknown variant "nope"/);
+    const missing = await ws.run(['export', '--to', 'inspect', 'absent.dilemma.yaml']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /absent\.dilemma\.yaml: cannot read \(ENOENT\)/);
+    const help = await ws.run(['export', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--to <promptfoo\|inspect>/);
+    const list = await ws.run(['--help']);
+    assert.match(list.stdout, /\n {2}export {4}write a promptfoo config/);
+  });
+});
