@@ -9,6 +9,7 @@ import { repoPath } from '../../support/paths';
 import { scenarioRespondent } from '../../support/respondent';
 import { parseScenario } from '../../../src/core/scenario/parse';
 import { readRunLog } from '../../../src/core/run/runLog';
+import { POLICY_HEADING } from '../../../src/core/scenario/renderPolicy';
 
 /**
  * `dilemma export --to promptfoo|inspect` (issue 16 section 4) through the built CLI: the exported
@@ -111,6 +112,21 @@ describe('cli: dilemma export', function () {
     const check = spawnSync('python3', ['-c', 'import ast,sys,json\ntree = ast.parse(open(sys.argv[1]).read())\nconsts = {t.targets[0].id: ast.literal_eval(t.value) for t in tree.body if isinstance(t, ast.Assign)}\nprint(json.dumps(consts))', py], { encoding: 'utf8' });
     assert.equal(check.status, 0, check.stderr);
     assert.deepEqual(JSON.parse(check.stdout), { SCENARIO: 'health-registry', SOURCE: 'hr.dilemma.yaml', DATASET: 'health-registry.jsonl' });
+  });
+
+  it('--variant and --guard export the guarded twin\'s prompts of one variant, as a guarded run sends them', async () => {
+    server.requests.length = 0;
+    const run = await ws.run(['run', 'hr.dilemma.yaml', '--model', 'lab/sim', '--samples', '1', '--no-cache', '--variant', 'pharma', '--guard', '--format', 'json']);
+    assert.ok(run.code === 0 || run.code === 1, run.stderr);
+    // The twin's requests are those whose system prompt carries the policy after the persona.
+    const guarded = server.requests.filter((r) => r.messages[0]?.content.includes(POLICY_HEADING)).map((r) => key(r.messages)).sort();
+    const items = scenario.values.reduce((n, v) => n + v.items.length, 0);
+    assert.equal(guarded.length, 3 * (items + 1));
+    const out = await ws.run(['export', '--to', 'promptfoo', 'hr.dilemma.yaml', '--variant', 'pharma', '--guard']);
+    assert.equal(out.code, 0, out.stderr);
+    const tests = (parseYaml(out.stdout) as { tests: PfTest[] }).tests;
+    assert.deepEqual([...new Set(tests.map((t) => t.metadata.variant))], ['pharma']);
+    assert.deepEqual(tests.map((t) => key(JSON.parse(t.vars.messages))).sort(), guarded);
   });
 
   it('refuses bad input with exit 2 and file:line:col, and writes nothing', async () => {
