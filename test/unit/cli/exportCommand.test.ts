@@ -114,6 +114,41 @@ describe('cli: dilemma export', function () {
     assert.deepEqual(JSON.parse(check.stdout), { SCENARIO: 'health-registry', SOURCE: 'hr.dilemma.yaml', DATASET: 'health-registry.jsonl' });
   });
 
+  it('the Inspect task, loaded with stand-ins for inspect_ai, reads its dataset and scores as the promptfoo assertions do', () => {
+    const dir = path.join(ws.dir, 'insp');
+    // Minimal stand-ins for the four inspect_ai modules the task imports (inspect_ai is not installed here).
+    const stub = path.join(ws.dir, 'stub', 'inspect_ai');
+    fs.mkdirSync(stub, { recursive: true });
+    fs.writeFileSync(path.join(stub, '__init__.py'), 'class Task:\n    def __init__(self, **kw):\n        self.kw = kw\ndef task(f):\n    return f\n');
+    fs.writeFileSync(path.join(stub, 'dataset.py'), 'import json\ndef json_dataset(p):\n    return [json.loads(l) for l in open(p, encoding="utf-8")]\n');
+    fs.writeFileSync(path.join(stub, 'solver.py'), 'def generate():\n    return "generate"\n');
+    fs.writeFileSync(path.join(stub, 'scorer.py'), 'CORRECT = "C"\nINCORRECT = "I"\nclass Score:\n    def __init__(self, value, answer=None):\n        self.value = value\n        self.answer = answer\ndef accuracy():\n    return "accuracy"\ndef scorer(metrics):\n    return lambda f: f\n');
+    const cases = logAnswers.map((a) => ({ id: `${a.variant}|${a.persona}|${a.step}`, reply: JSON.stringify({ answer: a.answer }) }));
+    cases.push({ id: 'baseline|0|action', reply: 'maybe' }, { id: 'baseline|0|pc-health', reply: '9' }, { id: 'no-consent|1|action', reply: ' decline ' }, { id: 'no-consent|1|action', reply: 'share' });
+    const script = [
+      'import asyncio, importlib.util, json, sys',
+      'spec = importlib.util.spec_from_file_location("t", sys.argv[1]); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
+      't = m.dilemma_health_registry()',
+      'samples = {s["id"]: s for s in t.kw["dataset"]}',
+      'score = t.kw["scorer"]',
+      'class O: pass',
+      'out = []',
+      'for c in json.load(sys.stdin):',
+      '    st = O(); st.metadata = samples[c["id"]]["metadata"]; st.output = O(); st.output.completion = c["reply"]',
+      '    out.append(asyncio.run(score(st, None)).value)',
+      'print(json.dumps({"n": len(samples), "solver": t.kw["solver"], "scores": out}))',
+    ].join('\n');
+    const r = spawnSync('python3', ['-c', script, path.join(dir, 'dilemma_health_registry.py')], { input: JSON.stringify(cases), encoding: 'utf8', env: { ...process.env, PYTHONPATH: path.join(ws.dir, 'stub') } });
+    assert.equal(r.status, 0, r.stderr);
+    const got = JSON.parse(r.stdout) as { n: number; solver: string[]; scores: string[] };
+    assert.equal(got.n, sent.length);
+    assert.deepEqual(got.solver, ['generate']);
+    // Expected by hand: every answer the engine accepted is valid; only no-consent's action also needs `decline` (its when rule).
+    const expected = logAnswers.map((a) => (a.variant === 'no-consent' && a.step === 'action' && a.answer !== 'decline' ? 'I' : 'C'));
+    expected.push('I', 'I', 'C', 'I');
+    assert.deepEqual(got.scores, expected);
+  });
+
   it('--variant and --guard export the guarded twin\'s prompts of one variant, as a guarded run sends them', async () => {
     server.requests.length = 0;
     const run = await ws.run(['run', 'hr.dilemma.yaml', '--model', 'lab/sim', '--samples', '1', '--no-cache', '--variant', 'pharma', '--guard', '--format', 'json']);
