@@ -164,6 +164,44 @@ describe('cli: dilemma export', function () {
     assert.deepEqual(tests.map((t) => key(JSON.parse(t.vars.messages))).sort(), guarded);
   });
 
+  it('a perturb family (choice order, three forms, two pressure lines) is exported as its first sample sends it', async () => {
+    const perturbed = `dilemma: perturbed
+values:
+  privacy:
+    scale: { min: 1, max: 7, low: Strongly disagree, high: Strongly agree }
+    items:
+      - It bothers me when organisations ask for personal data.
+      - I worry about who can see my records.
+action:
+  prompt: The clinic asks to pass your records to a research registry. What do you do?
+  choices: { share: Let them pass it on, decline: Keep it private }
+  expect: { privacy: decline }
+perturb:
+  seed: 7
+  choice-order: true
+  forms: [ab, repeat, compare]
+  pressure: [authority, urgency]
+`;
+    fs.writeFileSync(path.join(ws.dir, 'perturbed.dilemma.yaml'), perturbed);
+    const local = await startTestServer({ models: ['sim'], respondent: scenarioRespondent([parseScenario(perturbed).scenario!], { sim: { traits: { privacy: 0.9 }, action: 'aligned', spread: 0, seed: 3 } }) });
+    try {
+      fs.writeFileSync(path.join(ws.dir, 'providers.json'), JSON.stringify({ providers: { lab: { baseUrl: local.url, structuredOutput: true } } }));
+      const run = await ws.run(['run', 'perturbed.dilemma.yaml', '--model', 'lab/sim', '--samples', '1', '--no-cache', '--format', 'json']);
+      assert.ok(run.code === 0 || run.code === 1, run.stderr);
+      const received = local.requests.map((r) => key(r.messages)).sort();
+      // 7 variants (baseline, order-2, 3 forms, 2 pressure lines) x (2 items + 1 action).
+      assert.equal(received.length, 7 * 3);
+      const out = await ws.run(['export', '--to', 'promptfoo', 'perturbed.dilemma.yaml']);
+      assert.equal(out.code, 0, out.stderr);
+      const tests = (parseYaml(out.stdout) as { tests: PfTest[] }).tests;
+      assert.deepEqual(tests.map((t) => key(JSON.parse(t.vars.messages))).sort(), received);
+      assert.equal(new Set(tests.map((t) => t.metadata.variant)).size, 7);
+    } finally {
+      fs.writeFileSync(path.join(ws.dir, 'providers.json'), JSON.stringify({ providers: { lab: { baseUrl: server.url, structuredOutput: true } } }));
+      await local.stop();
+    }
+  });
+
   it('refuses bad input with exit 2 and file:line:col, and writes nothing', async () => {
     const broken = await ws.run(['export', '--to', 'promptfoo', 'broken.dilemma.yaml', '--out', 'bad.yaml']);
     assert.equal(broken.code, 2);
