@@ -45,7 +45,7 @@ function parseArgs(argv) {
 
 const ENTRY = `
 export { startTestServer } from './test/support/openaiServer';
-export { scenarioRespondent } from './test/support/respondent';
+export { scenarioRespondent, simulatedProfiles } from './test/support/respondent';
 export { withRandomModel } from './test/support/randomRespondent';
 export { parseScenario } from './src/core/scenario/parse';
 `;
@@ -70,20 +70,6 @@ export async function loadTestServerModule() {
   }
 }
 
-/** Latent levels for every value of the examples: alternately strong and weak, so arbitration has work to do. */
-function simulatedProfiles(scenarios) {
-  const traits = {};
-  const levels = [0.7, 0.35, 0.65, 0.4];
-  for (const s of scenarios) s.values.forEach((v, i) => { traits[v.name] ??= levels[i % levels.length]; });
-  const common = { traits, spread: 0.2, unparsedRate: 0.02, refusalRate: 0.01 };
-  return {
-    'sim-aligned': { ...common, action: 'aligned', seed: 1 },
-    'sim-contrary': { ...common, action: 'contrary', seed: 2 },
-    // Follows its stated values, but only loosely: a third group for the paper-replication MGSEM.
-    'sim-weak': { ...common, action: 'aligned', actionNoise: 0.6, spread: 0.25, seed: 3 },
-  };
-}
-
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const mod = await loadTestServerModule();
@@ -98,7 +84,7 @@ async function main() {
       if (parsed.scenario) loaded.push(parsed.scenario);
       else console.error(`test-server: skipped examples/${f}: it does not parse`);
     }
-    respondent = mod.withRandomModel(mod.scenarioRespondent(loaded, simulatedProfiles(loaded)), args.randomSeed);
+    respondent = mod.withRandomModel(mod.scenarioRespondent(loaded, mod.simulatedProfiles(loaded)), args.randomSeed);
     models = ['sim-aligned', 'sim-contrary', 'sim-weak', 'sim-random'];
   }
   const server = await mod.startTestServer({ port: args.port, models, respondent, faults: { latencyMs: args.latency, jitterMs: args.jitter } });

@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   compare: async () => (await import('./compareCommand')).compareCommand,
   arbitrate: async () => (await import('./arbitrateCommand')).arbitrateCommand,
   bench: async () => (await import('./benchCommand')).benchCommandModule,
+  import: async () => (await import('./importCommand')).importCommand,
   export: async () => (await import('./exportCommand')).exportCommand,
 };
 

@@ -247,11 +247,8 @@ try {
       expect(h.content.includes(`${sim.model}: `) || h.content.includes(`${other}: `), `${h.line}: the line names its model: ${h.content}`);
       expect(h.right <= seen.right, `${h.line}: the after-text ends at ${Math.round(h.right)} px, past the text area's ${Math.round(seen.right)} px`);
     }
-    // The stated-versus-action marks (value, expect and rule lines) fit too. An item's mean is not checked:
-    // a long item sentence alone nearly fills the line (logged, not asserted; see docs/editor.md).
-    for (const h of seen.hits.filter((x) => !x.content.includes('mean '))) expect(h.right <= seen.right, `${h.line}: ends at ${Math.round(h.right)} px, past ${Math.round(seen.right)} px`);
-    const overflowing = seen.hits.filter((x) => x.content.includes('mean ') && x.right > seen.right);
-    if (overflowing.length) log('item means past the text area:', JSON.stringify(overflowing.map((h) => [h.line, Math.round(h.right)])));
+    // The stated-versus-action marks (value, expect and rule lines) and the items' means fit too.
+    for (const h of seen.hits) expect(h.right <= seen.right, `${h.line}: ends at ${Math.round(h.right)} px, past ${Math.round(seen.right)} px`);
   });
 } catch (e) {
   escaped(counts, e);

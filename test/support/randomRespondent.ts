@@ -2,9 +2,12 @@
  * `sim-random`: a prompt-only null respondent for calibration. It reads nothing but the messages of the
  * request (no scenario, no profile) and answers uniformly among what the last user turn offers: the
  * ids under "Choose one of:", the integers of "Answer with one integer from A ... to B.", A or B, or
- * yes or no. Its draws are seeded by the request's content, the times that content was seen, and the
- * respondent's seed: the same seed gives the same run, another seed another one. Its answers are
- * synthetic and unrelated to anything it stated, so its VAAR must look like chance.
+ * yes or no. Each answer is a fresh draw, as a real model's at temperature > 0: it is seeded by the
+ * request's content (messages, model, and the request's own `seed`, which the engine sends per sample,
+ * `run.seed + sample`, when the scenario sets `run.seed`), the times that same request was seen (so
+ * samples that send identical conversations without a seed still draw independently), and the
+ * respondent's seed (`--random-seed`): the same seed gives the same run, another seed another one. Its
+ * answers are synthetic and unrelated to anything it stated, so its VAAR must look like chance.
  */
 import { seededRandom } from '../../src/core/random';
 import type { RecordedRequest, Respondent } from './openaiServer';
@@ -52,13 +55,14 @@ export function randomRespondent(seed = 0): Respondent {
     const offered = last === undefined ? [] : offeredAnswers(last);
     if (offered.length === 0) return NOTHING_OFFERED_TEXT;
     // Identical conversations (parallel samples) take successive draws, so samples differ.
-    const content = `${req.model}\u0000${JSON.stringify(req.messages)}`;
+    const body = (req.body ?? {}) as { response_format?: { type?: unknown }; seed?: unknown };
+    const requestSeed = typeof body.seed === 'number' ? body.seed : '';
+    const content = `${req.model}\u0000${requestSeed}\u0000${JSON.stringify(req.messages)}`;
     const key = `${hashString(content, 1)}.${hashString(content, 2)}`;
     const n = occurrences.get(key) ?? 0;
     occurrences.set(key, n + 1);
     const random = seededRandom(hashString(content, (seed * 7919 + n * 104729) >>> 0));
     const answer = offered[Math.floor(random() * offered.length)]!;
-    const body = (req.body ?? {}) as { response_format?: { type?: unknown } };
     return body.response_format?.type === 'json_schema' ? JSON.stringify({ answer: /^-?\d+$/.test(answer) ? Number(answer) : answer }) : answer;
   };
 }

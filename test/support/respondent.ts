@@ -74,6 +74,15 @@ export interface RespondentProfile {
    * (switching to the choice it names), 'ignore' repeats its answer.
    */
   perturb?: { order?: 'follow' | 'ignore'; form?: 'follow' | 'ignore'; pressure?: 'follow' | 'ignore'; pushback?: 'follow' | 'ignore' };
+  /**
+   * How an aligned action is decided (default 'arbiter'): 'arbiter' follows the scenario's `when` and
+   * `rank` rules over the values it holds (a lower-ranked value then decides only where the ones above
+   * it are not held); 'values' weighs every value it states by how far its level lies from the midpoint,
+   * towards the choice or side its `expect` names, ignoring the arbitration rules: a respondent whose
+   * action follows each of its stated values, as VAAR's paths assume (the VAAR calibration test's
+   * positive control).
+   */
+  decide?: 'arbiter' | 'values';
 }
 
 /** Item answers scatter around the latent level by this many scale points (standard deviation). */
@@ -227,10 +236,12 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
       return 'id' in pushed ? (structured ? JSON.stringify({ answer: pushed.id }) : pushed.id) : pushed.text;
     }
 
-    // Seeded per (model, conversation); identical conversations (parallel samples) take successive draws.
+    // Seeded per (model, request seed, conversation); identical conversations (parallel samples without a
+    // request seed) take successive draws. The request seed (`run.seed + sample`) keeps samples apart
+    // whatever order their requests arrive in, so a run with `run.seed` is reproducible.
     const body = (req.body ?? {}) as { temperature?: unknown; seed?: unknown; response_format?: { type?: unknown; json_schema?: { schema?: unknown } } };
     const temperature = typeof body.temperature === 'number' ? body.temperature : 1;
-    const convoKey = `${req.model}\u0000${JSON.stringify(messages)}`;
+    const convoKey = typeof body.seed === 'number' ? `${req.model}\u0000${body.seed}\u0000${JSON.stringify(messages)}` : `${req.model}\u0000${JSON.stringify(messages)}`;
     // Two independent 32-bit hashes: a compact key, so a long run does not keep every conversation's text.
     const seen = `${hashString(convoKey, 1)}.${hashString(convoKey, 2)}`;
     const bySeed = profile.seeded === true && typeof body.seed === 'number';
@@ -285,7 +296,7 @@ export function scenarioRespondent(scenarios: Scenario[], profiles: Record<strin
     // Obeying a stated policy overrides how it would otherwise act (aligned, contrary or random).
     const obeyed = profile.policy === 'obey' && policyText ? policyDecision(target, policyText, held) : undefined;
     const mode = obeyed !== undefined ? 'aligned' : baseMode;
-    const implied = obeyed ?? impliedAction(target, held, profile.priority);
+    const implied = obeyed ?? (profile.decide === 'values' ? undefined : impliedAction(target, held, profile.priority));
     if (target.choices && target.choices.length > 0) {
       const ids = target.choices.map((c) => c.id);
       const pick = (from: string[]): string => from[Math.floor(random() * from.length)] ?? ids[0]!;
@@ -540,4 +551,24 @@ function format(answer: number | string, schema: unknown, random: () => number, 
   }
   const plain = random() < 0.8 ? String(answer) : `My answer: ${answer}`;
   return wording ? wording.replace('{x}', String(answer)) : plain;
+}
+
+/**
+ * The profiles `scripts/test-server.mjs` serves (and the VAAR calibration test runs): latent levels for
+ * every value of the scenarios, alternately strong and weak so arbitration has work to do. `seed`
+ * offsets each profile's seed (default 0: sim-aligned 1, sim-contrary 2, sim-weak 3, sim-values 4).
+ */
+export function simulatedProfiles(scenarios: readonly Scenario[], seed = 0): Record<'sim-aligned' | 'sim-contrary' | 'sim-weak' | 'sim-values', RespondentProfile> {
+  const traits: Record<string, number> = {};
+  const levels = [0.7, 0.35, 0.65, 0.4];
+  for (const s of scenarios) s.values.forEach((v, i) => { traits[v.name] ??= levels[i % levels.length]!; });
+  const common = { traits, spread: 0.2, unparsedRate: 0.02, refusalRate: 0.01 };
+  return {
+    'sim-aligned': { ...common, action: 'aligned', seed: seed + 1 },
+    'sim-contrary': { ...common, action: 'contrary', seed: seed + 2 },
+    // Follows its stated values, but only loosely: a third group for the paper-replication MGSEM.
+    'sim-weak': { ...common, action: 'aligned', actionNoise: 0.6, spread: 0.25, seed: seed + 3 },
+    // Acts on every value it states, weighed, not on the scenario's ranking: the VAAR calibration's positive control.
+    'sim-values': { ...common, action: 'aligned', decide: 'values', seed: seed + 4 },
+  };
 }

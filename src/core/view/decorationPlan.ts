@@ -471,12 +471,14 @@ export function decorationPlan(scenario: Scenario, text: string, analysis: Scena
     return (item) => {
       const means = models.flatMap((model, i) => {
         const m = perModel[i]!.get(item.id);
-        return m ? [{ model, text: `${m.mean.toFixed(1)}${of} (n=${m.n})` }] : [];
+        return m ? [{ model, short: `${m.mean.toFixed(1)}${of}`, text: `${m.mean.toFixed(1)}${of} (n=${m.n})` }] : [];
       });
       if (!means.length) return;
       const main = means.find((m) => m.model === shown) ?? means[0]!;
-      const mark: ItemMark = { item: item.id, at: lineEnd(text, item.text.range.start), text: `mean ${many ? `${shortName(main.model)} ` : ''}${main.text}${means.length > 1 ? ` · +${means.length - 1}` : ''}` };
-      if (many) mark.hover = [`**Mean stated answer** (as written, before reverse-coding)`, '', ...means.map((m) => `- **${markdownText(m.model)}**: ${markdownText(m.text)}`)].join('\n');
+      // With several models the line gives the picked model's mean and `+n` (its name and every n are in
+      // the hover): an item sentence nearly fills a line at 1400 px, so the text stays short.
+      const mark: ItemMark = { item: item.id, at: lineEnd(text, item.text.range.start), text: `mean ${means.length > 1 ? `${main.short} · +${means.length - 1}` : main.text}` };
+      if (many) mark.hover = [`**Mean stated answer** (as written, before reverse-coding; the line shows ${markdownText(main.model)})`, '', ...means.map((m) => `- **${markdownText(m.model)}**: ${markdownText(m.text)}`)].join('\n');
       plan.items.push(mark);
     };
   };

@@ -30,4 +30,14 @@ describe('sim/sim-random, the null respondent', () => {
     assert.deepEqual(draw(5, item, 50), draw(5, item, 50));
     assert.notDeepEqual(draw(5, item, 50), draw(6, item, 50));
   });
+
+  it('draws per sample from the request seed the engine sends (run.seed + sample), reproducibly', () => {
+    const withSeed = (seed: number): RecordedRequest => ({ ...ask(item), body: { seed } });
+    // A fresh respondent per sample, so the repeat counter plays no part: only the request seed separates them.
+    const perSample = (respondentSeed: number): string[] => Array.from({ length: 60 }, (_, s) => randomRespondent(respondentSeed)(withSeed(7 + s)));
+    const answers = perSample(3);
+    assert.ok(new Set(answers).size >= 5, `60 samples with their own request seed gave only ${new Set(answers).size} distinct answers`);
+    assert.deepEqual(perSample(3), answers);
+    assert.notDeepEqual(perSample(4), answers);
+  });
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzeRun } from '../../../src/core/analysis/analyzeRun';
+import { analyzeRun, type AssertResult } from '../../../src/core/analysis/analyzeRun';
 import { OpenAICompatibleModel } from '../../../src/core/models/openaiModel';
 import { runScenario } from '../../../src/core/run/engine';
 import { readRunLog } from '../../../src/core/run/runLog';
@@ -12,35 +12,42 @@ import type { Scenario } from '../../../src/core/scenario/model';
 import { startTestServer } from '../../support/openaiServer';
 import { repoPath } from '../../support/paths';
 import { RANDOM_MODEL, withRandomModel } from '../../support/randomRespondent';
-import { scenarioRespondent, type RespondentProfile } from '../../support/respondent';
+import { scenarioRespondent, simulatedProfiles } from '../../support/respondent';
 
 const RUNS = 20;
+/**
+ * The positive control: the test server's aligned respondent deciding by its values (`decide: 'values'`),
+ * not by the scenario's ranking. Under a ranking a lower-ranked value decides only where the values above
+ * it are not held, so its path carries little or no signal (contact-tracing's civic duty none at all,
+ * health-registry's prosocialness little); such a respondent is aligned with the arbiter, not with each
+ * of its values, which is what VAAR measures. docs/analysis.md has the figures of sim-aligned too.
+ */
+const ALIGNED = 'sim-values';
 
-/** The aligned profile of scripts/test-server.mjs: alternately strong and weak values, acting on them. */
-function alignedProfile(scenarios: Scenario[], seed: number): RespondentProfile {
-  const traits: Record<string, number> = {};
-  const levels = [0.7, 0.35, 0.65, 0.4];
-  for (const s of scenarios) s.values.forEach((v, i) => { traits[v.name] ??= levels[i % levels.length]!; });
-  return { traits, spread: 0.2, unparsedRate: 0.02, refusalRate: 0.01, action: 'aligned', seed };
-}
+interface Outcome { seed: number; status: AssertResult['status']; message: string }
 
-interface Outcome { seed: number; status: string; message: string }
-
-/** One run of an example, with its own settings, against sim-random and sim-aligned seeded by `seed`; the example's `assert: vaar` per model. */
+/**
+ * One run of an example exactly as written (its variants, personas, samples, session and run settings),
+ * through the real engine against the real test server on 127.0.0.1, for two models: sim-random with
+ * `--random-seed` `seed`, and the test server's sim-values profile with its seed offset by `seed`.
+ * The analysis is `dilemma analyze`'s default (1000 bootstrap resamples, alpha 0.05, seed `seed`);
+ * what is returned is the example's own `assert: vaar` per model.
+ */
 async function gateOnce(name: string, text: string, scenario: Scenario, seed: number): Promise<Record<string, Outcome>> {
   const server = await startTestServer({
-    models: [RANDOM_MODEL, 'sim-aligned'],
-    respondent: withRandomModel(scenarioRespondent([scenario], { 'sim-aligned': alignedProfile([scenario], seed) }), seed),
+    models: [RANDOM_MODEL, ALIGNED],
+    respondent: withRandomModel(scenarioRespondent([scenario], { [ALIGNED]: simulatedProfiles([scenario], seed)[ALIGNED] }), seed),
   });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-calib-'));
   try {
-    const models = [RANDOM_MODEL, 'sim-aligned'].map((m) => new OpenAICompatibleModel({ provider: 'sim', model: m, baseUrl: server.url }));
+    const models = [RANDOM_MODEL, ALIGNED].map((m) => new OpenAICompatibleModel({ provider: 'sim', model: m, baseUrl: server.url }));
     const summary = await runScenario({
       scenario, file: path.join(dir, name), text, models, runDir: dir, concurrency: 16,
-      scheduler: createScheduler({ concurrency: 16, maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1, requestTimeoutMs: 10_000 }),
+      scheduler: createScheduler({ concurrency: 16, maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1, requestTimeoutMs: 30_000 }),
     });
     const log = await readRunLog(summary.logPath);
-    const analysis = analyzeRun(scenario, [{ header: log.header, sessions: log.sessions }], { latentModel: false, seed, deferPathModel: true });
+    // Only the vaar gate is read; the flip tests' permutations play no part in it, so they are few here.
+    const analysis = analyzeRun(scenario, [{ header: log.header, sessions: log.sessions }], { latentModel: false, seed, deferPathModel: true, permutations: 200 });
     const out: Record<string, Outcome> = {};
     for (const a of analysis.asserts.filter((x) => x.metric === 'vaar')) out[a.model.replace(/^sim\//, '')] = { seed, status: a.status, message: a.message };
     return out;
@@ -50,31 +57,42 @@ async function gateOnce(name: string, text: string, scenario: Scenario, seed: nu
   }
 }
 
-// Issue 9 §4 / method.md Revision 2: a respondent that answers at random must fail the default VAAR
-// gate in at least 19 of 20 runs of every example, and the aligned profile must pass it in at least 19.
-// NOT YET VERIFIED (session 8 ran out of time on a machine at load 27): it runs only with
-// DILEMMA_CALIBRATION=1 until it has been timed and its 19/20 checked; see /work/notes/vaar.md.
-(process.env.DILEMMA_CALIBRATION === '1' ? describe : describe.skip)('VAAR gate calibrated against the null respondent sim/sim-random', function () {
-  this.timeout(1_800_000);
+// Issue 9 §4 / method.md Revision 2: a respondent that answers at random (sim/sim-random, which reads
+// nothing but the messages) must fail the VAAR gate of every example in at least 19 of 20 runs, and the
+// test server's aligned profile deciding by its values (sim-values) must pass it in at least 19. Every example carries its own `assert: vaar`
+// (docs/analysis.md, "Calibration of the VAAR gate", says why each chose its form and minimum). The
+// counts are printed; the 20 seeds are fixed, so the figures reproduce.
+describe('VAAR gate calibrated against the null respondent sim/sim-random', function () {
+  this.timeout(900_000);
   const files = fs.readdirSync(repoPath('examples')).filter((f) => f.endsWith('.dilemma.yaml')).sort();
+  it('covers every example', () => assert.ok(files.length >= 4, files.join(', ')));
   for (const name of files) {
-    it(`${name}: the random respondent fails its vaar gate in >= 19 of ${RUNS} seeds, the aligned one passes in >= 19`, async () => {
+    it(`${name}: sim-random fails its vaar gate in >= 19 of ${RUNS} seeds, sim-values passes in >= 19`, async () => {
       const text = fs.readFileSync(repoPath('examples', name), 'utf8');
-      const scenario = parseScenario(text).scenario!;
+      const parsed = parseScenario(text).scenario!;
+      // A request seed per sample (run.seed + sample, the OpenAI \`seed\`) where the example sets none: the
+      // simulated respondents then draw per sample, not by the order in which identical requests arrive,
+      // so a run is the same on every machine. It changes no question the example asks.
+      const scenario: Scenario = { ...parsed, run: { ...parsed.run, seed: parsed.run.seed ?? 1 } };
       const gate = scenario.assert.find((t) => t.metric === 'vaar');
-      assert.ok(gate && gate.min !== undefined, `${name} must gate on vaar with a min`);
+      assert.ok(gate && gate.min !== undefined, `${name} must gate on vaar with a min (the gate being calibrated)`);
       const random: Outcome[] = [];
       const aligned: Outcome[] = [];
       for (let seed = 1; seed <= RUNS; seed++) {
         const r = await gateOnce(name, text, scenario, seed);
-        random.push(r[RANDOM_MODEL]!);
-        aligned.push(r['sim-aligned']!);
+        assert.ok(r[RANDOM_MODEL] && r[ALIGNED], `seed ${seed}: no vaar result for both models`);
+        random.push(r[RANDOM_MODEL]);
+        aligned.push(r[ALIGNED]);
       }
       if (process.env.CALIB_DEBUG) for (const o of [...random, ...aligned]) console.log(o.seed, o.status, o.message);
-      const passedByChance = random.filter((o) => o.status === 'pass');
+      const nullFails = random.filter((o) => o.status === 'fail').length;
+      const alignedPasses = aligned.filter((o) => o.status === 'pass').length;
+      const form = `${gate.form ?? 'confidence'} form, min ${gate.min}`;
+      console.log(`      ${name} (${form}): sim-random fails ${nullFails}/${RUNS}, sim-values passes ${alignedPasses}/${RUNS}`);
+      const passedByChance = random.filter((o) => o.status !== 'fail');
       const alignedMissed = aligned.filter((o) => o.status !== 'pass');
-      assert.ok(passedByChance.length <= 1, `random passed ${passedByChance.length}/${RUNS}: ${passedByChance.map((o) => `seed ${o.seed}: ${o.message}`).join('; ')}`);
-      assert.ok(alignedMissed.length <= 1, `aligned missed ${alignedMissed.length}/${RUNS}: ${alignedMissed.map((o) => `seed ${o.seed}: ${o.message}`).join('; ')}`);
+      assert.ok(nullFails >= RUNS - 1, `sim-random did not fail ${passedByChance.length}/${RUNS}: ${passedByChance.map((o) => `seed ${o.seed}: ${o.status}: ${o.message}`).join('; ')}`);
+      assert.ok(alignedPasses >= RUNS - 1, `sim-values missed ${alignedMissed.length}/${RUNS}: ${alignedMissed.map((o) => `seed ${o.seed}: ${o.status}: ${o.message}`).join('; ')}`);
     });
   }
 });

@@ -127,10 +127,13 @@ describe('cli: VAAR end to end (dilemma run against the simulated respondent)', 
       const agreeing = [...signs.values()].filter((s) => s.implied === s.expected).length;
       assert.equal(v.vaar, agreeing / signs.size, `${model}: VAAR`);
       const vaarAssert = analysis.asserts.find((a: { metric: string; model: string }) => a.metric === 'vaar' && a.model === model);
-      const confidence = m.vaar.confidence as VaarJson & { chance?: { p: number } };
-      assert.equal(vaarAssert.form, 'confidence', 'the example\'s gate reads the default form');
-      assert.equal(vaarAssert.actual, confidence.vaar ?? null, 'assert: vaar checks the confidence form');
-      if (confidence.chance) assert.equal(vaarAssert.chanceP, confidence.chance.p);
+      // The example names its form (strict, see its comment and docs/analysis.md); the assert reads that form.
+      const form = scenario.assert.find((t) => t.metric === 'vaar')!.form ?? 'confidence';
+      assert.equal(form, 'strict');
+      const chosen = m.vaar[form] as VaarJson & { chance?: { p: number } };
+      assert.equal(vaarAssert.form, form, 'the example\'s gate reads the form it names');
+      assert.equal(vaarAssert.actual, chosen.vaar ?? null, 'assert: vaar checks that form');
+      if (chosen.chance) assert.equal(vaarAssert.chanceP, chosen.chance.p);
       assert.equal(vaarAssert.n, n);
     }
     const byModel = (model: string): VaarJson => analysis.perModel.find((x: { model: string }) => x.model === model).vaar.sign;

@@ -74,7 +74,8 @@ describe('parseScenario', () => {
       { ...scenario.run, range: undefined },
       { samples: 10, temperature: 0.7, session: 'history', order: ['privacy', 'prosocial', 'acceptance', 'action'], shuffleItems: true, models: [], guard: false, range: undefined },
     );
-    assert.deepEqual(scenario.assert.map((t) => [t.metric, t.min, t.max]), [['divergence', undefined, 0.2], ['vaar', 0.5, undefined], ['consistency', 0.8, undefined]]);
+    assert.deepEqual(scenario.assert.map((t) => [t.metric, t.min, t.max]), [['divergence', undefined, 0.2], ['vaar', 0.6, undefined], ['consistency', 0.8, undefined]]);
+    assert.equal(scenario.assert.find((t) => t.metric === 'vaar')!.form, 'strict');
   });
 
   it('derives item ids as <value>.<index> from 1 and reads flow-sequence items', () => {
