@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { cliWorkspace, type CliWorkspace } from '../../support/cliWorkspace';
@@ -9,6 +10,8 @@ import { repoPath } from '../../support/paths';
 import { scenarioRespondent } from '../../support/respondent';
 import { parseScenario } from '../../../src/core/scenario/parse';
 import { readRunLog } from '../../../src/core/run/runLog';
+import { renderVariant } from '../../../src/core/scenario/render';
+import { main } from '../../../src/cli/main';
 import { POLICY_HEADING } from '../../../src/core/scenario/renderPolicy';
 
 /**
@@ -199,6 +202,42 @@ perturb:
     } finally {
       fs.writeFileSync(path.join(ws.dir, 'providers.json'), JSON.stringify({ providers: { lab: { baseUrl: server.url, structuredOutput: true } } }));
       await local.stop();
+    }
+  });
+
+  it('exports every scenario dilemma import writes from its fixtures, the action turn carrying the imported prompt', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-export-import-'));
+    const cli = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
+      let out = '';
+      let err = '';
+      const code = await main(args, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; }, cwd: dir });
+      return { code, out, err };
+    };
+    try {
+      let exported = 0;
+      for (const [from, fixture] of [['moralchoice', 'moralchoice.csv'], ['dailydilemmas', 'dailydilemmas.csv'], ['valueactionlens', 'valueactionlens.json']] as const) {
+        const imp = await cli(['import', '--from', from, repoPath('test', 'fixtures', 'import', fixture), '--out', from]);
+        assert.equal(imp.code, 0, imp.err);
+        for (const file of fs.readdirSync(path.join(dir, from))) {
+          const s = parseScenario(fs.readFileSync(path.join(dir, from, file), 'utf8')).scenario!;
+          const pf = await cli(['export', '--to', 'promptfoo', path.join(from, file)]);
+          assert.equal(pf.code, 0, `${file}: ${pf.err}`);
+          const tests = (parseYaml(pf.out) as { tests: PfTest[] }).tests;
+          const action = tests.find((t) => t.metadata.step === 'action' && t.metadata.variant === s.variants[0]!.name)!;
+          const prompt = renderVariant(s, s.variants[0]!).action.prompt.trimEnd();
+          assert.ok((JSON.parse(action.vars.messages) as { content: string }[]).at(-1)!.content.startsWith(prompt), file);
+          const ins = await cli(['export', '--to', 'inspect', path.join(from, file), '--out', path.join('insp', file)]);
+          assert.equal(ins.code, 0, ins.err);
+          const py = fs.readdirSync(path.join(dir, 'insp', file)).find((f) => f.endsWith('.py'))!;
+          const ast = spawnSync('python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read())', path.join(dir, 'insp', file, py)], { encoding: 'utf8' });
+          assert.equal(ast.status, 0, ast.stderr);
+          exported++;
+        }
+      }
+      // The import fixtures' scenario counts (importCommand.test.ts): 4 + 3 + 3.
+      assert.equal(exported, 10);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
