@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   arbitrate: async () => (await import('./arbitrateCommand')).arbitrateCommand,
   bench: async () => (await import('./benchCommand')).benchCommandModule,
   import: async () => (await import('./importCommand')).importCommand,
+  export: async () => (await import('./exportCommand')).exportCommand,
 };
 
 async function help(io: CliIo): Promise<void> {

@@ -133,7 +133,7 @@ export function actionTurn(a: { prompt: string; choices?: readonly { id: string;
   return actionQuestion(a.prompt, a);
 }
 
-/** The user turn a step sends (an item question or the action turn of this sample); exported for re-scoring (analysis/rescore.ts). */
+/** The user turn a step sends (an item question or the action turn of this sample): what re-scoring (analysis/rescore.ts) and the exporters (report/exporters) compare and write. */
 export function questionOf(step: SessionStep, sample: number): string {
   return step.kind === 'item' ? itemQuestion(step.text, step.scale) : actionTurn(step, sample);
 }
