@@ -22,6 +22,8 @@ if ! command -v stress-ng >/dev/null; then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/dilemma-ci-load-XXXXXX")"
+# The clones sit where CI puts the project: beside ../shared (the lavaan reference fits the tests read).
+if [ -d "$root/../shared" ]; then ln -sfn "$(cd "$root/../shared" && pwd)" "$work/shared"; fi
 stress_pid=""
 stop_stress() { if [ -n "$stress_pid" ]; then kill -TERM "$stress_pid" 2>/dev/null; wait "$stress_pid" 2>/dev/null; stress_pid=""; fi; }
 trap 'stop_stress; [ -n "${KEEP:-}" ] || rm -rf "$work"/clone-*' EXIT
