@@ -320,11 +320,17 @@ const TONE_ORDER: Record<StatedTone, number> = { none: 0, agree: 1, mixed: 2, ag
  * The stated-versus-action marks of the picked model on each value's line, each `expect` entry and
  * each arbitration rule; the hover gives every model's counts.
  */
-export function statedMarks(scenario: Scenario, text: string, analysis: ScenarioAnalysis, models: readonly string[], picked: string): StatedMark[] {
+export function statedMarks(scenario: Scenario, text: string, analysis: ScenarioAnalysis, models: readonly string[], picked: string, labelOf?: (model: string, variant: string) => string | undefined): StatedMark[] {
   const limit = divergenceLimit(scenario);
   const session = analysis.session;
   const per = models.map((m) => statedAction(scenario, analysis.samples, m, session));
-  const others = models.length > 1 ? ` · +${models.length - 1}` : '';
+  // Provenance, as on the variant lines: counts over variants some of whose figures are partial or come
+  // from an older run say so (the hover names each variant's label).
+  const shownModel = models.includes(picked) ? picked : models[0] ?? '';
+  const labelled = labelOf ? analysis.variants.flatMap((v) => { const l = labelOf(shownModel, v); return l ? [`${v}: ${l}`] : []; }) : [];
+  const provenance = labelled.length === 0 ? '' : ` │ ${labelled.some((l) => /partial/.test(l)) ? 'partial figures' : 'from older runs'}`;
+  const provenanceHover = labelled.length === 0 ? '' : `\n\n*${markdownText(labelled.join('; '))}*`;
+  const others = `${provenance}${models.length > 1 ? ` · +${models.length - 1}` : ''}`;
   const md = markdownText;
   const hoverTable = (title: string, rows: string[]): string => [title, '', ...rows].join('\n');
   const raw: Omit<StatedMark, 'line' | 'at'>[] = [];
@@ -339,7 +345,7 @@ export function statedMarks(scenario: Scenario, text: string, analysis: Scenario
     const rows = texts.map((t) => `- **${md(t.model)}**: ${md(t.text)}`);
     raw.push({
       kind, name, tone: mine.tone, text: `${mine.text}${others}`,
-      hover: hoverTable(`**Stated versus action: ${md(name)}** (held = mean stated score above the scale midpoint; acted = the holders' actions against what \`expect\` names)`, rows),
+      hover: hoverTable(`**Stated versus action: ${md(name)}** (held = mean stated score above the scale midpoint; acted = the holders' actions against what \`expect\` names)`, rows) + provenanceHover,
     });
     anchors.push(anchor);
   };
@@ -355,7 +361,7 @@ export function statedMarks(scenario: Scenario, text: string, analysis: Scenario
     const rows = texts.map((t) => `- **${md(t.model)}**: ${md(t.text)}`);
     raw.push({
       kind: 'rule', name: String(i), tone: mine.tone, text: `${mine.text}${others}`,
-      hover: hoverTable(`**Arbitration rule ${i + 1}** (decided = this rule set the implied action; obeyed = the action taken was that one)`, rows),
+      hover: hoverTable(`**Arbitration rule ${i + 1}** (decided = this rule set the implied action; obeyed = the action taken was that one)`, rows) + provenanceHover,
     });
     anchors.push(rule.range.start);
   }
@@ -495,6 +501,6 @@ export function decorationPlan(scenario: Scenario, text: string, analysis: Scena
       for (const item of items) mark(item);
     }
   }
-  plan.stated = statedMarks(scenario, text, analysis, models, shown);
+  plan.stated = statedMarks(scenario, text, analysis, models, shown, labelOf);
   return plan;
 }

@@ -8,6 +8,7 @@ import { analyzeRun } from '../../../src/core/analysis/analyzeRun';
 import type { ActionAnswer, RunHeader, SessionRecord } from '../../../src/core/run/record';
 import { parseScenario } from '../../../src/core/scenario/parse';
 import { decorationPlan } from '../../../src/core/view/decorationPlan';
+import { markdownText } from '../../../src/core/scenario/markdownText';
 import { analyzeForEditor } from '../../../src/core/view/editorAnalysis';
 import { statedAction } from '../../../src/core/view/statedAction';
 import { simple } from '../analysis/fixtures';
@@ -112,6 +113,20 @@ describe('stated versus action: the counts on the lines that state them', () => 
     ]);
     // The item means keep their scale: pc1 = (6 x 7 + 4 x 2 + 11 x 7) / 21 = 127 / 21 = 6.05 -> 6.0 / 7.
     assert.equal(plan.items.find((i) => SCENARIO.slice(0, i.at).endsWith('I care about my data. }'))!.text, 'mean 6.0 / 7 (n=21)');
+  });
+
+  it('says on each mark when some of its figures are partial or from an older run, as the variant lines do', () => {
+    const analysis = analyzeForEditor(scenario, SCENARIO, header, sessions(), 'f');
+    const variant = analysis.variants[0]!;
+    const labelOf = (_model: string, v: string): string | undefined => (v === variant ? 'partial 3/6' : undefined);
+    const plan = decorationPlan(scenario, SCENARIO, analysis, sessions(), undefined, undefined, labelOf);
+    assert.ok(plan.stated.length > 0);
+    for (const m of plan.stated) {
+      assert.match(m.text, / │ partial figures$/, m.text);
+      assert.ok(m.hover.includes(markdownText(`${variant}: partial 3/6`)), m.hover);
+    }
+    // Figures all from the latest full run: no label.
+    assert.ok(decorationPlan(scenario, SCENARIO, analysis, sessions(), undefined, undefined, () => undefined).stated.every((m) => !m.text.includes('│')));
   });
 
   it('merges the marks of an inline expect map into one that names each value and takes the strongest tone', () => {
