@@ -256,7 +256,10 @@
     s.append(ul);
   }
 
-  /** A table of text cells (never markup): a header row, then one row per entry, each row marked with `rowClass`. */
+  /**
+   * A table of text cells (never markup): a header row, then one row per entry, each row marked with
+   * `rowClass`. A table of class `stack` turns each row into a block in a narrow panel (report.css).
+   */
   function textTable(header, rows, cls, rowClass) {
     const t = el('table', undefined, `text-table ${cls}`);
     const head = el('tr');
@@ -264,7 +267,11 @@
     t.append(head);
     for (const r of rows) {
       const tr = el('tr', undefined, rowClass);
-      for (const c of r) tr.append(el('td', c));
+      r.forEach((c, i) => {
+        const td = el('td', c);
+        td.dataset.label = header[i] ?? ''; // shown before the cell when a narrow panel stacks the row (report.css)
+        tr.append(td);
+      });
       t.append(tr);
     }
     return t;
@@ -284,7 +291,7 @@
         s.append(div);
         continue;
       }
-      div.append(textTable(['metric', 'value', 'n', 'chance', 'p (chance)'], g.rows.map((r) => [r.metric, r.value, r.n, r.chance, r.p]), 'gap', 'gap-row'));
+      div.append(textTable(['metric', 'value', 'n', 'chance', 'p (chance)'], g.rows.map((r) => [r.metric, r.value, r.n, r.chance, r.p]), 'gap stack', 'gap-row'));
       if (g.distances.length) {
         div.append(el('p', 'Alignment distance per value (lower is closer; the note gives the chance level):', 'note'));
         const hi = Math.max(1, ...g.distances.flatMap((d) => [d.distance, d.chance ?? 0]));
@@ -322,7 +329,7 @@
     for (const g of m.guard) {
       const div = el('div', undefined, 'guard-model');
       div.dataset.model = g.model;
-      div.append(el('h3', g.model), textTable(g.header, g.rows, 'guard', 'guard-row'));
+      div.append(el('h3', g.model), textTable(g.header, g.rows, 'guard stack', 'guard-row'));
       div.append(el('p', `verdict: ${g.verdict}`, `guard-verdict ${g.verdict === 'no clear change' ? 'none' : g.verdict}`));
       div.append(el('p', g.summary, 'note guard-summary'));
       s.append(div);

@@ -6,7 +6,7 @@
 // width it had beside the editor at 1400x900), then 400 px. At each width, measured from the DOM inside
 // the webview's frame: nothing scrolls horizontally, no element (HTML or SVG: text, bar, point, label)
 // reaches outside its container or the panel, and no block's content overflows it (a sentence that does
-// not wrap). Screenshots: test-results/screenshots/report-526.png, report-400.png.
+// not wrap). Screenshots: test-results/screenshots/report-526.png, report-400.png (and -gap, -hierarchy).
 // The run is a guarded one (`--guard`: every session also run with the arbitration rules as its policy), so
 // the report has its gap panel, value hierarchy and guard A/B sections (issue 13 §1): their rows are read
 // from the webview's DOM and checked against the figures of `dilemma analyze <log> --format json`, formatted
@@ -261,6 +261,12 @@ try {
       const problems = await until(async () => ((await frame.evaluate(overflows)).length === 0 ? [] : undefined),
         { timeout: bound(3_000), what: `the report laid out for ${width} px` }).catch(() => frame.evaluate(overflows));
       await page.screenshot({ path: path.join(shotDir, `report-${width}.png`) });
+      // and the new tables (gap, hierarchy, guard) as they show at this width, for a person to look at
+      await frame.evaluate(() => document.getElementById('gap').scrollIntoView());
+      await page.screenshot({ path: path.join(shotDir, `report-${width}-gap.png`) });
+      await frame.evaluate(() => document.getElementById('hierarchy').scrollIntoView());
+      await page.screenshot({ path: path.join(shotDir, `report-${width}-hierarchy.png`) });
+      await frame.evaluate(() => window.scrollTo(0, 0));
       const charts = await frame.evaluate(() => [...document.querySelectorAll('svg.chart')].map((s) => Math.round(s.getBoundingClientRect().width)));
       log(`charts at ${width} px:`, charts.join(', '), 'px wide');
       expect(problems.length === 0, `${problems.length} overflows, e.g. ${problems.slice(0, 4).join('; ')}`);
