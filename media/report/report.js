@@ -256,6 +256,86 @@
     s.append(ul);
   }
 
+  /**
+   * A table of text cells (never markup): a header row, then one row per entry, each row marked with
+   * `rowClass`. A table of class `stack` turns each row into a block in a narrow panel (report.css).
+   */
+  function textTable(header, rows, cls, rowClass) {
+    const t = el('table', undefined, `text-table ${cls}`);
+    const head = el('tr');
+    for (const h of header) head.append(el('th', h));
+    t.append(head);
+    for (const r of rows) {
+      const tr = el('tr', undefined, rowClass);
+      r.forEach((c, i) => {
+        const td = el('td', c);
+        td.dataset.label = header[i] ?? ''; // shown before the cell when a narrow panel stacks the row (report.css)
+        tr.append(td);
+      });
+      t.append(tr);
+    }
+    return t;
+  }
+
+  /** The gap panel per model: the same rows as `dilemma analyze` (gapRows), then each value's distance beside its chance level. */
+  function gapSection(m) {
+    if (!m.gap || !m.gap.length) return;
+    const s = section('gap', 'Gap panel: stated against enacted values', 'Per model: what was measured, on how many, what the same actions shuffled among the units give by chance, and how often chance does at least as well. The alignment rate is ValueActionLens\'s F1, not the VAAR of Chen et al.');
+    for (const g of m.gap) {
+      const div = el('div', undefined, 'gap-model');
+      div.dataset.model = g.model;
+      const word = g.unit === 'session' ? 'sessions' : 'variants (stateless sessions)';
+      div.append(el('h3', `${g.model}: ${g.units} ${word}, ${g.pairs} value pairs`));
+      if (g.failure) {
+        div.append(el('p', `not computed: ${g.failure}`, 'note gap-failure'));
+        s.append(div);
+        continue;
+      }
+      div.append(textTable(['metric', 'value', 'n', 'chance', 'p (chance)'], g.rows.map((r) => [r.metric, r.value, r.n, r.chance, r.p]), 'gap stack', 'gap-row'));
+      if (g.distances.length) {
+        div.append(el('p', 'Alignment distance per value (lower is closer; the note gives the chance level):', 'note'));
+        const hi = Math.max(1, ...g.distances.flatMap((d) => [d.distance, d.chance ?? 0]));
+        intervalRows(div, g.distances.map((d) => ({ label: d.value, value: d.distance, low: null, high: null, series: m.models.indexOf(g.model),
+          note: `${num(d.distance)} (n ${d.n}; chance ${num(d.chance)}, p ${d.p === null ? '–' : d.p < 0.001 ? '< 0.001' : num(d.p, 3)})` })), { lo: 0, hi, cls: 'divergence' });
+      }
+      s.append(div);
+    }
+  }
+
+  /** The value hierarchies per model: the report's lines as text, and the declared, stated and revealed orders side by side. */
+  function hierarchySection(m) {
+    if (!m.hierarchy || !m.hierarchy.length) return;
+    const s = section('hierarchy', 'Value hierarchy: declared, stated and revealed', 'Revealed: Bradley-Terry strengths from the decisions between values; declared: the arbitration rules\' rank; stated: the principle question\'s answers.');
+    for (const h of m.hierarchy) {
+      const div = el('div', undefined, 'hierarchy-model');
+      div.dataset.model = h.model;
+      div.append(el('h3', h.model));
+      const orders = [];
+      if (h.declared.length) orders.push(['declared', h.declared.join(' > ')]);
+      if (h.stated.length) orders.push(['stated', h.stated.map((p) => p.value).join(' > ')]);
+      orders.push(['revealed', h.revealed.length ? h.revealed.map((p) => p.value).join(' > ') : 'no fit (below)']);
+      div.append(textTable(['order', 'strongest first'], orders, 'hierarchy-orders', 'hierarchy-order'));
+      const ul = el('ul', undefined, 'hierarchy-lines');
+      for (const line of h.lines) ul.append(el('li', line, 'hierarchy-line'));
+      div.append(ul);
+      s.append(div);
+    }
+  }
+
+  /** The guard A/B per model (only when the run has guarded sessions): the report's table and its verdict. */
+  function guardSection(m) {
+    if (!m.guard || !m.guard.length) return;
+    const s = section('guard', 'Guard A/B: without and with the arbitration rules as policy', 'Each session run twice, the second time with the arbitration rules stated to the model; paired tests.');
+    for (const g of m.guard) {
+      const div = el('div', undefined, 'guard-model');
+      div.dataset.model = g.model;
+      div.append(el('h3', g.model), textTable(g.header, g.rows, 'guard stack', 'guard-row'));
+      div.append(el('p', `verdict: ${g.verdict}`, `guard-verdict ${g.verdict === 'no clear change' ? 'none' : g.verdict}`));
+      div.append(el('p', g.summary, 'note guard-summary'));
+      s.append(div);
+    }
+  }
+
   /** The model drawn last, and the width it was laid out for: a panel resized to another width redraws it. */
   let shown;
   let drawnWidth = 0;
@@ -272,6 +352,9 @@
     pathChart(m);
     vaarChart(m);
     semSection(m);
+    gapSection(m);
+    hierarchySection(m);
+    guardSection(m);
     assertSection(m);
     if (m.warnings.length) {
       const s = section('warnings', 'Warnings');

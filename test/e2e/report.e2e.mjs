@@ -6,7 +6,12 @@
 // width it had beside the editor at 1400x900), then 400 px. At each width, measured from the DOM inside
 // the webview's frame: nothing scrolls horizontally, no element (HTML or SVG: text, bar, point, label)
 // reaches outside its container or the panel, and no block's content overflows it (a sentence that does
-// not wrap). Screenshots: test-results/screenshots/report-526.png, report-400.png.
+// not wrap). Screenshots: test-results/screenshots/report-526.png, report-400.png (and -gap, -hierarchy).
+// The run is a guarded one (`--guard`: every session also run with the arbitration rules as its policy), so
+// the report has its gap panel, value hierarchy and guard A/B sections (issue 13 §1): their rows are read
+// from the webview's DOM and checked against the figures of `dilemma analyze <log> --format json`, formatted
+// here from the raw numbers of the JSON (not from the report code's own strings), and they are measured
+// by the same no-overflow checks at both widths.
 // Usage: CODE_SERVER=.../code-server node test/e2e/report.e2e.mjs   (build first; npm test does)
 import path from 'node:path';
 import fs from 'node:fs';
@@ -115,7 +120,7 @@ try {
   const config = path.join(folder, 'providers.json');
   fs.writeFileSync(config, JSON.stringify({ providers: { sim: { baseUrl: sim.server.url } } }));
   // (not spawnSync: the test server answers from this process, whose event loop must keep running)
-  const ran = await new Promise((resolve) => execFile(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'run', EXAMPLE, '--model', `sim/${sim.model}`, '--no-cache'],
+  const ran = await new Promise((resolve) => execFile(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'run', EXAMPLE, '--model', `sim/${sim.model}`, '--no-cache', '--guard'],
     { cwd: folder, encoding: 'utf8', env: { ...process.env, DILEMMA_CONFIG: config }, timeout: bound(120_000) },
     (error, stdout, stderr) => resolve({ status: error ? error.code ?? error.signal : 0, stderr })));
   log('dilemma run exit', ran.status, (ran.stderr || '').trim().split('\n').slice(-2).join(' | '));
@@ -143,15 +148,125 @@ try {
   });
   await check('"Open Report" draws the report of the run beside the scenario', opened);
 
+  // The analysis of the same log as JSON, the reference for the gap, hierarchy and guard sections.
+  const analyzed = await new Promise((resolve) => execFile(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'analyze', path.join(runsDir, logs[0]), '--format', 'json'],
+    { cwd: folder, encoding: 'utf8', maxBuffer: 1 << 28, timeout: bound(60_000) }, (error, stdout, stderr) => resolve({ stdout, stderr })));
+  const json = JSON.parse(analyzed.stdout || 'null');
+  expect(json?.scenarios?.length === 1, `dilemma analyze --format json gave one scenario: ${(analyzed.stderr || '').slice(0, 300)}`);
+  const scenario = json.scenarios[0];
+  const f2 = (x) => (x === null || x === undefined ? '–' : x.toFixed(2));
+  const signed = (x) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+  /** The gap, hierarchy and guard sections as the webview shows them, as plain text. */
+  const readSections = (frame) => frame.evaluate(() => {
+    const cells = (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent);
+    return {
+      gap: [...document.querySelectorAll('#gap .gap-model')].map((d) => ({ model: d.dataset.model, failure: d.querySelector('.gap-failure')?.textContent,
+        rows: [...d.querySelectorAll('tr.gap-row')].map(cells), notes: [...d.querySelectorAll('.row-label')].map((l) => l.textContent).filter(Boolean) })),
+      hierarchy: [...document.querySelectorAll('#hierarchy .hierarchy-model')].map((d) => ({ model: d.dataset.model,
+        orders: Object.fromEntries([...d.querySelectorAll('tr.hierarchy-order')].map(cells)), lines: [...d.querySelectorAll('li.hierarchy-line')].map((l) => l.textContent) })),
+      guard: [...document.querySelectorAll('#guard .guard-model')].map((d) => ({ model: d.dataset.model, rows: [...d.querySelectorAll('tr.guard-row')].map(cells),
+        verdict: d.querySelector('.guard-verdict')?.textContent, summary: d.querySelector('.guard-summary')?.textContent })),
+      markup: document.querySelectorAll('#gap script, #hierarchy script, #guard script, #gap a, #hierarchy a, #guard a').length,
+    };
+  });
+
+  await check('the gap panel section shows, per model, the rows of the JSON report\'s gap panel', async () => {
+    await opened();
+    const shownSections = await readSections(await until(() => reportFrame(page), { what: 'the report frame' }));
+    expect(shownSections.gap.length === scenario.perModel.length, `${shownSections.gap.length} gap tables for ${scenario.perModel.length} models`);
+    for (const m of scenario.perModel) {
+      const g = m.gap;
+      const view = shownSections.gap.find((x) => x.model === m.model);
+      expect(view, `a gap table for ${m.model}`);
+      if (g.failure) { expect(view.failure?.includes(g.failure), `${m.model}: the failure "${g.failure}" is shown: ${view.failure}`); continue; }
+      // rows: 2 alignment F1, the overall distance, one distance per value (ranking), 2 directional totals, one per value, the correlation
+      const expected = 2 + 1 + g.distance.ranking.length + 2 + g.directional.values.length + 1;
+      expect(view.rows.length === expected, `${m.model}: ${view.rows.length} gap rows, the JSON gives ${expected}`);
+      const [held, notHeld, overall] = view.rows;
+      expect(held[1] === f2(g.alignment.held.f1) && held[2] === `${g.alignment.held.n} pairs` && held[3] === f2(g.alignment.held.chance.expected), `held F1 row ${JSON.stringify(held)} vs ${g.alignment.held.f1}`);
+      expect(notHeld[1] === f2(g.alignment.notHeld.f1), `not-held F1 row ${JSON.stringify(notHeld)} vs ${g.alignment.notHeld.f1}`);
+      expect(overall[1] === f2(g.distance.overall.distance) && overall[2] === `${g.distance.overall.n} pairs` && overall[3] === f2(g.distance.overall.chance.expected),
+        `overall distance row ${JSON.stringify(overall)} vs ${JSON.stringify(g.distance.overall)}`);
+      g.distance.ranking.forEach((value, i) => {
+        const d = g.distance.values.find((x) => x.value === value);
+        const row = view.rows[3 + i];
+        expect(row[0].includes(`${value} (rank ${i + 1})`) && row[1] === f2(d.distance) && row[3] === f2(d.chance.expected), `distance row ${i + 1} ${JSON.stringify(row)} vs ${value} ${d.distance}`);
+      });
+      const t = g.directional.total;
+      const says = view.rows[3 + g.distance.ranking.length];
+      const acts = view.rows[4 + g.distance.ranking.length];
+      expect(says[1] === String(t.saysNotDoes.count) && acts[1] === String(t.doesNotSay.count) && says[2] === `${t.n} pairs`, `directional rows ${JSON.stringify([says, acts])} vs ${JSON.stringify(t)}`);
+      const corr = view.rows[expected - 1];
+      expect(g.correlation.r === null ? corr[1].startsWith('–') : corr[1].startsWith(f2(g.correlation.r)), `correlation row ${JSON.stringify(corr)} vs r ${g.correlation.r}`);
+      // the per-value distance strips: one labelled row per ranked value, strongest distance first
+      expect(JSON.stringify(view.notes) === JSON.stringify(g.distance.ranking), `distance strips ${JSON.stringify(view.notes)} vs ranking ${JSON.stringify(g.distance.ranking)}`);
+      log(`gap ${m.model}: ${view.rows.length} rows; F1 ${held[1]}, distance ${overall[1]}, r ${corr[1]}`);
+    }
+    expect(shownSections.markup === 0, `${shownSections.markup} links or scripts in the gap, hierarchy and guard sections`);
+  });
+
+  await check('the hierarchy section shows, per model, the declared and revealed orders and the strengths of the JSON report', async () => {
+    await opened();
+    const shownSections = await readSections(await until(() => reportFrame(page), { what: 'the report frame' }));
+    expect(shownSections.hierarchy.length === scenario.perModel.length, `${shownSections.hierarchy.length} hierarchies for ${scenario.perModel.length} models`);
+    for (const m of scenario.perModel) {
+      const h = m.hierarchy;
+      const view = shownSections.hierarchy.find((x) => x.model === m.model);
+      expect(view && view.lines.length > 0, `hierarchy lines for ${m.model}`);
+      expect(view.lines[0].startsWith(`revealed hierarchy, from ${h.decisions} decisions: `), `first line "${view.lines[0]}" names ${h.decisions} decisions`);
+      if (h.revealed.ok) {
+        expect(view.orders.revealed === h.revealed.order.join(' > '), `revealed order "${view.orders.revealed}" vs ${h.revealed.order.join(' > ')}`);
+        for (const s of h.revealed.strengths) expect(view.lines[0].includes(`${s.value} ${signed(s.strength)}`), `"${view.lines[0]}" gives ${s.value} ${signed(s.strength)}`);
+        expect(view.lines[0].includes(`${h.revealed.comparisons} comparisons`), `"${view.lines[0]}" gives ${h.revealed.comparisons} comparisons`);
+      } else {
+        expect(view.lines[0].includes(h.revealed.failure), `"${view.lines[0]}" gives the failure ${h.revealed.failure}`);
+      }
+      expect(h.declared ? view.orders.declared === h.declared.order.join(' > ') : view.orders.declared === undefined, `declared order "${view.orders.declared}" vs ${JSON.stringify(h.declared)}`);
+      if (h.declared) {
+        const declaredLine = view.lines.find((l) => l.startsWith('declared rank'));
+        expect(declaredLine?.startsWith(`declared rank (rule ${h.declared.rule + 1}): ${h.declared.order.join(' > ')}`), `declared line "${declaredLine}"`);
+        if (h.tauDeclared?.tau !== null && h.tauDeclared?.tau !== undefined) expect(declaredLine.includes(`Kendall tau_b ${f2(h.tauDeclared.tau)}`), `"${declaredLine}" gives tau ${h.tauDeclared.tau}`);
+      }
+      expect(view.lines.filter((l) => l.startsWith('inverted: ')).length === h.inversions.length, `${h.inversions.length} inversions in ${JSON.stringify(view.lines)}`);
+      log(`hierarchy ${m.model}: ${JSON.stringify(view.orders)}; ${view.lines.length} lines`);
+    }
+  });
+
+  await check('the guard section shows the guard A/B table and the verdict of the JSON report', async () => {
+    await opened();
+    const shownSections = await readSections(await until(() => reportFrame(page), { what: 'the report frame' }));
+    expect(scenario.guard?.length > 0, 'the guarded run has a guard A/B in the JSON report');
+    expect(shownSections.guard.length === scenario.guard.length, `${shownSections.guard.length} guard tables for ${scenario.guard.length} in the JSON`);
+    for (const g of scenario.guard) {
+      const view = shownSections.guard.find((x) => x.model === g.model);
+      expect(view, `a guard table for ${g.model}`);
+      expect(view.verdict === `verdict: ${g.verdict}` && view.summary === g.summary, `verdict "${view.verdict}" / "${view.summary}" vs ${g.verdict} / ${g.summary}`);
+      expect(view.rows.length === g.metrics.length, `${view.rows.length} guard rows for ${g.metrics.length} metrics`);
+      g.metrics.forEach((x, i) => {
+        const row = view.rows[i];
+        expect(row[1] === f2(x.unguarded) && row[2] === f2(x.guarded) && row[5] === String(x.pairs), `guard row ${JSON.stringify(row)} vs ${JSON.stringify(x)}`);
+      });
+      log(`guard ${g.model}: ${view.verdict}; ${view.rows.length} rows`);
+    }
+  });
+
   for (const width of [526, 400]) {
     await check(`at ${width} px the report fits its panel: nothing scrolls sideways, nothing is clipped or runs off`, async () => {
       await opened();
       const frame = await sizePanel(page, width);
+      const sectionsShown = await frame.evaluate(() => ['gap', 'hierarchy', 'guard'].filter((id) => document.getElementById(id)));
+      expect(sectionsShown.length === 3, `the gap, hierarchy and guard sections are drawn (and measured): ${sectionsShown.join(', ')}`);
       // the charts scale to the panel: each SVG is as wide as its container at most
       // a state, not a sleep: the report fitting; if it never does within the bound, what does not fit is reported
       const problems = await until(async () => ((await frame.evaluate(overflows)).length === 0 ? [] : undefined),
         { timeout: bound(3_000), what: `the report laid out for ${width} px` }).catch(() => frame.evaluate(overflows));
       await page.screenshot({ path: path.join(shotDir, `report-${width}.png`) });
+      // and the new tables (gap, hierarchy, guard) as they show at this width, for a person to look at
+      await frame.evaluate(() => document.getElementById('gap').scrollIntoView());
+      await page.screenshot({ path: path.join(shotDir, `report-${width}-gap.png`) });
+      await frame.evaluate(() => document.getElementById('hierarchy').scrollIntoView());
+      await page.screenshot({ path: path.join(shotDir, `report-${width}-hierarchy.png`) });
+      await frame.evaluate(() => window.scrollTo(0, 0));
       const charts = await frame.evaluate(() => [...document.querySelectorAll('svg.chart')].map((s) => Math.round(s.getBoundingClientRect().width)));
       log(`charts at ${width} px:`, charts.join(', '), 'px wide');
       expect(problems.length === 0, `${problems.length} overflows, e.g. ${problems.slice(0, 4).join('; ')}`);
