@@ -335,7 +335,10 @@ describe('runs from the editor', function () {
         { env: { ...process.env, DILEMMA_CONFIG: config } }, (_err, stdout, stderr) => resolve({ code: p.exitCode, out: stdout + stderr }));
     });
     fs.rmSync(config);
-    assert.equal(cli.code, 0, cli.out);
+    // The resume ran to the end: exit 0, or 1 when one of the example's asserts fails (its VAAR gate may, on
+    // this respondent), never 2 or 3; every missing session completed.
+    assert.ok(cli.code === 0 || cli.code === 1, cli.out);
+    assert.match(cli.out, new RegExp(`${outcome.summary.planned - log.sessions.length} complete, 0 failed \\(${log.sessions.length} from before\\)`), cli.out);
     const resumed = await readRunLog(outcome.logFile);
     assert.equal(resumed.sessions.length, outcome.summary.planned, cli.out);
     assert.deepEqual(resumed.sessions.slice(0, log.sessions.length).map((s) => s.key), log.sessions.map((s) => s.key));
