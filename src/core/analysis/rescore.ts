@@ -11,6 +11,7 @@ import { questionOf, sampleSeed, sessionSteps, type SessionSettings, type Sessio
 import { FAMILY_SEPARATOR, familyNames } from '../scenario/families';
 import type { Scenario, Span } from '../scenario/model';
 import type { RenderedVariant } from '../scenario/render';
+import { quotedExcerpt } from './scenarioChanges';
 
 /** A field of the edited file that shapes prompts and no longer gives what the run asked. */
 export interface PromptShapingChange {
@@ -22,11 +23,7 @@ export interface PromptShapingChange {
   span?: Span;
 }
 
-const short = (s: string | undefined): string => {
-  if (s === undefined) return '(nothing)';
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return JSON.stringify(flat.length > 70 ? `${flat.slice(0, 69)}…` : flat);
-};
+const short = (s: string | undefined): string => quotedExcerpt(s, 70, '(nothing)');
 
 /** The field of the edited file a session step comes from. */
 function stepField(scenario: Scenario, variant: string, step: SessionStep): { field: string; span?: Span } {

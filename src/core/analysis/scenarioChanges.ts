@@ -32,18 +32,19 @@ export interface ScenarioDiff {
   comparability: Comparability;
 }
 
-const short = (s: string | undefined, max = 60): string => {
-  if (s === undefined) return '(none)';
+/** A text on one line, quoted, cut to `max` characters with `…`; `none` when there is no text. */
+export function quotedExcerpt(s: string | undefined, max = 60, none = '(none)'): string {
+  if (s === undefined) return none;
   const flat = s.replace(/\s+/g, ' ').trim();
   return JSON.stringify(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat);
-};
+}
 
 /**
  * A changed text as its changed words: `"old words" → "new words"` per changed stretch (at most three),
  * so a long prompt shows what differs instead of a shared prefix. Short texts are shown whole.
  */
 function textChange(before: string | undefined, after: string | undefined): string {
-  if (before === undefined || after === undefined || (before.length <= 60 && after.length <= 60)) return `${short(before)} → ${short(after)}`;
+  if (before === undefined || after === undefined || (before.length <= 60 && after.length <= 60)) return `${quotedExcerpt(before)} → ${quotedExcerpt(after)}`;
   const hunks: { removed: string; added: string }[] = [];
   let open: { removed: string; added: string } | undefined;
   for (const seg of wordDiff(before, after).segments) {
@@ -58,7 +59,7 @@ function textChange(before: string | undefined, after: string | undefined): stri
     if (!open) hunks.push((open = { removed: '', added: '' }));
     open[seg.kind] += seg.text;
   }
-  const shown = hunks.slice(0, 3).map((h) => `${short(h.removed || undefined, 40)} → ${short(h.added || undefined, 40)}`);
+  const shown = hunks.slice(0, 3).map((h) => `${quotedExcerpt(h.removed || undefined, 40)} → ${quotedExcerpt(h.added || undefined, 40)}`);
   return `${shown.join('; ')}${hunks.length > 3 ? `; and ${hunks.length - 3} more` : ''}`;
 }
 
@@ -88,7 +89,7 @@ function listDiff<T>(before: readonly T[], after: readonly T[]): { added: T[]; r
 
 function varChanges(before: Record<string, string>, after: Record<string, string>): string[] {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  return keys.filter((k) => before[k] !== after[k]).map((k) => `${k}: ${short(before[k])} → ${short(after[k])}`);
+  return keys.filter((k) => before[k] !== after[k]).map((k) => `${k}: ${quotedExcerpt(before[k])} → ${quotedExcerpt(after[k])}`);
 }
 
 /** Items (id -> text) reworded, added or removed, as phrases. */
@@ -159,7 +160,7 @@ export function scenarioChanges(base: Scenario, cand: Scenario): ScenarioDiff {
   const expectChanged = canonicalExpect(base) !== canonicalExpect(cand);
   if (expectChanged) {
     yardsticks.push('`expect`');
-    changes.push({ what: 'expect', detail: `action.expect changed: ${short(canonicalExpect(base), 80)} → ${short(canonicalExpect(cand), 80)}` });
+    changes.push({ what: 'expect', detail: `action.expect changed: ${quotedExcerpt(canonicalExpect(base), 80)} → ${quotedExcerpt(canonicalExpect(cand), 80)}` });
   }
   if (canonicalValues(base) !== canonicalValues(cand)) {
     yardsticks.push('the values\' scales or reverse-coded items');
